@@ -1,0 +1,248 @@
+/* thumbing-element-factory.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-element-factory.h"
+#include "thumbing-element-private.h"
+#include "thumbing-error.h"
+#include "thumbing-sink.h"
+#include "thumbing-source.h"
+#include "thumbing-transform.h"
+
+/**
+ * ThumbingElementFactory:
+ *
+ * Describes one element class: its name, kind, media, permissions and
+ * plugin, and creates elements of it. The registry holds one per element.
+ */
+struct _ThumbingElementFactory
+{
+  GObject              parent_instance;
+  GType                element_type;
+  ThumbingElementKind  kind;
+  char                *plugin_name;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingElementFactory, thumbing_element_factory, G_TYPE_OBJECT)
+
+static void
+thumbing_element_factory_finalize (GObject *object)
+{
+  ThumbingElementFactory *self = THUMBING_ELEMENT_FACTORY (object);
+
+  g_free (self->plugin_name);
+  G_OBJECT_CLASS (thumbing_element_factory_parent_class)->finalize (object);
+}
+
+static void
+thumbing_element_factory_class_init (ThumbingElementFactoryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = thumbing_element_factory_finalize;
+}
+
+static void
+thumbing_element_factory_init (ThumbingElementFactory *self)
+{
+}
+
+/**
+ * thumbing_element_factory_new:
+ * @element_type: a concrete subtype of #ThumbingSource, #ThumbingTransform
+ *   or #ThumbingSink whose class set its metadata
+ * @plugin_name: the plugin that provides it
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): a new factory, or %NULL with %THUMBING_ERROR_PLUGIN
+ *   set when the type is not a usable element
+ */
+ThumbingElementFactory *
+thumbing_element_factory_new (GType        element_type,
+                              const char  *plugin_name,
+                              GError     **error)
+{
+  g_autoptr(GTypeClass) klass = NULL;
+  const ThumbingElementInfo *info;
+  ThumbingElementFactory *self;
+  ThumbingElementKind kind;
+
+  g_return_val_if_fail (plugin_name != NULL, NULL);
+
+  if (g_type_is_a (element_type, THUMBING_TYPE_SOURCE))
+    kind = THUMBING_ELEMENT_KIND_SOURCE;
+  else if (g_type_is_a (element_type, THUMBING_TYPE_TRANSFORM))
+    kind = THUMBING_ELEMENT_KIND_TRANSFORM;
+  else if (g_type_is_a (element_type, THUMBING_TYPE_SINK))
+    kind = THUMBING_ELEMENT_KIND_SINK;
+  else
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
+                   _("plugin %s: type %s is not a source, transform or sink"),
+                   plugin_name, g_type_name (element_type));
+      return NULL;
+    }
+  if (G_TYPE_IS_ABSTRACT (element_type))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
+                   _("plugin %s: type %s is abstract"), plugin_name, g_type_name (element_type));
+      return NULL;
+    }
+
+  /* The class's metadata is set in class_init, so the class must exist. */
+  klass = g_type_class_ref (element_type);
+  info = _thumbing_element_info_for_type (element_type);
+  if (info == NULL || info->name == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
+                   _("plugin %s: element type %s has no metadata (call thumbing_element_class_set_metadata)"),
+                   plugin_name, g_type_name (element_type));
+      return NULL;
+    }
+  if (kind != THUMBING_ELEMENT_KIND_SOURCE && info->accepts == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
+                   _("plugin %s: element %s does not say what media it accepts"),
+                   plugin_name, info->name);
+      return NULL;
+    }
+
+  self = g_object_new (THUMBING_TYPE_ELEMENT_FACTORY, NULL);
+  self->element_type = element_type;
+  self->kind = kind;
+  self->plugin_name = g_strdup (plugin_name);
+  return self;
+}
+
+static const ThumbingElementInfo *
+factory_info (ThumbingElementFactory *self)
+{
+  return _thumbing_element_info_for_type (self->element_type);
+}
+
+/**
+ * thumbing_element_factory_get_name:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: (transfer none): the element name, as `resize`
+ */
+const char *
+thumbing_element_factory_get_name (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return factory_info (self)->name;
+}
+
+/**
+ * thumbing_element_factory_get_description:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: (transfer none) (nullable): one sentence about the element
+ */
+const char *
+thumbing_element_factory_get_description (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return factory_info (self)->description;
+}
+
+/**
+ * thumbing_element_factory_get_plugin_name:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: (transfer none): the name of the plugin that provides the element
+ */
+const char *
+thumbing_element_factory_get_plugin_name (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return self->plugin_name;
+}
+
+/**
+ * thumbing_element_factory_get_kind:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: whether the element is a source, transform or sink
+ */
+ThumbingElementKind
+thumbing_element_factory_get_kind (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), THUMBING_ELEMENT_KIND_TRANSFORM);
+  return self->kind;
+}
+
+/**
+ * thumbing_element_factory_get_element_type:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: the #GType of the elements it creates
+ */
+GType
+thumbing_element_factory_get_element_type (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), G_TYPE_INVALID);
+  return self->element_type;
+}
+
+/**
+ * thumbing_element_factory_get_accepts:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the media
+ *   patterns the element accepts; %NULL for a source
+ */
+const char * const *
+thumbing_element_factory_get_accepts (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return (const char * const *) factory_info (self)->accepts;
+}
+
+/**
+ * thumbing_element_factory_get_produces:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the media
+ *   patterns the element produces; %NULL when it passes its input's media on
+ */
+const char * const *
+thumbing_element_factory_get_produces (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return (const char * const *) factory_info (self)->produces;
+}
+
+/**
+ * thumbing_element_factory_get_permissions:
+ * @self: a #ThumbingElementFactory
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the cloud
+ *   permissions the element needs, as `s3:PutObject`
+ */
+const char * const *
+thumbing_element_factory_get_permissions (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return (const char * const *) factory_info (self)->permissions;
+}
+
+/**
+ * thumbing_element_factory_create:
+ * @self: a #ThumbingElementFactory
+ * @stage_name: (nullable): the stage name; the element name when %NULL
+ *
+ * Returns: (transfer full): a new element with default properties
+ */
+ThumbingElement *
+thumbing_element_factory_create (ThumbingElementFactory *self,
+                                 const char             *stage_name)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+
+  return g_object_new (self->element_type,
+                       "name", stage_name != NULL ? stage_name : thumbing_element_factory_get_name (self),
+                       NULL);
+}

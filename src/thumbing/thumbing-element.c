@@ -1,0 +1,695 @@
+/* thumbing-element.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-element-private.h"
+#include "thumbing-error.h"
+#include "thumbing-util-private.h"
+#include "thumbing-value-private.h"
+
+/**
+ * ThumbingElement:
+ *
+ * The abstract base of every pipeline stage.
+ *
+ * An element class declares, in its `class_init`, its factory name and
+ * description with thumbing_element_class_set_metadata(), the media it
+ * accepts and produces with thumbing_element_class_set_media(), the cloud
+ * permissions it needs with thumbing_element_class_set_permissions(), and its
+ * settings as #GParamSpec properties. From that one declaration come
+ * `thumbing inspect`, keyfile and launch-string parsing, validation, and the
+ * introspection data.
+ *
+ * Properties are set first; thumbing_element_check() then validates them
+ * together; thumbing_element_start() acquires resources. Items are handled
+ * with thumbing_element_process_async(), on the pipeline's main context.
+ */
+
+typedef struct
+{
+  char         *name;
+  gboolean      started;
+  GThreadPool  *pool;
+  GMainContext *context;
+} ThumbingElementPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingElement, thumbing_element, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_WARNING,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static GQuark
+thumbing_element_info_quark (void)
+{
+  return g_quark_from_static_string ("thumbing-element-info");
+}
+
+static ThumbingElementInfo *
+thumbing_element_class_ensure_info (ThumbingElementClass *klass)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+  ThumbingElementInfo *info = g_type_get_qdata (type, thumbing_element_info_quark ());
+
+  if (info == NULL)
+    {
+      /* Class data lives as long as the type: plugins are resident. */
+      info = g_new0 (ThumbingElementInfo, 1);
+      g_type_set_qdata (type, thumbing_element_info_quark (), info);
+    }
+  return info;
+}
+
+const ThumbingElementInfo *
+_thumbing_element_info_for_type (GType type)
+{
+  return g_type_get_qdata (type, thumbing_element_info_quark ());
+}
+
+/**
+ * thumbing_element_class_set_metadata:
+ * @klass: an element class
+ * @name: the factory name, in kebab-case, as `png-encode`
+ * @description: one sentence, for `thumbing inspect`
+ *
+ * Names the element class. Call it from `class_init`.
+ */
+void
+thumbing_element_class_set_metadata (ThumbingElementClass *klass,
+                                     const char           *name,
+                                     const char           *description)
+{
+  ThumbingElementInfo *info;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
+  g_return_if_fail (name != NULL);
+
+  info = thumbing_element_class_ensure_info (klass);
+  g_free (info->name);
+  g_free (info->description);
+  info->name = g_strdup (name);
+  info->description = g_strdup (description);
+}
+
+static GStrv
+split_media_list (const char *list)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (list == NULL)
+    return NULL;
+  parts = g_strsplit (list, ";", -1);
+  for (char **p = parts; *p != NULL; p++)
+    {
+      g_strstrip (*p);
+      if (**p != '\0')
+        g_strv_builder_add (builder, *p);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * thumbing_element_class_set_media:
+ * @klass: an element class
+ * @accepts: (nullable): media patterns the element accepts, separated by `;`
+ *   (as `image/png;image/jpeg`, or with wildcards, as `image/&ast;`); %NULL for a source
+ * @produces: (nullable): media patterns it produces; %NULL when it passes its
+ *   input's media on unchanged
+ *
+ * Declares what the element exchanges with its neighbours, so a pipeline can
+ * refuse an impossible chain before it runs. A pattern is `type/subtype`,
+ * either part possibly `*`; wildcards never match
+ * %THUMBING_MEDIA_DECODED_IMAGE, which must be named.
+ */
+void
+thumbing_element_class_set_media (ThumbingElementClass *klass,
+                                  const char           *accepts,
+                                  const char           *produces)
+{
+  ThumbingElementInfo *info;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
+
+  info = thumbing_element_class_ensure_info (klass);
+  g_strfreev (info->accepts);
+  g_strfreev (info->produces);
+  info->accepts = split_media_list (accepts);
+  info->produces = split_media_list (produces);
+}
+
+/**
+ * thumbing_element_class_set_permissions:
+ * @klass: an element class
+ * @permissions: cloud permissions the element needs, separated by `;`
+ *   (as `s3:GetObject`), so deployment policies can be derived
+ */
+void
+thumbing_element_class_set_permissions (ThumbingElementClass *klass,
+                                        const char           *permissions)
+{
+  ThumbingElementInfo *info;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
+
+  info = thumbing_element_class_ensure_info (klass);
+  g_strfreev (info->permissions);
+  info->permissions = split_media_list (permissions);
+}
+
+static void
+thumbing_element_finalize (GObject *object)
+{
+  ThumbingElement *self = THUMBING_ELEMENT (object);
+  ThumbingElementPrivate *priv = thumbing_element_get_instance_private (self);
+
+  g_free (priv->name);
+  g_clear_pointer (&priv->context, g_main_context_unref);
+  G_OBJECT_CLASS (thumbing_element_parent_class)->finalize (object);
+}
+
+static void
+thumbing_element_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ThumbingElement *self = THUMBING_ELEMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, thumbing_element_get_name (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_element_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  ThumbingElement *self = THUMBING_ELEMENT (object);
+  ThumbingElementPrivate *priv = thumbing_element_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_free (priv->name);
+      priv->name = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+process_in_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ThumbingElement *self = source_object;
+  ThumbingItem *item = task_data;
+  GError *error = NULL;
+  ThumbingItem *result;
+
+  result = THUMBING_ELEMENT_GET_CLASS (self)->process (self, item, cancellable, &error);
+  if (result == NULL && error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) thumbing_item_unref);
+}
+
+static void
+thumbing_element_real_process_async (ThumbingElement     *self,
+                                     ThumbingItem        *item,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, thumbing_element_real_process_async);
+  g_task_set_task_data (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
+
+  if (THUMBING_ELEMENT_GET_CLASS (self)->process == NULL)
+    {
+      g_task_return_new_error (task, THUMBING_ERROR, THUMBING_ERROR_STATE,
+                               _("element %s cannot process items"),
+                               thumbing_element_get_factory_name (self));
+      return;
+    }
+  thumbing_element_run_in_worker (self, task, process_in_worker);
+}
+
+static ThumbingItem *
+thumbing_element_real_process_finish (ThumbingElement *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+thumbing_element_class_init (ThumbingElementClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = thumbing_element_finalize;
+  object_class->get_property = thumbing_element_get_property;
+  object_class->set_property = thumbing_element_set_property;
+
+  klass->process_async = thumbing_element_real_process_async;
+  klass->process_finish = thumbing_element_real_process_finish;
+
+  /**
+   * ThumbingElement:name:
+   *
+   * The stage name: the keyfile group that describes the element, or a name
+   * given in a launch string. Messages about the element use it.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, _("Stage name used in messages"),
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ThumbingElement::warning:
+   * @self: the element
+   * @message: what went wrong, prefixed with the stage name
+   *
+   * Reports a problem that did not fail an item, on the pipeline's main context.
+   */
+  signals[SIGNAL_WARNING] =
+    g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+thumbing_element_init (ThumbingElement *self)
+{
+}
+
+/**
+ * thumbing_element_get_name:
+ * @self: a #ThumbingElement
+ *
+ * Returns: (transfer none): the stage name, or the factory name when none was set
+ */
+const char *
+thumbing_element_get_name (ThumbingElement *self)
+{
+  ThumbingElementPrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
+  priv = thumbing_element_get_instance_private (self);
+  return priv->name != NULL ? priv->name : thumbing_element_get_factory_name (self);
+}
+
+/**
+ * thumbing_element_get_factory_name:
+ * @self: a #ThumbingElement
+ *
+ * Returns: (transfer none): the factory name of the element's class, as `resize`
+ */
+const char *
+thumbing_element_get_factory_name (ThumbingElement *self)
+{
+  const ThumbingElementInfo *info;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
+  info = _thumbing_element_info_for_type (G_OBJECT_TYPE (self));
+  return info != NULL && info->name != NULL ? info->name : G_OBJECT_TYPE_NAME (self);
+}
+
+static GStrv
+writable_property_names (ThumbingElement *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    if (pspecs[i]->flags & G_PARAM_WRITABLE)
+      g_strv_builder_add (builder, pspecs[i]->name);
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * thumbing_element_set_property_from_string:
+ * @self: a #ThumbingElement
+ * @property: a property name
+ * @value: its value as text, as written in a keyfile or launch string
+ * @error: return location for a #GError
+ *
+ * Parses @value for the property's type (booleans, numbers with their range,
+ * enumerations by nick, flags joined with `+` or `,`, lists separated by `;`)
+ * and sets it.
+ *
+ * Returns: %TRUE on success; otherwise %FALSE with %THUMBING_ERROR_UNKNOWN_PROPERTY
+ *   or %THUMBING_ERROR_INVALID_VALUE set
+ */
+gboolean
+thumbing_element_set_property_from_string (ThumbingElement *self,
+                                           const char      *property,
+                                           const char      *value,
+                                           GError         **error)
+{
+  GParamSpec *pspec;
+  g_auto(GValue) parsed = G_VALUE_INIT;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), FALSE);
+  g_return_val_if_fail (property != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property);
+  if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE))
+    {
+      g_auto(GStrv) names = writable_property_names (self);
+      const char *suggestion = _thumbing_suggest (property, (const char * const *) names);
+
+      if (suggestion != NULL)
+        g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNKNOWN_PROPERTY,
+                     _("%s has no property “%s” (did you mean “%s”?)"),
+                     thumbing_element_get_factory_name (self), property, suggestion);
+      else
+        g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNKNOWN_PROPERTY,
+                     _("%s has no property “%s”"),
+                     thumbing_element_get_factory_name (self), property);
+      return FALSE;
+    }
+
+  if (!_thumbing_value_parse (pspec, value, &parsed, error))
+    return FALSE;
+
+  g_object_set_property (G_OBJECT (self), pspec->name, &parsed);
+  return TRUE;
+}
+
+static gboolean
+check_required_properties (ThumbingElement *self,
+                           GError         **error)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!(pspecs[i]->flags & THUMBING_PARAM_REQUIRED))
+        continue;
+      g_value_init (&value, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (self), pspecs[i]->name, &value);
+      if (g_param_value_defaults (pspecs[i], &value)
+          || (G_VALUE_HOLDS_STRING (&value) && g_value_get_string (&value)[0] == '\0'))
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
+                       _("%s: required property “%s” is not set"),
+                       thumbing_element_get_factory_name (self), pspecs[i]->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * thumbing_element_check:
+ * @self: a #ThumbingElement
+ * @error: return location for a #GError
+ *
+ * Validates the element's settings without acquiring anything: every
+ * required property is set, then the class's own check.
+ *
+ * Returns: %TRUE if the element can run as configured
+ */
+gboolean
+thumbing_element_check (ThumbingElement *self,
+                        GError         **error)
+{
+  ThumbingElementClass *klass;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), FALSE);
+
+  if (!check_required_properties (self, error))
+    return FALSE;
+  klass = THUMBING_ELEMENT_GET_CLASS (self);
+  return klass->check == NULL || klass->check (self, error);
+}
+
+/**
+ * thumbing_element_start:
+ * @self: a #ThumbingElement
+ * @error: return location for a #GError
+ *
+ * Acquires what the element needs to run. Starting a started element does nothing.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+thumbing_element_start (ThumbingElement *self,
+                        GError         **error)
+{
+  ThumbingElementPrivate *priv;
+  ThumbingElementClass *klass;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), FALSE);
+  priv = thumbing_element_get_instance_private (self);
+  if (priv->started)
+    return TRUE;
+
+  klass = THUMBING_ELEMENT_GET_CLASS (self);
+  if (klass->start != NULL && !klass->start (self, error))
+    return FALSE;
+  priv->started = TRUE;
+  return TRUE;
+}
+
+/**
+ * thumbing_element_stop:
+ * @self: a #ThumbingElement
+ *
+ * Releases what thumbing_element_start() acquired. Stopping a stopped
+ * element does nothing.
+ */
+void
+thumbing_element_stop (ThumbingElement *self)
+{
+  ThumbingElementPrivate *priv;
+  ThumbingElementClass *klass;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT (self));
+  priv = thumbing_element_get_instance_private (self);
+  if (!priv->started)
+    return;
+  priv->started = FALSE;
+  klass = THUMBING_ELEMENT_GET_CLASS (self);
+  if (klass->stop != NULL)
+    klass->stop (self);
+}
+
+/**
+ * thumbing_element_is_started:
+ * @self: a #ThumbingElement
+ *
+ * Returns: whether the element is started
+ */
+gboolean
+thumbing_element_is_started (ThumbingElement *self)
+{
+  ThumbingElementPrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), FALSE);
+  priv = thumbing_element_get_instance_private (self);
+  return priv->started;
+}
+
+/**
+ * thumbing_element_process_async:
+ * @self: a #ThumbingElement
+ * @item: the item to handle
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called on the current thread-default main context when done
+ * @user_data: (closure): data for @callback
+ *
+ * Handles one item.
+ */
+void
+thumbing_element_process_async (ThumbingElement     *self,
+                                ThumbingItem        *item,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (THUMBING_IS_ELEMENT (self));
+  g_return_if_fail (item != NULL);
+
+  THUMBING_ELEMENT_GET_CLASS (self)->process_async (self, item, cancellable, callback, user_data);
+}
+
+/**
+ * thumbing_element_process_finish:
+ * @self: a #ThumbingElement
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the item to pass on; %NULL with @error
+ *   set on failure, or %NULL without an error when the element dropped the item
+ */
+ThumbingItem *
+thumbing_element_process_finish (ThumbingElement *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
+
+  return THUMBING_ELEMENT_GET_CLASS (self)->process_finish (self, result, error);
+}
+
+typedef struct
+{
+  GTask           *task;
+  GTaskThreadFunc  func;
+} WorkerJob;
+
+/* The function of every pipeline's worker pool. */
+void
+_thumbing_element_run_worker_job (gpointer data,
+                                  gpointer user_data)
+{
+  WorkerJob *job = data;
+
+  job->func (job->task, g_task_get_source_object (job->task),
+             g_task_get_task_data (job->task), g_task_get_cancellable (job->task));
+  g_object_unref (job->task);
+  g_free (job);
+}
+
+/**
+ * _thumbing_element_set_runtime:
+ * @self: a #ThumbingElement
+ * @pool: (nullable): the pipeline's worker pool, whose function is
+ *   _thumbing_element_run_worker_job()
+ * @context: (nullable): the pipeline's main context
+ *
+ * Called by the pipeline that owns the element.
+ */
+void
+_thumbing_element_set_runtime (ThumbingElement *self,
+                               GThreadPool     *pool,
+                               GMainContext    *context)
+{
+  ThumbingElementPrivate *priv = thumbing_element_get_instance_private (self);
+
+  priv->pool = pool;
+  g_clear_pointer (&priv->context, g_main_context_unref);
+  priv->context = context != NULL ? g_main_context_ref (context) : NULL;
+}
+
+/**
+ * thumbing_element_run_in_worker:
+ * @self: a #ThumbingElement
+ * @task: a task whose source object is @self
+ * @func: (scope async): the blocking work, which returns @task's result
+ *
+ * Runs blocking or CPU-bound work on the pipeline's bounded worker pool; the
+ * task's callback then runs on the main context it was created on. Outside
+ * a pipeline the work runs on GLib's shared pool.
+ */
+void
+thumbing_element_run_in_worker (ThumbingElement *self,
+                                GTask           *task,
+                                GTaskThreadFunc  func)
+{
+  ThumbingElementPrivate *priv;
+  WorkerJob *job;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT (self));
+  g_return_if_fail (G_IS_TASK (task));
+
+  priv = thumbing_element_get_instance_private (self);
+  if (priv->pool == NULL)
+    {
+      g_task_run_in_thread (task, func);
+      return;
+    }
+
+  job = g_new0 (WorkerJob, 1);
+  job->task = g_object_ref (task);
+  job->func = func;
+  /* The pool is unbounded in queue length but bounded in threads; the
+   * pipeline's max-in-flight bounds what can be queued. */
+  g_thread_pool_push (priv->pool, job, NULL);
+}
+
+typedef struct
+{
+  ThumbingElement *element;
+  char            *message;
+} Warning;
+
+static gboolean
+emit_warning (gpointer data)
+{
+  Warning *warning = data;
+
+  g_signal_emit (warning->element, signals[SIGNAL_WARNING], 0, warning->message);
+  g_object_unref (warning->element);
+  g_free (warning->message);
+  g_free (warning);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * thumbing_element_warn:
+ * @self: a #ThumbingElement
+ * @format: a printf-style format for a translated message
+ * @...: the arguments
+ *
+ * Reports a problem that does not fail an item through the
+ * #ThumbingElement::warning signal, on the pipeline's main context, whichever
+ * thread calls it.
+ */
+void
+thumbing_element_warn (ThumbingElement *self,
+                       const char      *format,
+                       ...)
+{
+  ThumbingElementPrivate *priv;
+  g_autofree char *text = NULL;
+  Warning *warning;
+  va_list args;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT (self));
+  priv = thumbing_element_get_instance_private (self);
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  warning = g_new0 (Warning, 1);
+  warning->element = g_object_ref (self);
+  warning->message = g_strdup_printf ("%s: %s", thumbing_element_get_name (self), text);
+  g_main_context_invoke (priv->context, emit_warning, warning);
+}

@@ -1,0 +1,123 @@
+/* thumbing-element.h: the abstract base of every pipeline stage
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(THUMBING_INSIDE) && !defined(THUMBING_COMPILATION)
+#error "Only <thumbing/thumbing.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "thumbing-item.h"
+
+G_BEGIN_DECLS
+
+/**
+ * THUMBING_PARAM_REQUIRED:
+ *
+ * A #GParamFlags bit for element properties that a pipeline must set: a
+ * pipeline whose element still has the property's default fails
+ * thumbing_pipeline_check().
+ */
+#define THUMBING_PARAM_REQUIRED (1 << G_PARAM_USER_SHIFT)
+
+/**
+ * ThumbingElementKind:
+ * @THUMBING_ELEMENT_KIND_SOURCE: produces items (a #ThumbingSource)
+ * @THUMBING_ELEMENT_KIND_TRANSFORM: turns an item into another (a #ThumbingTransform)
+ * @THUMBING_ELEMENT_KIND_SINK: stores or announces an item and passes it on (a #ThumbingSink)
+ *
+ * What role an element plays in a pipeline.
+ */
+typedef enum {
+  THUMBING_ELEMENT_KIND_SOURCE,
+  THUMBING_ELEMENT_KIND_TRANSFORM,
+  THUMBING_ELEMENT_KIND_SINK,
+} ThumbingElementKind;
+
+#define THUMBING_TYPE_ELEMENT (thumbing_element_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (ThumbingElement, thumbing_element, THUMBING, ELEMENT, GObject)
+
+/**
+ * ThumbingElementClass:
+ * @parent_class: the parent class
+ * @check: validates the element's properties together before anything runs
+ *   (the second phase of a two-phase build); %NULL accepts any combination
+ * @start: acquires what the element needs to run (connections, watches)
+ * @stop: releases what @start acquired
+ * @process: handles one item synchronously; runs on the pipeline's bounded
+ *   worker pool, so it may block and use the CPU. Returns the item to pass on
+ *   (usually @item itself, with a reference added), or %NULL with an error set
+ * @process_async: handles one item asynchronously on the pipeline's main
+ *   context; the default runs @process on the worker pool. Network elements
+ *   override it to use non-blocking I/O instead
+ * @process_finish: completes @process_async
+ *
+ * The virtual methods of #ThumbingElement.
+ */
+struct _ThumbingElementClass
+{
+  GObjectClass parent_class;
+
+  gboolean       (*check)          (ThumbingElement     *self,
+                                    GError             **error);
+  gboolean       (*start)          (ThumbingElement     *self,
+                                    GError             **error);
+  void           (*stop)           (ThumbingElement     *self);
+  ThumbingItem  *(*process)        (ThumbingElement     *self,
+                                    ThumbingItem        *item,
+                                    GCancellable        *cancellable,
+                                    GError             **error);
+  void           (*process_async)  (ThumbingElement     *self,
+                                    ThumbingItem        *item,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+  ThumbingItem  *(*process_finish) (ThumbingElement     *self,
+                                    GAsyncResult        *result,
+                                    GError             **error);
+
+  /*< private >*/
+  gpointer padding[12];
+};
+
+void           thumbing_element_class_set_metadata    (ThumbingElementClass *klass,
+                                                       const char           *name,
+                                                       const char           *description);
+void           thumbing_element_class_set_media       (ThumbingElementClass *klass,
+                                                       const char           *accepts,
+                                                       const char           *produces);
+void           thumbing_element_class_set_permissions (ThumbingElementClass *klass,
+                                                       const char           *permissions);
+
+const char    *thumbing_element_get_name              (ThumbingElement      *self);
+const char    *thumbing_element_get_factory_name      (ThumbingElement      *self);
+gboolean       thumbing_element_set_property_from_string (ThumbingElement   *self,
+                                                       const char           *property,
+                                                       const char           *value,
+                                                       GError              **error);
+gboolean       thumbing_element_check                 (ThumbingElement      *self,
+                                                       GError              **error);
+gboolean       thumbing_element_start                 (ThumbingElement      *self,
+                                                       GError              **error);
+void           thumbing_element_stop                  (ThumbingElement      *self);
+gboolean       thumbing_element_is_started            (ThumbingElement      *self);
+void           thumbing_element_process_async         (ThumbingElement      *self,
+                                                       ThumbingItem         *item,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+ThumbingItem  *thumbing_element_process_finish        (ThumbingElement      *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+void           thumbing_element_run_in_worker         (ThumbingElement      *self,
+                                                       GTask                *task,
+                                                       GTaskThreadFunc       func);
+void           thumbing_element_warn                  (ThumbingElement      *self,
+                                                       const char           *format,
+                                                       ...) G_GNUC_PRINTF (2, 3);
+
+G_END_DECLS

@@ -1,0 +1,103 @@
+/* thumbing-item.h: the unit of work that flows through a pipeline
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(THUMBING_INSIDE) && !defined(THUMBING_COMPILATION)
+#error "Only <thumbing/thumbing.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "thumbing-delivery.h"
+
+G_BEGIN_DECLS
+
+/**
+ * THUMBING_MEDIA_DECODED_IMAGE:
+ *
+ * The media type of an item that holds a decoded image (a #GObject set with
+ * thumbing_item_set_image()) rather than encoded bytes. Wildcard media
+ * patterns never match it.
+ */
+#define THUMBING_MEDIA_DECODED_IMAGE "image/x-decoded"
+
+/**
+ * THUMBING_METADATA_WIDTH:
+ *
+ * Metadata key: width in pixels of the item's image.
+ */
+#define THUMBING_METADATA_WIDTH "width"
+/**
+ * THUMBING_METADATA_HEIGHT:
+ *
+ * Metadata key: height in pixels of the item's image.
+ */
+#define THUMBING_METADATA_HEIGHT "height"
+/**
+ * THUMBING_METADATA_FORMAT:
+ *
+ * Metadata key: the encoded format's usual file extension, as `png`.
+ */
+#define THUMBING_METADATA_FORMAT "format"
+/**
+ * THUMBING_METADATA_BYTES:
+ *
+ * Metadata key: size in bytes of the encoded payload.
+ */
+#define THUMBING_METADATA_BYTES "bytes"
+/**
+ * THUMBING_METADATA_OUTPUT:
+ *
+ * Metadata key: where the last sink stored the item (a path or URL).
+ */
+#define THUMBING_METADATA_OUTPUT "output"
+
+#define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
+
+typedef struct _ThumbingItem ThumbingItem;
+
+GType              thumbing_item_get_type          (void) G_GNUC_CONST;
+ThumbingItem      *thumbing_item_new               (const char    *origin,
+                                                    const char    *name);
+ThumbingItem      *thumbing_item_ref               (ThumbingItem  *self);
+void               thumbing_item_unref             (ThumbingItem  *self);
+ThumbingItem      *thumbing_item_branch            (ThumbingItem  *self);
+
+const char        *thumbing_item_get_origin        (ThumbingItem  *self);
+const char        *thumbing_item_get_name          (ThumbingItem  *self);
+const char        *thumbing_item_get_media_type    (ThumbingItem  *self);
+
+void               thumbing_item_set_bytes         (ThumbingItem  *self,
+                                                    GBytes        *bytes,
+                                                    const char    *media_type);
+GBytes            *thumbing_item_get_bytes         (ThumbingItem  *self);
+void               thumbing_item_set_file          (ThumbingItem  *self,
+                                                    const char    *path,
+                                                    const char    *media_type);
+const char        *thumbing_item_get_file          (ThumbingItem  *self);
+void               thumbing_item_set_image         (ThumbingItem  *self,
+                                                    GObject       *image);
+GObject           *thumbing_item_get_image         (ThumbingItem  *self);
+GBytes            *thumbing_item_load_bytes        (ThumbingItem  *self,
+                                                    GError       **error);
+
+void               thumbing_item_set_metadata      (ThumbingItem  *self,
+                                                    const char    *key,
+                                                    const char    *value);
+void               thumbing_item_set_metadata_int  (ThumbingItem  *self,
+                                                    const char    *key,
+                                                    gint64         value);
+const char        *thumbing_item_get_metadata      (ThumbingItem  *self,
+                                                    const char    *key);
+GStrv              thumbing_item_get_metadata_keys (ThumbingItem  *self);
+
+ThumbingDelivery  *thumbing_item_get_delivery      (ThumbingItem  *self);
+void               thumbing_item_set_delivery      (ThumbingItem  *self,
+                                                    ThumbingDelivery *delivery);
+double             thumbing_item_get_elapsed_ms    (ThumbingItem  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingItem, thumbing_item_unref)
+
+G_END_DECLS

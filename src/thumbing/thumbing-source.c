@@ -1,0 +1,333 @@
+/* thumbing-source.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-source.h"
+
+/**
+ * ThumbingSource:
+ *
+ * The base of elements that produce items: a folder, a queue, an HTTP endpoint.
+ *
+ * A source pushes items only when asked: the pipeline calls its `request`
+ * method with how many items it can take, which keeps memory and work
+ * bounded by the pipeline's max-in-flight. When every stage handled an item
+ * the pipeline calls `ack`; when a stage failed, `nack` with the error. Each
+ * item is settled exactly once. A source that has nothing more to give (a
+ * folder read once, a drained queue with #ThumbingSource:once set) calls
+ * thumbing_source_end().
+ */
+
+typedef struct
+{
+  gboolean ended;
+  gboolean once;
+  gint64   total_hint;
+} ThumbingSourcePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingSource, thumbing_source, THUMBING_TYPE_ELEMENT)
+
+enum {
+  PROP_0,
+  PROP_ONCE,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_ITEM,
+  SIGNAL_ENDED,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+thumbing_source_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ThumbingSource *self = THUMBING_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONCE:
+      g_value_set_boolean (value, thumbing_source_get_once (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_source_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ThumbingSource *self = THUMBING_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONCE:
+      thumbing_source_set_once (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_source_class_init (ThumbingSourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = thumbing_source_get_property;
+  object_class->set_property = thumbing_source_set_property;
+
+  /**
+   * ThumbingSource:once:
+   *
+   * Take only what is there now, then end: no folder watch, no waiting on
+   * an empty queue. `thumbing run --once` sets it.
+   */
+  properties[PROP_ONCE] =
+    g_param_spec_boolean ("once", NULL, _("Take what is there now, then end"),
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ThumbingSource::item:
+   * @self: the source
+   * @item: the new item
+   *
+   * Emitted by thumbing_source_push(); the pipeline takes the item from here.
+   */
+  signals[SIGNAL_ITEM] =
+    g_signal_new ("item", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, THUMBING_TYPE_ITEM);
+
+  /**
+   * ThumbingSource::ended:
+   * @self: the source
+   *
+   * Emitted once by thumbing_source_end().
+   */
+  signals[SIGNAL_ENDED] =
+    g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * ThumbingSource::failed:
+   * @self: the source
+   * @error: why the source cannot go on
+   *
+   * Emitted by thumbing_source_fail(); the pipeline drains and stops.
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+thumbing_source_init (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv = thumbing_source_get_instance_private (self);
+
+  priv->total_hint = -1;
+}
+
+/**
+ * thumbing_source_push:
+ * @self: a #ThumbingSource
+ * @item: a new item, with its origin and payload set
+ *
+ * Hands an item to the pipeline. Call it only for items the pipeline
+ * requested.
+ */
+void
+thumbing_source_push (ThumbingSource *self,
+                      ThumbingItem   *item)
+{
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  g_return_if_fail (item != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_ITEM], 0, item);
+}
+
+/**
+ * thumbing_source_end:
+ * @self: a #ThumbingSource
+ *
+ * Says the source will push no more items. The pipeline finishes once every
+ * pushed item settled.
+ */
+void
+thumbing_source_end (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  priv = thumbing_source_get_instance_private (self);
+  if (priv->ended)
+    return;
+  priv->ended = TRUE;
+  g_signal_emit (self, signals[SIGNAL_ENDED], 0);
+}
+
+/**
+ * thumbing_source_fail:
+ * @self: a #ThumbingSource
+ * @error: why the source cannot go on (a lost connection that retries did
+ *   not bring back, a deleted folder)
+ *
+ * Reports a fatal error: the pipeline stops taking items, settles those in
+ * flight, and fails with @error.
+ */
+void
+thumbing_source_fail (ThumbingSource *self,
+                      const GError   *error)
+{
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  g_return_if_fail (error != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+}
+
+/**
+ * thumbing_source_is_ended:
+ * @self: a #ThumbingSource
+ *
+ * Returns: whether thumbing_source_end() was called
+ */
+gboolean
+thumbing_source_is_ended (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_SOURCE (self), FALSE);
+  priv = thumbing_source_get_instance_private (self);
+  return priv->ended;
+}
+
+/**
+ * thumbing_source_get_once:
+ * @self: a #ThumbingSource
+ *
+ * Returns: the value of #ThumbingSource:once
+ */
+gboolean
+thumbing_source_get_once (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_SOURCE (self), FALSE);
+  priv = thumbing_source_get_instance_private (self);
+  return priv->once;
+}
+
+/**
+ * thumbing_source_set_once:
+ * @self: a #ThumbingSource
+ * @once: the new value of #ThumbingSource:once
+ */
+void
+thumbing_source_set_once (ThumbingSource *self,
+                          gboolean        once)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  priv = thumbing_source_get_instance_private (self);
+  once = !!once;
+  if (priv->once == once)
+    return;
+  priv->once = once;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONCE]);
+}
+
+/**
+ * thumbing_source_set_total_hint:
+ * @self: a #ThumbingSource
+ * @total: how many items the source expects to push in all, or -1 if unknown
+ *
+ * Lets front-ends show progress with an estimate of the time left.
+ */
+void
+thumbing_source_set_total_hint (ThumbingSource *self,
+                                gint64          total)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  priv = thumbing_source_get_instance_private (self);
+  priv->total_hint = total;
+}
+
+/**
+ * thumbing_source_get_total_hint:
+ * @self: a #ThumbingSource
+ *
+ * Returns: how many items the source expects to push in all, or -1 if unknown
+ */
+gint64
+thumbing_source_get_total_hint (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_SOURCE (self), -1);
+  priv = thumbing_source_get_instance_private (self);
+  return priv->total_hint;
+}
+
+/**
+ * thumbing_source_request:
+ * @self: a #ThumbingSource
+ * @n_items: how many more items the caller can take
+ *
+ * Asks the source for items; called by the pipeline as capacity frees up.
+ */
+void
+thumbing_source_request (ThumbingSource *self,
+                         guint           n_items)
+{
+  ThumbingSourceClass *klass;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  klass = THUMBING_SOURCE_GET_CLASS (self);
+  if (n_items > 0 && klass->request != NULL)
+    klass->request (self, n_items);
+}
+
+/**
+ * thumbing_source_settle:
+ * @self: a #ThumbingSource
+ * @item: an item the source pushed
+ * @error: (nullable): why the item failed, or %NULL if every stage succeeded
+ *
+ * Acks or nacks an item; called by the pipeline once per item, when its
+ * delivery resolved.
+ */
+void
+thumbing_source_settle (ThumbingSource *self,
+                        ThumbingItem   *item,
+                        const GError   *error)
+{
+  ThumbingSourceClass *klass;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  g_return_if_fail (item != NULL);
+
+  klass = THUMBING_SOURCE_GET_CLASS (self);
+  if (error == NULL && klass->ack != NULL)
+    klass->ack (self, item);
+  else if (error != NULL && klass->nack != NULL)
+    klass->nack (self, item, error);
+}
