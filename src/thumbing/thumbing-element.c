@@ -567,6 +567,24 @@ thumbing_element_process_finish (ThumbingElement *self,
   return THUMBING_ELEMENT_GET_CLASS (self)->process_finish (self, result, error);
 }
 
+/**
+ * thumbing_element_get_location:
+ * @self: a #ThumbingElement
+ *
+ * Returns: (transfer full) (nullable): where the element reads (a source) or
+ *   writes (a sink), as a URI ending in `/` for a folder or prefix, or %NULL
+ *   when it has no such place
+ */
+char *
+thumbing_element_get_location (ThumbingElement *self)
+{
+  ThumbingElementClass *klass;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
+  klass = THUMBING_ELEMENT_GET_CLASS (self);
+  return klass->get_location != NULL ? klass->get_location (self) : NULL;
+}
+
 typedef struct
 {
   GTask           *task;

@@ -55,6 +55,9 @@ G_DECLARE_DERIVABLE_TYPE (ThumbingElement, thumbing_element, THUMBING, ELEMENT, 
  *   context; the default runs @process on the worker pool. Network elements
  *   override it to use non-blocking I/O instead
  * @process_finish: completes @process_async
+ * @get_location: returns, as a URI, where a source reads or a sink writes
+ *   (as `file:///srv/in/` or `s3://bucket/uploads/`), or %NULL; the pipeline
+ *   uses it to refuse outputs that would come back as inputs
  *
  * The virtual methods of #ThumbingElement.
  */
@@ -79,9 +82,10 @@ struct _ThumbingElementClass
   ThumbingItem  *(*process_finish) (ThumbingElement     *self,
                                     GAsyncResult        *result,
                                     GError             **error);
+  char          *(*get_location)   (ThumbingElement     *self);
 
   /*< private >*/
-  gpointer padding[12];
+  gpointer padding[11];
 };
 
 void           thumbing_element_class_set_metadata    (ThumbingElementClass *klass,
@@ -113,6 +117,7 @@ void           thumbing_element_process_async         (ThumbingElement      *sel
 ThumbingItem  *thumbing_element_process_finish        (ThumbingElement      *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
+char          *thumbing_element_get_location          (ThumbingElement      *self);
 void           thumbing_element_run_in_worker         (ThumbingElement      *self,
                                                        GTask                *task,
                                                        GTaskThreadFunc       func);

@@ -274,7 +274,7 @@ parse_pipeline_group (KeyfileParser *parser,
                       GError       **error)
 {
   g_auto(GStrv) keys = g_key_file_get_keys (parser->keyfile, PIPELINE_GROUP, NULL, NULL);
-  static const char * const known[] = { "stages", "name", "max-in-flight", "workers", NULL };
+  static const char * const known[] = { "stages", "name", "max-in-flight", "workers", "allow-feedback", NULL };
 
   for (char **k = keys; k != NULL && *k != NULL; k++)
     {
@@ -293,7 +293,7 @@ parse_pipeline_group (KeyfileParser *parser,
                          _("unknown key (did you mean “%s”?)"), suggestion);
           else
             g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNKNOWN_PROPERTY,
-                         _("unknown key (known: stages, name, max-in-flight, workers)"));
+                         _("unknown key (known: stages, name, max-in-flight, workers, allow-feedback)"));
           prefix_at (error, parser->filename, PIPELINE_GROUP, *k);
           return FALSE;
         }

@@ -11,6 +11,7 @@
 #include "thumbing-element-private.h"
 #include "thumbing-error.h"
 #include "thumbing-pipeline-private.h"
+#include "thumbing-sink.h"
 #include "thumbing-util-private.h"
 
 /**
@@ -50,6 +51,7 @@ struct _ThumbingPipeline
   guint            max_in_flight;
   guint            workers;
   gboolean         once;
+  gboolean         allow_feedback;
 
   ThumbingSource  *source;
   ThumbingChain   *root;
@@ -79,6 +81,7 @@ enum {
   PROP_MAX_IN_FLIGHT,
   PROP_WORKERS,
   PROP_ONCE,
+  PROP_ALLOW_FEEDBACK,
   N_PROPS
 };
 
@@ -190,6 +193,9 @@ thumbing_pipeline_get_property (GObject    *object,
     case PROP_ONCE:
       g_value_set_boolean (value, self->once);
       break;
+    case PROP_ALLOW_FEEDBACK:
+      g_value_set_boolean (value, self->allow_feedback);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -217,6 +223,9 @@ thumbing_pipeline_set_property (GObject      *object,
       break;
     case PROP_ONCE:
       thumbing_pipeline_set_once (self, g_value_get_boolean (value));
+      break;
+    case PROP_ALLOW_FEEDBACK:
+      self->allow_feedback = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -275,6 +284,17 @@ thumbing_pipeline_class_init (ThumbingPipelineClass *klass)
     g_param_spec_boolean ("once", NULL, _("Process what is there now, then finish"),
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ThumbingPipeline:allow-feedback:
+   *
+   * Lets a sink write where the source reads. Off by default, because then
+   * every output comes back as an input, without end.
+   */
+  properties[PROP_ALLOW_FEEDBACK] =
+    g_param_spec_boolean ("allow-feedback", NULL, _("Allow outputs where the source reads its inputs"),
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -873,6 +893,31 @@ check_element (ThumbingPipeline *self,
 }
 
 static gboolean
+check_feedback (ThumbingPipeline *self,
+                ThumbingElement  *element,
+                GError          **error)
+{
+  g_autofree char *location = NULL;
+  g_autofree char *source_location = NULL;
+
+  if (self->allow_feedback || !THUMBING_IS_SINK (element))
+    return TRUE;
+  location = thumbing_element_get_location (element);
+  if (location == NULL || !thumbing_source_reads_from (self->source, location))
+    return TRUE;
+
+  source_location = thumbing_element_get_location (THUMBING_ELEMENT (self->source));
+  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+               _("%s writes to %s, where source “%s” reads (%s): every output would come back "
+                 "as an input; write elsewhere, or set allow-feedback=true in [pipeline] if that is intended"),
+               thumbing_element_get_factory_name (element), location,
+               thumbing_element_get_name (THUMBING_ELEMENT (self->source)),
+               source_location != NULL ? source_location : "?");
+  locate_error (self, error, element, NULL);
+  return FALSE;
+}
+
+static gboolean
 check_chain (ThumbingPipeline    *self,
              ThumbingChain       *chain,
              ThumbingElement     *upstream,
@@ -898,6 +943,8 @@ check_chain (ThumbingPipeline    *self,
           return FALSE;
         }
       if (!check_element (self, element, error))
+        return FALSE;
+      if (!check_feedback (self, element, error))
         return FALSE;
       if (info->produces != NULL)
         produced = (const char * const *) info->produces;

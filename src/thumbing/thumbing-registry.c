@@ -418,8 +418,11 @@ thumbing_registry_list_plugins (ThumbingRegistry *self)
 const char * const *
 thumbing_registry_get_problems (ThumbingRegistry *self)
 {
+  static const char * const none[] = { NULL };
+
   g_return_val_if_fail (THUMBING_IS_REGISTRY (self), NULL);
-  return (const char * const *) self->problems->pdata;
+  /* An empty null-terminated array may not have allocated its terminator. */
+  return self->problems->len > 0 ? (const char * const *) self->problems->pdata : none;
 }
 
 /**

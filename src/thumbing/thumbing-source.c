@@ -83,10 +83,21 @@ thumbing_source_set_property (GObject      *object,
     }
 }
 
+static gboolean
+thumbing_source_real_reads_from (ThumbingSource *self,
+                                 const char     *location)
+{
+  g_autofree char *own = thumbing_element_get_location (THUMBING_ELEMENT (self));
+
+  return own != NULL && g_str_has_prefix (location, own);
+}
+
 static void
 thumbing_source_class_init (ThumbingSourceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  klass->reads_from = thumbing_source_real_reads_from;
 
   object_class->get_property = thumbing_source_get_property;
   object_class->set_property = thumbing_source_set_property;
@@ -304,6 +315,27 @@ thumbing_source_request (ThumbingSource *self,
   klass = THUMBING_SOURCE_GET_CLASS (self);
   if (n_items > 0 && klass->request != NULL)
     klass->request (self, n_items);
+}
+
+/**
+ * thumbing_source_reads_from:
+ * @self: a #ThumbingSource
+ * @location: a URI where a sink writes, as thumbing_element_get_location() gives it
+ *
+ * Returns: whether what a sink writes under @location would come back as an
+ *   input of this source
+ */
+gboolean
+thumbing_source_reads_from (ThumbingSource *self,
+                            const char     *location)
+{
+  ThumbingSourceClass *klass;
+
+  g_return_val_if_fail (THUMBING_IS_SOURCE (self), FALSE);
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  klass = THUMBING_SOURCE_GET_CLASS (self);
+  return klass->reads_from != NULL && klass->reads_from (self, location);
 }
 
 /**

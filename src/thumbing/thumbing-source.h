@@ -25,6 +25,9 @@ G_DECLARE_DERIVABLE_TYPE (ThumbingSource, thumbing_source, THUMBING, SOURCE, Thu
  *   message, record the file)
  * @nack: a stage failed on @item: leave it to be retried or dead-lettered
  *   at the origin
+ * @reads_from: whether an object written under @location would come back
+ *   as an input of this source; the default compares @location with the
+ *   source's #ThumbingElementClass.get_location() as a prefix
  *
  * The virtual methods of #ThumbingSource. All run on the pipeline's main context.
  */
@@ -39,9 +42,11 @@ struct _ThumbingSourceClass
   void (*nack)    (ThumbingSource *self,
                    ThumbingItem   *item,
                    const GError   *error);
+  gboolean (*reads_from) (ThumbingSource *self,
+                          const char     *location);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void      thumbing_source_push            (ThumbingSource *self,
@@ -58,6 +63,8 @@ void      thumbing_source_set_total_hint  (ThumbingSource *self,
 gint64    thumbing_source_get_total_hint  (ThumbingSource *self);
 void      thumbing_source_request         (ThumbingSource *self,
                                            guint           n_items);
+gboolean  thumbing_source_reads_from      (ThumbingSource *self,
+                                           const char     *location);
 void      thumbing_source_settle          (ThumbingSource *self,
                                            ThumbingItem   *item,
                                            const GError   *error);

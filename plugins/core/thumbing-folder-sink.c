@@ -1,0 +1,230 @@
+/* thumbing-folder-sink.c: writes encoded items into a local folder, atomically
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "thumbing-folder-sink.h"
+
+struct _ThumbingFolderSink
+{
+  ThumbingSink          parent_instance;
+
+  char                 *path;
+  char                 *template_text;
+  gboolean              durable;
+  ThumbingNameTemplate *name_template;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingFolderSink, thumbing_folder_sink, THUMBING_TYPE_SINK)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_TEMPLATE,
+  PROP_DURABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+thumbing_folder_sink_finalize (GObject *object)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (object);
+
+  g_free (self->path);
+  g_free (self->template_text);
+  g_clear_pointer (&self->name_template, thumbing_name_template_unref);
+  G_OBJECT_CLASS (thumbing_folder_sink_parent_class)->finalize (object);
+}
+
+static void
+thumbing_folder_sink_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_TEMPLATE:
+      g_value_set_string (value, self->template_text);
+      break;
+    case PROP_DURABLE:
+      g_value_set_boolean (value, self->durable);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_folder_sink_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_free (self->path);
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_TEMPLATE:
+      g_free (self->template_text);
+      self->template_text = g_value_dup_string (value);
+      break;
+    case PROP_DURABLE:
+      self->durable = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+thumbing_folder_sink_check (ThumbingElement *element,
+                            GError         **error)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (element);
+  ThumbingNameTemplate *parsed = thumbing_name_template_new (self->template_text, error);
+
+  if (parsed == NULL)
+    {
+      g_prefix_error (error, "template: ");
+      return FALSE;
+    }
+  g_clear_pointer (&self->name_template, thumbing_name_template_unref);
+  self->name_template = parsed;
+  return TRUE;
+}
+
+static gboolean
+thumbing_folder_sink_start (ThumbingElement *element,
+                            GError         **error)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (element);
+
+  if (self->name_template == NULL && !thumbing_folder_sink_check (element, error))
+    return FALSE;
+  if (g_mkdir_with_parents (self->path, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO,
+                   _("path: cannot create folder %s: %s"), self->path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static ThumbingItem *
+thumbing_folder_sink_process (ThumbingElement *element,
+                              ThumbingItem    *item,
+                              GCancellable    *cancellable,
+                              GError         **error)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (element);
+  g_autofree char *name = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *parent = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GFileSetContentsFlags flags = G_FILE_SET_CONTENTS_CONSISTENT;
+
+  name = thumbing_name_template_expand (self->name_template, item, error);
+  if (name == NULL)
+    return NULL;
+  bytes = thumbing_item_load_bytes (item, error);
+  if (bytes == NULL)
+    return NULL;
+
+  target = g_build_filename (self->path, name, NULL);
+  parent = g_path_get_dirname (target);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO,
+                   _("cannot create folder %s: %s"), parent, g_strerror (saved));
+      return NULL;
+    }
+
+  /* Written to a temporary file and renamed, so readers never see half a file. */
+  if (self->durable)
+    flags |= G_FILE_SET_CONTENTS_DURABLE;
+  if (!g_file_set_contents_full (target, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 flags, 0666, &local_error))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+
+  thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT, target);
+  return thumbing_item_ref (item);
+}
+
+static char *
+thumbing_folder_sink_get_location (ThumbingElement *element)
+{
+  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (element);
+  g_autofree char *absolute = NULL;
+
+  if (self->path == NULL)
+    return NULL;
+  absolute = g_canonicalize_filename (self->path, NULL);
+  return g_strdup_printf ("file://%s/", absolute);
+}
+
+static void
+thumbing_folder_sink_class_init (ThumbingFolderSinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+
+  object_class->finalize = thumbing_folder_sink_finalize;
+  object_class->get_property = thumbing_folder_sink_get_property;
+  object_class->set_property = thumbing_folder_sink_set_property;
+
+  element_class->check = thumbing_folder_sink_check;
+  element_class->start = thumbing_folder_sink_start;
+  element_class->process = thumbing_folder_sink_process;
+  element_class->get_location = thumbing_folder_sink_get_location;
+
+  thumbing_element_class_set_metadata (element_class, "folder-sink",
+                                       _("Writes encoded items into a local folder, atomically"));
+  thumbing_element_class_set_media (element_class, "*/*", NULL);
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, _("The output folder, created if missing"),
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED);
+  properties[PROP_TEMPLATE] =
+    g_param_spec_string ("template", NULL,
+                         _("Output name: {path} {dir} {name} {stem} {ext} {width} {height} (default keeps the input’s name)"),
+                         "{path}",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURABLE] =
+    g_param_spec_boolean ("durable", NULL, _("Flush each file to disk before renaming it into place"),
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_folder_sink_init (ThumbingFolderSink *self)
+{
+  self->template_text = g_strdup ("{path}");
+}

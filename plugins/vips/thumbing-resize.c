@@ -1,0 +1,629 @@
+/* thumbing-resize.c: decode and resize in one step, with shrink-on-load
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <vips/vips.h>
+
+#include "thumbing-resize.h"
+#include "thumbing-vips-encoder.h"
+
+/* sharp's default limitInputPixels: 0x3FFF × 0x3FFF. */
+#define DEFAULT_MAX_INPUT_PIXELS G_GUINT64_CONSTANT (268402689)
+
+struct _ThumbingResize
+{
+  ThumbingTransform       parent_instance;
+
+  int                     width;
+  int                     height;
+  ThumbingResizeFit       fit;
+  ThumbingResizePosition  position;
+  gboolean                no_enlarge;
+  gboolean                auto_orient;
+  char                   *background;
+  guint64                 max_input_pixels;
+  ThumbingResizeFailOn    fail_on;
+
+  double                  rgba[4];
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingResize, thumbing_resize, THUMBING_TYPE_TRANSFORM)
+
+G_DEFINE_ENUM_TYPE (ThumbingResizeFit, thumbing_resize_fit,
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FIT_COVER, "cover"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FIT_CONTAIN, "contain"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FIT_FILL, "fill"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FIT_INSIDE, "inside"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FIT_OUTSIDE, "outside"))
+
+G_DEFINE_ENUM_TYPE (ThumbingResizeFailOn, thumbing_resize_fail_on,
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FAIL_ON_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FAIL_ON_TRUNCATED, "truncated"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FAIL_ON_ERROR, "error"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_FAIL_ON_WARNING, "warning"))
+
+G_DEFINE_ENUM_TYPE (ThumbingResizePosition, thumbing_resize_position,
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_CENTRE, "centre"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_NORTH, "north"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_NORTH_EAST, "north-east"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_EAST, "east"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_SOUTH_EAST, "south-east"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_SOUTH, "south"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_SOUTH_WEST, "south-west"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_WEST, "west"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_NORTH_WEST, "north-west"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_ENTROPY, "entropy"),
+  G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_ATTENTION, "attention"))
+
+enum {
+  PROP_0,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_FIT,
+  PROP_POSITION,
+  PROP_NO_ENLARGE,
+  PROP_AUTO_ORIENT,
+  PROP_BACKGROUND,
+  PROP_MAX_INPUT_PIXELS,
+  PROP_FAIL_ON,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+thumbing_resize_finalize (GObject *object)
+{
+  ThumbingResize *self = THUMBING_RESIZE (object);
+
+  g_free (self->background);
+  G_OBJECT_CLASS (thumbing_resize_parent_class)->finalize (object);
+}
+
+static void
+thumbing_resize_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ThumbingResize *self = THUMBING_RESIZE (object);
+
+  switch (prop_id)
+    {
+    case PROP_WIDTH:
+      g_value_set_int (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_int (value, self->height);
+      break;
+    case PROP_FIT:
+      g_value_set_enum (value, self->fit);
+      break;
+    case PROP_POSITION:
+      g_value_set_enum (value, self->position);
+      break;
+    case PROP_NO_ENLARGE:
+      g_value_set_boolean (value, self->no_enlarge);
+      break;
+    case PROP_AUTO_ORIENT:
+      g_value_set_boolean (value, self->auto_orient);
+      break;
+    case PROP_BACKGROUND:
+      g_value_set_string (value, self->background);
+      break;
+    case PROP_MAX_INPUT_PIXELS:
+      g_value_set_uint64 (value, self->max_input_pixels);
+      break;
+    case PROP_FAIL_ON:
+      g_value_set_enum (value, self->fail_on);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_resize_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ThumbingResize *self = THUMBING_RESIZE (object);
+
+  switch (prop_id)
+    {
+    case PROP_WIDTH:
+      self->width = g_value_get_int (value);
+      break;
+    case PROP_HEIGHT:
+      self->height = g_value_get_int (value);
+      break;
+    case PROP_FIT:
+      self->fit = g_value_get_enum (value);
+      break;
+    case PROP_POSITION:
+      self->position = g_value_get_enum (value);
+      break;
+    case PROP_NO_ENLARGE:
+      self->no_enlarge = g_value_get_boolean (value);
+      break;
+    case PROP_AUTO_ORIENT:
+      self->auto_orient = g_value_get_boolean (value);
+      break;
+    case PROP_BACKGROUND:
+      g_free (self->background);
+      self->background = g_value_dup_string (value);
+      break;
+    case PROP_MAX_INPUT_PIXELS:
+      self->max_input_pixels = g_value_get_uint64 (value);
+      break;
+    case PROP_FAIL_ON:
+      self->fail_on = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Colours as CSS writes them: #rgb, #rgba, #rrggbb, #rrggbbaa, or a few names. */
+static gboolean
+parse_colour (const char *text,
+              double      rgba[4])
+{
+  size_t length;
+  guint digits[8];
+
+  if (g_ascii_strcasecmp (text, "transparent") == 0)
+    {
+      rgba[0] = rgba[1] = rgba[2] = rgba[3] = 0;
+      return TRUE;
+    }
+  if (g_ascii_strcasecmp (text, "black") == 0 || g_ascii_strcasecmp (text, "white") == 0)
+    {
+      rgba[0] = rgba[1] = rgba[2] = g_ascii_strcasecmp (text, "white") == 0 ? 255 : 0;
+      rgba[3] = 255;
+      return TRUE;
+    }
+  if (text[0] != '#')
+    return FALSE;
+  length = strlen (text + 1);
+  if (length != 3 && length != 4 && length != 6 && length != 8)
+    return FALSE;
+  for (size_t i = 0; i < length; i++)
+    {
+      int d = g_ascii_xdigit_value (text[1 + i]);
+
+      if (d < 0)
+        return FALSE;
+      digits[i] = d;
+    }
+  rgba[3] = 255;
+  for (guint c = 0; c < length / (length <= 4 ? 1 : 2); c++)
+    rgba[c] = length <= 4 ? digits[c] * 17 : digits[2 * c] * 16 + digits[2 * c + 1];
+  return TRUE;
+}
+
+static gboolean
+thumbing_resize_check (ThumbingElement *element,
+                       GError         **error)
+{
+  ThumbingResize *self = THUMBING_RESIZE (element);
+
+  if (!parse_colour (self->background, self->rgba))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("background: “%s” is not a colour (#rrggbb, #rrggbbaa, #rgb, transparent, black, white)"),
+                   self->background);
+      return FALSE;
+    }
+  if (self->fit == THUMBING_RESIZE_FIT_FILL && self->no_enlarge)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("no-enlarge: cannot be combined with fit=fill, which always produces width×height"));
+      return FALSE;
+    }
+  if ((self->position == THUMBING_RESIZE_POSITION_ENTROPY || self->position == THUMBING_RESIZE_POSITION_ATTENTION)
+      && self->fit != THUMBING_RESIZE_FIT_COVER)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("position: smart crop (entropy, attention) only applies to fit=cover"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static VipsInteresting
+smart_crop (ThumbingResizePosition position)
+{
+  switch (position)
+    {
+    case THUMBING_RESIZE_POSITION_ENTROPY:
+      return VIPS_INTERESTING_ENTROPY;
+    case THUMBING_RESIZE_POSITION_ATTENTION:
+      return VIPS_INTERESTING_ATTENTION;
+    case THUMBING_RESIZE_POSITION_CENTRE:
+      return VIPS_INTERESTING_CENTRE;
+    default:
+      return VIPS_INTERESTING_NONE;
+    }
+}
+
+static VipsCompassDirection
+compass (ThumbingResizePosition position)
+{
+  static const VipsCompassDirection directions[] = {
+    [THUMBING_RESIZE_POSITION_CENTRE] = VIPS_COMPASS_DIRECTION_CENTRE,
+    [THUMBING_RESIZE_POSITION_NORTH] = VIPS_COMPASS_DIRECTION_NORTH,
+    [THUMBING_RESIZE_POSITION_NORTH_EAST] = VIPS_COMPASS_DIRECTION_NORTH_EAST,
+    [THUMBING_RESIZE_POSITION_EAST] = VIPS_COMPASS_DIRECTION_EAST,
+    [THUMBING_RESIZE_POSITION_SOUTH_EAST] = VIPS_COMPASS_DIRECTION_SOUTH_EAST,
+    [THUMBING_RESIZE_POSITION_SOUTH] = VIPS_COMPASS_DIRECTION_SOUTH,
+    [THUMBING_RESIZE_POSITION_SOUTH_WEST] = VIPS_COMPASS_DIRECTION_SOUTH_WEST,
+    [THUMBING_RESIZE_POSITION_WEST] = VIPS_COMPASS_DIRECTION_WEST,
+    [THUMBING_RESIZE_POSITION_NORTH_WEST] = VIPS_COMPASS_DIRECTION_NORTH_WEST,
+  };
+
+  return position < G_N_ELEMENTS (directions) ? directions[position] : VIPS_COMPASS_DIRECTION_CENTRE;
+}
+
+/* What the input is: a decoded image, bytes in memory, or a local file. */
+typedef struct
+{
+  VipsImage  *image;
+  GBytes     *bytes;
+  const char *file;
+} Input;
+
+/* Reads only the header, to refuse what is not an image, or too large,
+ * before any pixel is decoded. */
+static VipsImage *
+open_header (ThumbingResize *self,
+             Input          *input,
+             GError        **error)
+{
+  VipsImage *header = NULL;
+  guint64 pixels;
+
+  if (input->image != NULL)
+    return g_object_ref (input->image);
+
+  if (input->file != NULL)
+    {
+      GStatBuf st;
+
+      if (g_stat (input->file, &st) == 0 && st.st_size == 0)
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the file is empty"));
+          return NULL;
+        }
+      if (vips_foreign_find_load (input->file) == NULL)
+        {
+          vips_error_clear ();
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                       _("not an image in a format this libvips can read"));
+          return NULL;
+        }
+      header = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    }
+  else
+    {
+      gsize length = 0;
+      const void *data = g_bytes_get_data (input->bytes, &length);
+
+      if (length == 0)
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the payload is empty"));
+          return NULL;
+        }
+      if (vips_foreign_find_load_buffer (data, length) == NULL)
+        {
+          vips_error_clear ();
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                       _("not an image in a format this libvips can read"));
+          return NULL;
+        }
+      header = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    }
+
+  if (header == NULL)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot read the image header"));
+      return NULL;
+    }
+
+  pixels = (guint64) header->Xsize * (guint64) header->Ysize;
+  if (self->max_input_pixels > 0 && pixels > self->max_input_pixels)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                   _("the image is %d×%d (%" G_GUINT64_FORMAT " pixels), more than max-input-pixels (%" G_GUINT64_FORMAT ")"),
+                   header->Xsize, header->Ysize, pixels, self->max_input_pixels);
+      g_object_unref (header);
+      return NULL;
+    }
+  return header;
+}
+
+static VipsFailOn
+vips_fail_on (ThumbingResizeFailOn fail_on)
+{
+  switch (fail_on)
+    {
+    case THUMBING_RESIZE_FAIL_ON_NONE:
+      return VIPS_FAIL_ON_NONE;
+    case THUMBING_RESIZE_FAIL_ON_TRUNCATED:
+      return VIPS_FAIL_ON_TRUNCATED;
+    case THUMBING_RESIZE_FAIL_ON_WARNING:
+      return VIPS_FAIL_ON_WARNING;
+    case THUMBING_RESIZE_FAIL_ON_ERROR:
+    default:
+      return VIPS_FAIL_ON_ERROR;
+    }
+}
+
+static int
+run_thumbnail (ThumbingResize *self,
+               Input          *input,
+               VipsImage     **out,
+               int             width,
+               int             height,
+               VipsSize        size,
+               VipsInteresting crop)
+{
+  gboolean no_rotate = !self->auto_orient;
+
+  if (input->image != NULL)
+    return vips_thumbnail_image (input->image, out, width, "height", height, "size", size,
+                                 "crop", crop, "no_rotate", no_rotate, NULL);
+  if (input->file != NULL)
+    return vips_thumbnail (input->file, out, width, "height", height, "size", size,
+                           "crop", crop, "no_rotate", no_rotate, "fail_on", vips_fail_on (self->fail_on), NULL);
+
+  {
+    gsize length = 0;
+    const void *data = g_bytes_get_data (input->bytes, &length);
+
+    return vips_thumbnail_buffer ((void *) data, length, out, width, "height", height, "size", size,
+                                  "crop", crop, "no_rotate", no_rotate, "fail_on", vips_fail_on (self->fail_on), NULL);
+  }
+}
+
+/* Pads to exactly width×height with the background, in 8-bit sRGB so the
+ * background means the same colour whatever the input was. */
+static VipsImage *
+pad_to_box (ThumbingResize *self,
+            VipsImage      *in,
+            GError        **error)
+{
+  g_autoptr(VipsImage) srgb = NULL;
+  g_autoptr(VipsImage) with_alpha = NULL;
+  VipsArrayDouble *background = NULL;
+  VipsImage *t = NULL;
+  int status;
+  VipsImage *current = in;
+
+  if (current->Type != VIPS_INTERPRETATION_sRGB || current->BandFmt != VIPS_FORMAT_UCHAR)
+    {
+      if (vips_colourspace (current, &t, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+        goto fail;
+      srgb = t;
+      if (srgb->BandFmt != VIPS_FORMAT_UCHAR)
+        {
+          if (vips_cast_uchar (srgb, &t, NULL) != 0)
+            goto fail;
+          g_object_unref (srgb);
+          srgb = t;
+        }
+      current = srgb;
+    }
+  if (self->rgba[3] < 255 && !vips_image_hasalpha (current))
+    {
+      if (vips_addalpha (current, &t, NULL) != 0)
+        goto fail;
+      with_alpha = t;
+      current = with_alpha;
+    }
+
+  background = vips_array_double_new (self->rgba, vips_image_hasalpha (current) ? 4 : 3);
+  status = vips_gravity (current, &t, compass (self->position), self->width, self->height,
+                         "extend", VIPS_EXTEND_BACKGROUND, "background", background, NULL);
+  vips_area_unref (VIPS_AREA (background));
+  if (status != 0)
+    goto fail;
+  return t;
+
+fail:
+  thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot pad the image"));
+  return NULL;
+}
+
+static VipsImage *
+resize (ThumbingResize *self,
+        Input          *input,
+        GError        **error)
+{
+  g_autoptr(VipsImage) header = NULL;
+  g_autoptr(VipsImage) thumb = NULL;
+  VipsImage *t = NULL;
+  VipsSize size = self->no_enlarge ? VIPS_SIZE_DOWN : VIPS_SIZE_BOTH;
+  VipsInteresting crop = VIPS_INTERESTING_NONE;
+  int width = self->width, height = self->height;
+  gboolean crop_after = FALSE;
+
+  header = open_header (self, input, error);
+  if (header == NULL)
+    return NULL;
+
+  switch (self->fit)
+    {
+    case THUMBING_RESIZE_FIT_FILL:
+      size = VIPS_SIZE_FORCE;
+      break;
+    case THUMBING_RESIZE_FIT_INSIDE:
+    case THUMBING_RESIZE_FIT_CONTAIN:
+      break;
+    case THUMBING_RESIZE_FIT_COVER:
+      crop = smart_crop (self->position);
+      if (crop != VIPS_INTERESTING_NONE)
+        break;
+      crop_after = TRUE;
+      G_GNUC_FALLTHROUGH;
+    case THUMBING_RESIZE_FIT_OUTSIDE:
+      {
+        /* Scale so the image covers the box, on the upright dimensions. */
+        int orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
+        gboolean swap = orientation >= 5 && orientation <= 8;
+        double iw = swap ? header->Ysize : header->Xsize;
+        double ih = swap ? header->Xsize : header->Ysize;
+        double scale = MAX (self->width / iw, self->height / ih);
+
+        if (self->no_enlarge && scale > 1.0)
+          scale = 1.0;
+        width = MAX (1, (int) lround (iw * scale));
+        height = MAX (1, (int) lround (ih * scale));
+        size = VIPS_SIZE_FORCE;
+        break;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (run_thumbnail (self, input, &t, width, height, size, crop) != 0)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
+      return NULL;
+    }
+  thumb = t;
+
+  if (self->fit == THUMBING_RESIZE_FIT_CONTAIN)
+    {
+      t = pad_to_box (self, thumb, error);
+      if (t == NULL)
+        return NULL;
+      g_object_unref (thumb);
+      thumb = t;
+    }
+  else if (crop_after)
+    {
+      if (vips_gravity (thumb, &t, compass (self->position),
+                        MIN (self->width, thumb->Xsize), MIN (self->height, thumb->Ysize), NULL) != 0)
+        {
+          thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot crop the image"));
+          return NULL;
+        }
+      g_object_unref (thumb);
+      thumb = t;
+    }
+
+  /* Decode now, in this stage, so a corrupt or truncated input fails here
+   * with the resize stage named, and the encoder gets plain pixels. */
+  t = vips_image_copy_memory (thumb);
+  if (t == NULL)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
+      return NULL;
+    }
+  return t;
+}
+
+static ThumbingItem *
+thumbing_resize_process (ThumbingElement *element,
+                         ThumbingItem    *item,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  ThumbingResize *self = THUMBING_RESIZE (element);
+  GObject *image = thumbing_item_get_image (item);
+  g_autoptr(VipsImage) result = NULL;
+  Input input = { NULL, NULL, NULL };
+
+  if (image != NULL && VIPS_IS_IMAGE (image))
+    input.image = VIPS_IMAGE (image);
+  else if (thumbing_item_get_bytes (item) != NULL)
+    input.bytes = thumbing_item_get_bytes (item);
+  else if (thumbing_item_get_file (item) != NULL)
+    input.file = thumbing_item_get_file (item);
+  else
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_STATE,
+                   _("the item has no image payload (media type %s)"),
+                   thumbing_item_get_media_type (item));
+      return NULL;
+    }
+
+  result = resize (self, &input, error);
+  if (result == NULL)
+    return NULL;
+
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_WIDTH, result->Xsize);
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, result->Ysize);
+  thumbing_item_set_image (item, G_OBJECT (result));
+  return thumbing_item_ref (item);
+}
+
+static void
+thumbing_resize_class_init (ThumbingResizeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+
+  object_class->finalize = thumbing_resize_finalize;
+  object_class->get_property = thumbing_resize_get_property;
+  object_class->set_property = thumbing_resize_set_property;
+  element_class->check = thumbing_resize_check;
+  element_class->process = thumbing_resize_process;
+
+  thumbing_element_class_set_metadata (element_class, "resize",
+                                       _("Decodes and resizes in one step (shrink-on-load), upright by EXIF orientation"));
+  thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE,
+                                    THUMBING_MEDIA_DECODED_IMAGE);
+
+  properties[PROP_WIDTH] =
+    g_param_spec_int ("width", NULL, _("Target width in pixels"),
+                      1, VIPS_MAX_COORD, 512,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEIGHT] =
+    g_param_spec_int ("height", NULL, _("Target height in pixels"),
+                      1, VIPS_MAX_COORD, 512,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FIT] =
+    g_param_spec_enum ("fit", NULL, _("How the image fits width×height"),
+                       thumbing_resize_fit_get_type (), THUMBING_RESIZE_FIT_COVER,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POSITION] =
+    g_param_spec_enum ("position", NULL, _("What cover keeps (a side, a corner, or a smart crop), or where contain places the image"),
+                       thumbing_resize_position_get_type (), THUMBING_RESIZE_POSITION_CENTRE,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NO_ENLARGE] =
+    g_param_spec_boolean ("no-enlarge", NULL, _("Never scale an image up"),
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTO_ORIENT] =
+    g_param_spec_boolean ("auto-orient", NULL, _("Turn the image upright by its EXIF orientation"),
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BACKGROUND] =
+    g_param_spec_string ("background", NULL, _("Padding colour for fit=contain: #rrggbb[aa], #rgb[a], transparent, black, white"),
+                         "transparent",
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_INPUT_PIXELS] =
+    g_param_spec_uint64 ("max-input-pixels", NULL, _("Refuse inputs with more pixels than this, before decoding (0: no limit)"),
+                         0, G_MAXUINT64, DEFAULT_MAX_INPUT_PIXELS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAIL_ON] =
+    g_param_spec_enum ("fail-on", NULL, _("How bad damage must be to fail an input: none, truncated, error, warning"),
+                       thumbing_resize_fail_on_get_type (), THUMBING_RESIZE_FAIL_ON_ERROR,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_resize_init (ThumbingResize *self)
+{
+}

@@ -1,0 +1,205 @@
+/* thumbing-vips-encoder.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-vips-encoder.h"
+
+typedef struct
+{
+  gboolean strip;
+} ThumbingVipsEncoderPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingVipsEncoder, thumbing_vips_encoder, THUMBING_TYPE_TRANSFORM)
+
+enum {
+  PROP_0,
+  PROP_STRIP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Copies libvips's process-wide error buffer into a GError at once, and
+ * clears it, so the next failure on another thread starts clean. */
+void
+thumbing_vips_set_error (GError    **error,
+                         int         code,
+                         const char *fallback)
+{
+  g_autofree char *text = g_strdup (vips_error_buffer ());
+
+  vips_error_clear ();
+  g_strstrip (text);
+  /* libvips stacks one line per layer; the last one is the root cause. */
+  if (strchr (text, '\n') != NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+      g_autoptr(GString) joined = g_string_new (NULL);
+
+      for (char **l = lines; *l != NULL; l++)
+        {
+          g_strstrip (*l);
+          if (**l == '\0' || (joined->len > 0 && strstr (joined->str, *l) != NULL))
+            continue;
+          g_string_append_printf (joined, "%s%s", joined->len > 0 ? "; " : "", *l);
+        }
+      g_free (text);
+      text = g_string_free (g_steal_pointer (&joined), FALSE);
+    }
+  g_set_error (error, THUMBING_ERROR, code, "%s", text[0] != '\0' ? text : fallback);
+}
+
+static void
+thumbing_vips_encoder_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  ThumbingVipsEncoderPrivate *priv =
+    thumbing_vips_encoder_get_instance_private (THUMBING_VIPS_ENCODER (object));
+
+  switch (prop_id)
+    {
+    case PROP_STRIP:
+      g_value_set_boolean (value, priv->strip);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_vips_encoder_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  ThumbingVipsEncoderPrivate *priv =
+    thumbing_vips_encoder_get_instance_private (THUMBING_VIPS_ENCODER (object));
+
+  switch (prop_id)
+    {
+    case PROP_STRIP:
+      priv->strip = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Encoders write 8-bit sRGB, so grey, 16-bit, CMYK and Lab inputs all come
+ * out the same way a browser shows them. */
+static VipsImage *
+to_srgb8 (VipsImage *in,
+          GError   **error)
+{
+  g_autoptr(VipsImage) srgb = NULL;
+  VipsImage *out = NULL;
+
+  if (in->Type == VIPS_INTERPRETATION_sRGB && in->BandFmt == VIPS_FORMAT_UCHAR)
+    return g_object_ref (in);
+
+  if (in->Type != VIPS_INTERPRETATION_sRGB)
+    {
+      if (vips_colourspace (in, &out, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+        {
+          thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot convert to sRGB"));
+          return NULL;
+        }
+      srgb = out;
+    }
+  else
+    srgb = g_object_ref (in);
+
+  if (srgb->BandFmt != VIPS_FORMAT_UCHAR)
+    {
+      if (vips_cast_uchar (srgb, &out, NULL) != 0)
+        {
+          thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot convert to 8 bits"));
+          return NULL;
+        }
+      return out;
+    }
+  return g_steal_pointer (&srgb);
+}
+
+static ThumbingItem *
+thumbing_vips_encoder_process (ThumbingElement *element,
+                               ThumbingItem    *item,
+                               GCancellable    *cancellable,
+                               GError         **error)
+{
+  ThumbingVipsEncoder *self = THUMBING_VIPS_ENCODER (element);
+  ThumbingVipsEncoderClass *klass = THUMBING_VIPS_ENCODER_GET_CLASS (self);
+  ThumbingVipsEncoderPrivate *priv = thumbing_vips_encoder_get_instance_private (self);
+  GObject *object = thumbing_item_get_image (item);
+  g_autoptr(VipsImage) prepared = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  void *buffer = NULL;
+  size_t length = 0;
+
+  if (object == NULL || !VIPS_IS_IMAGE (object))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_STATE,
+                   _("expected a decoded image, got %s (put resize before the encoder)"),
+                   thumbing_item_get_media_type (item));
+      return NULL;
+    }
+
+  prepared = to_srgb8 (VIPS_IMAGE (object), error);
+  if (prepared == NULL)
+    return NULL;
+  if (klass->save (self, prepared, priv->strip, &buffer, &length) != 0)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("encoding failed"));
+      return NULL;
+    }
+
+  bytes = g_bytes_new_take (buffer, length);
+  thumbing_item_set_bytes (item, bytes, klass->media_type);
+  thumbing_item_set_metadata (item, THUMBING_METADATA_FORMAT, klass->extension);
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_WIDTH, prepared->Xsize);
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, prepared->Ysize);
+  return thumbing_item_ref (item);
+}
+
+static void
+thumbing_vips_encoder_class_init (ThumbingVipsEncoderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+
+  object_class->get_property = thumbing_vips_encoder_get_property;
+  object_class->set_property = thumbing_vips_encoder_set_property;
+  element_class->process = thumbing_vips_encoder_process;
+
+  properties[PROP_STRIP] =
+    g_param_spec_boolean ("strip", NULL, _("Leave out metadata (EXIF, XMP, ICC profile); pixels are sRGB either way"),
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_vips_encoder_init (ThumbingVipsEncoder *self)
+{
+}
+
+void
+thumbing_vips_encoder_class_setup (ThumbingVipsEncoderClass *klass,
+                                   const char               *name,
+                                   const char               *description,
+                                   const char               *media_type,
+                                   const char               *extension)
+{
+  klass->media_type = media_type;
+  klass->extension = extension;
+  thumbing_element_class_set_metadata (THUMBING_ELEMENT_CLASS (klass), name, description);
+  thumbing_element_class_set_media (THUMBING_ELEMENT_CLASS (klass), THUMBING_MEDIA_DECODED_IMAGE, media_type);
+}

@@ -1,0 +1,621 @@
+/* thumbing.c: the thumbing command: run, launch, inspect, check
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <thumbing/thumbing.h>
+
+/* Exit codes: 0 all items succeeded, 1 an item or the pipeline failed,
+ * 2 the command line or pipeline description is wrong. */
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+};
+
+typedef struct
+{
+  ThumbingPipeline *pipeline;
+  gboolean          progress;
+  gboolean          progress_shown;
+  gint64            started_us;
+  guint             signals;
+  guint             progress_timer;
+} Run;
+
+static void
+clear_progress_line (Run *run)
+{
+  if (run->progress_shown)
+    {
+      fputs ("\r\033[K", stderr);
+      run->progress_shown = FALSE;
+    }
+}
+
+static char *
+format_duration (double seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf ("%.0fs", seconds);
+  if (seconds < 3600)
+    return g_strdup_printf ("%dm%02ds", (int) seconds / 60, (int) seconds % 60);
+  return g_strdup_printf ("%dh%02dm", (int) seconds / 3600, ((int) seconds % 3600) / 60);
+}
+
+static gboolean
+show_progress (gpointer user_data)
+{
+  Run *run = user_data;
+  guint done = thumbing_pipeline_get_n_succeeded (run->pipeline) + thumbing_pipeline_get_n_failed (run->pipeline);
+  gint64 total = thumbing_pipeline_get_total_hint (run->pipeline);
+  double elapsed = (g_get_monotonic_time () - run->started_us) / 1e6;
+  double rate = elapsed > 0 ? done / elapsed : 0;
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (total >= 0)
+    g_string_append_printf (line, _("%u/%" G_GINT64_FORMAT " done"), done, total);
+  else
+    g_string_append_printf (line, _("%u done"), done);
+  if (thumbing_pipeline_get_n_failed (run->pipeline) > 0)
+    g_string_append_printf (line, _(", %u failed"), thumbing_pipeline_get_n_failed (run->pipeline));
+  g_string_append_printf (line, _(", %.1f images/s"), rate);
+  if (total >= 0 && rate > 0 && (gint64) done < total)
+    {
+      g_autofree char *eta = format_duration ((total - done) / rate);
+
+      g_string_append_printf (line, _(", ETA %s"), eta);
+    }
+
+  fprintf (stderr, "\r\033[K%s", line->str);
+  fflush (stderr);
+  run->progress_shown = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_item_done (ThumbingPipeline *pipeline,
+              ThumbingItem     *item,
+              const GError     *error,
+              Run              *run)
+{
+  if (error == NULL)
+    return;
+  clear_progress_line (run);
+  fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+}
+
+static void
+on_warning (ThumbingPipeline *pipeline,
+            const char       *message,
+            Run              *run)
+{
+  clear_progress_line (run);
+  fprintf (stderr, _("thumbing: warning: %s\n"), message);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Run *run = user_data;
+
+  if (++run->signals > 1)
+    {
+      clear_progress_line (run);
+      fprintf (stderr, _("thumbing: stopped at once; %u items were in flight and stay unacknowledged\n"),
+               thumbing_pipeline_get_n_in_flight (run->pipeline));
+      _exit (128 + SIGINT);
+    }
+  clear_progress_line (run);
+  fprintf (stderr, _("thumbing: stopping: finishing %u items in flight (signal again to quit at once)\n"),
+           thumbing_pipeline_get_n_in_flight (run->pipeline));
+  thumbing_pipeline_stop (run->pipeline);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_registry_problems (void)
+{
+  const char * const *problems = thumbing_registry_get_problems (thumbing_registry_get_default ());
+
+  for (guint i = 0; problems[i] != NULL; i++)
+    fprintf (stderr, _("thumbing: warning: %s\n"), problems[i]);
+}
+
+static int
+run_pipeline (ThumbingPipeline *pipeline,
+              gboolean          quiet)
+{
+  g_autoptr(GError) error = NULL;
+  Run run = { pipeline, FALSE, FALSE, 0, 0, 0 };
+  guint sigint, sigterm;
+  double elapsed;
+  guint failed, succeeded;
+  gboolean ok;
+
+  run.progress = !quiet && isatty (STDERR_FILENO);
+  run.started_us = g_get_monotonic_time ();
+  g_signal_connect (pipeline, "item-done", G_CALLBACK (on_item_done), &run);
+  g_signal_connect (pipeline, "warning", G_CALLBACK (on_warning), &run);
+  sigint = g_unix_signal_add (SIGINT, on_signal, &run);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
+  if (run.progress)
+    run.progress_timer = g_timeout_add (250, show_progress, &run);
+
+  ok = thumbing_pipeline_run (pipeline, &error);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  if (run.progress_timer != 0)
+    g_source_remove (run.progress_timer);
+  clear_progress_line (&run);
+
+  if (!ok)
+    {
+      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+      if (g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG)
+          || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE)
+          || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY))
+        return EXIT_USAGE;
+      return EXIT_FAILED;
+    }
+
+  elapsed = (g_get_monotonic_time () - run.started_us) / 1e6;
+  succeeded = thumbing_pipeline_get_n_succeeded (pipeline);
+  failed = thumbing_pipeline_get_n_failed (pipeline);
+  fprintf (stderr, _("thumbing: processed %u, failed %u, elapsed %.2f s (%.1f images/s)\n"),
+           succeeded, failed, elapsed, elapsed > 0 ? (succeeded + failed) / elapsed : 0.0);
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+static gboolean opt_once;
+static gboolean opt_quiet;
+static int opt_max_in_flight;
+static int opt_workers = -1;
+
+static const GOptionEntry run_entries[] = {
+  { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Process what is there now, then exit"), NULL },
+  { "max-in-flight", 0, 0, G_OPTION_ARG_INT, &opt_max_in_flight, N_("Items in flight at once (overrides the pipeline)"), "N" },
+  { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers, N_("Worker threads (0: one per processor)"), "N" },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress line"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static gboolean
+parse_options (int                 *argc,
+               char              ***argv,
+               const char          *parameters,
+               const char          *summary,
+               const GOptionEntry  *entries)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "thumbing: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_run_options (ThumbingPipeline *pipeline)
+{
+  if (opt_max_in_flight < 0 || opt_max_in_flight > 10000 || opt_workers > 1024)
+    {
+      fprintf (stderr, _("thumbing: --max-in-flight takes 1 to 10000, --workers 0 to 1024\n"));
+      return FALSE;
+    }
+  if (opt_max_in_flight > 0)
+    thumbing_pipeline_set_max_in_flight (pipeline, opt_max_in_flight);
+  if (opt_workers >= 0)
+    thumbing_pipeline_set_workers (pipeline, opt_workers);
+  thumbing_pipeline_set_once (pipeline, opt_once);
+  return TRUE;
+}
+
+/* A bare name finds an installed pipeline: `thumbing run local`. */
+static char *
+resolve_pipeline_file (const char *argument)
+{
+  g_autofree char *with_suffix = NULL;
+  g_autofree char *installed = NULL;
+
+  if (g_file_test (argument, G_FILE_TEST_EXISTS) || strchr (argument, G_DIR_SEPARATOR) != NULL)
+    return g_strdup (argument);
+  with_suffix = g_str_has_suffix (argument, ".conf") ? g_strdup (argument) : g_strconcat (argument, ".conf", NULL);
+  installed = g_build_filename (THUMBING_PIPELINEDIR, with_suffix, NULL);
+  return g_file_test (installed, G_FILE_TEST_EXISTS) ? g_steal_pointer (&installed) : g_strdup (argument);
+}
+
+static int
+command_run (int    argc,
+             char **argv)
+{
+  g_autoptr(ThumbingPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+
+  if (!parse_options (&argc, &argv, _("FILE.conf"),
+                      _("Runs the pipeline a keyfile describes, as a daemon or, with --once, as a batch."),
+                      run_entries))
+    return EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, _("thumbing run: give one pipeline file (see thumbing run --help)\n"));
+      return EXIT_USAGE;
+    }
+
+  file = resolve_pipeline_file (argv[1]);
+  pipeline = thumbing_pipeline_new_from_file (file, &error);
+  if (pipeline == NULL)
+    {
+      print_registry_problems ();
+      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+      return EXIT_USAGE;
+    }
+  if (!apply_run_options (pipeline))
+    return EXIT_USAGE;
+  return run_pipeline (pipeline, opt_quiet);
+}
+
+/* Arguments holding spaces were one word to the shell: keep them one. */
+static char *
+join_launch_arguments (int    argc,
+                       char **argv)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *eq = strchr (arg, '=');
+
+      if (i > 1)
+        g_string_append_c (text, ' ');
+      if (argc > 2 && eq != NULL && strpbrk (arg, " \t") != NULL)
+        {
+          g_autofree char *escaped = g_strescape (eq + 1, NULL);
+
+          g_string_append_len (text, arg, eq - arg + 1);
+          g_string_append_printf (text, "\"%s\"", escaped);
+        }
+      else
+        g_string_append (text, arg);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static int
+command_launch (int    argc,
+                char **argv)
+{
+  g_autoptr(ThumbingPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+
+  if (!parse_options (&argc, &argv, _("'ELEMENT key=value ! ELEMENT … [! ( BRANCH ) ( BRANCH )]'"),
+                      _("Runs a pipeline written inline, as in\n"
+                        "  thumbing launch 'folder-source path=in ! resize width=512 height=512 ! png-encode ! folder-sink path=out'"),
+                      run_entries))
+    return EXIT_USAGE;
+  if (argc < 2)
+    {
+      fprintf (stderr, _("thumbing launch: give a pipeline (see thumbing launch --help)\n"));
+      return EXIT_USAGE;
+    }
+
+  description = join_launch_arguments (argc, argv);
+  pipeline = thumbing_pipeline_new_from_launch (description, &error);
+  if (pipeline == NULL)
+    {
+      print_registry_problems ();
+      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+      return EXIT_USAGE;
+    }
+  if (!apply_run_options (pipeline))
+    return EXIT_USAGE;
+  /* A launched pipeline is a batch unless its source says otherwise. */
+  return run_pipeline (pipeline, opt_quiet);
+}
+
+static gboolean opt_verbose;
+
+static const GOptionEntry check_entries[] = {
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Print each pipeline as a launch string"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static int
+command_check (int    argc,
+               char **argv)
+{
+  int status = EXIT_OK;
+
+  if (!parse_options (&argc, &argv, _("FILE.conf…"),
+                      _("Validates pipeline files without running them: elements, keys, values, "
+                        "${VAR} expansion, the chain’s media and required properties."),
+                      check_entries))
+    return EXIT_USAGE;
+  if (argc < 2)
+    {
+      fprintf (stderr, _("thumbing check: give at least one pipeline file\n"));
+      return EXIT_USAGE;
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(ThumbingPipeline) pipeline = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *file = resolve_pipeline_file (argv[i]);
+
+      pipeline = thumbing_pipeline_new_from_file (file, &error);
+      if (pipeline != NULL && thumbing_pipeline_check (pipeline, &error))
+        {
+          printf (_("%s: ok\n"), file);
+          if (opt_verbose)
+            {
+              g_autofree char *description = thumbing_pipeline_describe (pipeline);
+
+              printf ("  %s\n", description);
+            }
+          continue;
+        }
+      fprintf (stderr, "%s\n", error->message);
+      status = EXIT_FAILED;
+    }
+  if (status != EXIT_OK)
+    print_registry_problems ();
+  return status;
+}
+
+static const char *
+kind_name (ThumbingElementKind kind)
+{
+  switch (kind)
+    {
+    case THUMBING_ELEMENT_KIND_SOURCE:
+      return _("source");
+    case THUMBING_ELEMENT_KIND_SINK:
+      return _("sink");
+    case THUMBING_ELEMENT_KIND_TRANSFORM:
+    default:
+      return _("transform");
+    }
+}
+
+static char *
+join_or (const char * const *list,
+         const char         *fallback)
+{
+  return list != NULL && list[0] != NULL ? g_strjoinv ("; ", (char **) list) : g_strdup (fallback);
+}
+
+static char *
+describe_value (GParamSpec   *pspec,
+                const GValue *value)
+{
+  if (G_VALUE_HOLDS_STRING (value))
+    return g_value_get_string (value) != NULL ? g_strdup_printf ("\"%s\"", g_value_get_string (value))
+                                              : g_strdup (_("(none)"));
+  if (G_VALUE_HOLDS_ENUM (value))
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (G_VALUE_TYPE (value));
+      GEnumValue *ev = g_enum_get_value (klass, g_value_get_enum (value));
+
+      return g_strdup (ev != NULL ? ev->value_nick : "?");
+    }
+  if (G_VALUE_HOLDS_BOOLEAN (value))
+    return g_strdup (g_value_get_boolean (value) ? "true" : "false");
+  return g_strdup_value_contents (value);
+}
+
+static void
+print_property (GParamSpec *pspec)
+{
+  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
+  g_autofree char *default_text = describe_value (pspec, g_param_spec_get_default_value (pspec));
+  const char *type_name = g_type_name (type);
+
+  if (type == G_TYPE_INT || type == G_TYPE_UINT || type == G_TYPE_INT64 || type == G_TYPE_UINT64)
+    type_name = "integer";
+  else if (type == G_TYPE_BOOLEAN)
+    type_name = "boolean";
+  else if (type == G_TYPE_DOUBLE)
+    type_name = "number";
+  else if (G_TYPE_IS_ENUM (type))
+    type_name = "enum";
+  else if (G_TYPE_IS_FLAGS (type))
+    type_name = "flags";
+  else if (type == G_TYPE_STRING)
+    type_name = "string";
+  else if (type == G_TYPE_STRV)
+    type_name = "list";
+
+  printf ("  %-20s %s%s. %s\n", pspec->name, type_name,
+          (pspec->flags & THUMBING_PARAM_REQUIRED) ? _(", required") : "",
+          g_param_spec_get_blurb (pspec) != NULL ? g_param_spec_get_blurb (pspec) : "");
+
+  if (G_IS_PARAM_SPEC_INT (pspec))
+    printf ("  %-20s %s %d – %d\n", "", _("Range:"), G_PARAM_SPEC_INT (pspec)->minimum, G_PARAM_SPEC_INT (pspec)->maximum);
+  else if (G_IS_PARAM_SPEC_UINT (pspec))
+    printf ("  %-20s %s %u – %u\n", "", _("Range:"), G_PARAM_SPEC_UINT (pspec)->minimum, G_PARAM_SPEC_UINT (pspec)->maximum);
+  else if (G_IS_PARAM_SPEC_UINT64 (pspec))
+    printf ("  %-20s %s %" G_GUINT64_FORMAT " – %" G_GUINT64_FORMAT "\n", "", _("Range:"),
+            G_PARAM_SPEC_UINT64 (pspec)->minimum, G_PARAM_SPEC_UINT64 (pspec)->maximum);
+  else if (G_IS_PARAM_SPEC_INT64 (pspec))
+    printf ("  %-20s %s %" G_GINT64_FORMAT " – %" G_GINT64_FORMAT "\n", "", _("Range:"),
+            G_PARAM_SPEC_INT64 (pspec)->minimum, G_PARAM_SPEC_INT64 (pspec)->maximum);
+  else if (G_IS_PARAM_SPEC_DOUBLE (pspec))
+    printf ("  %-20s %s %g – %g\n", "", _("Range:"), G_PARAM_SPEC_DOUBLE (pspec)->minimum, G_PARAM_SPEC_DOUBLE (pspec)->maximum);
+  else if (G_IS_PARAM_SPEC_ENUM (pspec))
+    {
+      GEnumClass *klass = G_PARAM_SPEC_ENUM (pspec)->enum_class;
+      g_autoptr(GString) values = g_string_new (NULL);
+
+      for (guint i = 0; i < klass->n_values; i++)
+        g_string_append_printf (values, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
+      printf ("  %-20s %s %s\n", "", _("Values:"), values->str);
+    }
+  printf ("  %-20s %s %s\n", "", _("Default:"), default_text);
+}
+
+static int
+inspect_one (ThumbingRegistry *registry,
+             const char       *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingElement) element = thumbing_registry_create_element (registry, name, NULL, &error);
+  ThumbingElementFactory *factory;
+  g_autofree GParamSpec **pspecs = NULL;
+  g_autofree char *accepts = NULL;
+  g_autofree char *produces = NULL;
+  g_autofree char *permissions = NULL;
+  ThumbingPlugin *plugin = NULL;
+  GList *plugins;
+  guint n_pspecs = 0;
+
+  if (element == NULL)
+    {
+      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+      return EXIT_FAILED;
+    }
+  factory = thumbing_registry_lookup (registry, name);
+  plugins = thumbing_registry_list_plugins (registry);
+  for (GList *l = plugins; l != NULL; l = l->next)
+    if (g_strcmp0 (thumbing_plugin_get_name (l->data), thumbing_element_factory_get_plugin_name (factory)) == 0)
+      plugin = l->data;
+  g_list_free (plugins);
+
+  accepts = join_or (thumbing_element_factory_get_accepts (factory), _("(nothing: a source)"));
+  produces = join_or (thumbing_element_factory_get_produces (factory), _("(what it accepts, unchanged)"));
+  permissions = join_or (thumbing_element_factory_get_permissions (factory), _("(none)"));
+
+  printf (_("Element\n"));
+  printf ("  %-20s %s\n", _("Name"), thumbing_element_factory_get_name (factory));
+  printf ("  %-20s %s\n", _("Kind"), kind_name (thumbing_element_factory_get_kind (factory)));
+  printf ("  %-20s %s\n", _("Description"), thumbing_element_factory_get_description (factory));
+  printf ("  %-20s %s%s%s%s\n", _("Plugin"), thumbing_element_factory_get_plugin_name (factory),
+          plugin != NULL && thumbing_plugin_get_filename (plugin) != NULL ? " (" : "",
+          plugin != NULL && thumbing_plugin_get_filename (plugin) != NULL ? thumbing_plugin_get_filename (plugin) : "",
+          plugin != NULL && thumbing_plugin_get_filename (plugin) != NULL ? ")" : "");
+  printf ("  %-20s %s\n", _("Accepts"), accepts);
+  printf ("  %-20s %s\n", _("Produces"), produces);
+  printf ("  %-20s %s\n", _("Permissions"), permissions);
+  printf (_("\nProperties\n"));
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    if ((pspecs[i]->flags & G_PARAM_WRITABLE) && strcmp (pspecs[i]->name, "name") != 0)
+      print_property (pspecs[i]);
+  return EXIT_OK;
+}
+
+static int
+command_inspect (int    argc,
+                 char **argv)
+{
+  ThumbingRegistry *registry;
+  GList *factories;
+
+  if (!parse_options (&argc, &argv, _("[ELEMENT]"),
+                      _("Lists the elements, or describes one with all its properties."), NULL))
+    return EXIT_USAGE;
+  registry = thumbing_registry_get_default ();
+  print_registry_problems ();
+  if (argc > 2)
+    {
+      fprintf (stderr, _("thumbing inspect: give at most one element\n"));
+      return EXIT_USAGE;
+    }
+  if (argc == 2)
+    return inspect_one (registry, argv[1]);
+
+  factories = thumbing_registry_list_factories (registry);
+  for (GList *l = factories; l != NULL; l = l->next)
+    printf ("%-16s %-10s %-6s %s\n",
+            thumbing_element_factory_get_name (l->data),
+            kind_name (thumbing_element_factory_get_kind (l->data)),
+            thumbing_element_factory_get_plugin_name (l->data),
+            thumbing_element_factory_get_description (l->data));
+  if (factories == NULL)
+    fprintf (stderr, _("thumbing: no elements found; is THUMBING_PLUGIN_PATH set?\n"));
+  g_list_free (factories);
+  return EXIT_OK;
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s",
+           _("Usage: thumbing COMMAND [OPTION…]\n"
+             "\n"
+             "Commands:\n"
+             "  run FILE.conf     Run a pipeline file (--once: process what is there, then exit)\n"
+             "  launch PIPELINE   Run a pipeline written inline\n"
+             "  inspect [ELEMENT] List the elements, or describe one\n"
+             "  check FILE.conf…  Validate pipeline files without running them\n"
+             "\n"
+             "Options:\n"
+             "  --version         Print the version\n"
+             "  --help            Print this help; COMMAND --help describes a command\n"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const struct {
+    const char *name;
+    int (*func) (int argc, char **argv);
+  } commands[] = {
+    { "run", command_run },
+    { "launch", command_launch },
+    { "inspect", command_inspect },
+    { "check", command_check },
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("thumbing");
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("thumbing %s\n", THUMBING_VERSION_STRING);
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      {
+        g_autofree char *prgname = g_strdup_printf ("thumbing %s", commands[i].name);
+
+        g_set_prgname (prgname);
+        return commands[i].func (argc - 1, argv + 1);
+      }
+
+  fprintf (stderr, _("thumbing: unknown command “%s”\n\n"), argv[1]);
+  print_usage (stderr);
+  return EXIT_USAGE;
+}
