@@ -666,7 +666,7 @@ describe_chain (GString       *out,
     {
       ThumbingChain *branch = chain->branches->pdata[i];
 
-      g_string_append (out, " (");
+      g_string_append (out, " ( ");
       /* A branch's text starts with " ! ", which a branch does not have. */
       {
         g_autoptr(GString) inner = g_string_new (NULL);

@@ -12,30 +12,31 @@
 #include "thumbing-item.h"
 #include "thumbing-util-private.h"
 
+/* Optimal string alignment distance: an adjacent transposition, the most
+ * common typo (“widht”), counts as one edit. */
 static guint
 edit_distance (const char *a,
                const char *b)
 {
   gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = g_new (guint, lb + 1);
+  g_autofree guint *d = g_new (guint, (la + 1) * (lb + 1));
 
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+  for (gsize i = 0; i <= la; i++)
+    D (i, 0) = i;
   for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
+    D (0, j) = j;
   for (gsize i = 1; i <= la; i++)
-    {
-      guint diagonal = row[0];
+    for (gsize j = 1; j <= lb; j++)
+      {
+        guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
 
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint above = row[j];
-          guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
-          diagonal = above;
-        }
-    }
-  return row[lb];
+        D (i, j) = MIN (MIN (D (i - 1, j) + 1, D (i, j - 1) + 1), D (i - 1, j - 1) + cost);
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          D (i, j) = MIN (D (i, j), D (i - 2, j - 2) + 1);
+      }
+  return D (la, lb);
+#undef D
 }
 
 /* The closest candidate within a third of the word's length, for

@@ -1,0 +1,24 @@
+/* thumbing-test-util.h: helpers shared by the unit tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <thumbing/thumbing.h>
+
+G_BEGIN_DECLS
+
+void        thumbing_test_init          (int          *argc,
+                                         char       ***argv);
+char       *thumbing_test_make_tempdir  (void);
+void        thumbing_test_remove_tree   (const char   *path);
+char       *thumbing_test_sample        (const char   *kind,
+                                         const char   *name);
+char       *thumbing_test_copy_into     (const char   *file,
+                                         const char   *folder);
+guint       thumbing_test_count_files   (const char   *folder);
+ThumbingPipeline *thumbing_test_run_launch (const char *description,
+                                            guint      *n_succeeded,
+                                            guint      *n_failed);
+
+G_END_DECLS
