@@ -1,3 +1,226 @@
+/* test-resize.c: fit modes, orientation, limits and damaged inputs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
 #include "config.h"
+
+#include <string.h>
+
+#include "thumbing-test-vips.h"
+
 #include "thumbing-test-util.h"
-int main (int argc, char **argv) { thumbing_test_init (&argc, &argv); return g_test_run (); }
+
+static VipsImage *
+resize_sample (const char *kind,
+               const char *name,
+               const char *settings,
+               GError    **error)
+{
+  g_autofree char *path = thumbing_test_sample (kind, name);
+  g_autoptr(ThumbingElement) resize = thumbing_test_element (settings, error);
+  g_autoptr(ThumbingItem) item = thumbing_test_file_item (path);
+  g_autoptr(ThumbingItem) result = NULL;
+  GObject *image;
+
+  g_assert_nonnull (resize);
+  result = thumbing_test_process (resize, item, error);
+  if (result == NULL)
+    return NULL;
+  image = thumbing_item_get_image (result);
+  g_assert_true (VIPS_IS_IMAGE (image));
+  g_assert_cmpstr (thumbing_item_get_media_type (result), ==, THUMBING_MEDIA_DECODED_IMAGE);
+  g_assert_cmpint (atoi (thumbing_item_get_metadata (result, THUMBING_METADATA_WIDTH)), ==, VIPS_IMAGE (image)->Xsize);
+  return g_object_ref (VIPS_IMAGE (image));
+}
+
+static void
+assert_size (const char *name, const char *settings, int width, int height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VipsImage) image = resize_sample ("good", name, settings, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (image->Xsize, ==, width);
+  g_assert_cmpint (image->Ysize, ==, height);
+}
+
+static double
+pixel (VipsImage *image, int x, int y, int band)
+{
+  double *values = NULL;
+  int n = 0;
+  double value;
+
+  g_assert_cmpint (vips_getpoint (image, &values, &n, x, y, NULL), ==, 0);
+  g_assert_cmpint (band, <, n);
+  value = values[band];
+  g_free (values);
+  return value;
+}
+
+static void
+test_every_format_to_512 (void)
+{
+  static const char * const names[] = {
+    "photo-baseline.jpg", "photo-progressive.jpg", "grey.jpg", "cmyk.jpg", "photo.png",
+    "portrait-alpha.png", "portrait-16bit.png", "photo.webp", "photo.gif", "photo.tif",
+    "photo.avif", "sideways-exif6.jpg",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    assert_size (names[i], "resize", 512, 512);
+}
+
+static void
+test_fit_modes (void)
+{
+  /* photo-*.jpg is 1600×1200; portrait-alpha.png is 900×1400. */
+  assert_size ("photo-baseline.jpg", "resize width=512 height=512 fit=cover", 512, 512);
+  assert_size ("photo-baseline.jpg", "resize width=512 height=512 fit=inside", 512, 384);
+  assert_size ("photo-baseline.jpg", "resize width=512 height=512 fit=contain", 512, 512);
+  assert_size ("photo-baseline.jpg", "resize width=300 height=500 fit=fill", 300, 500);
+  assert_size ("photo-baseline.jpg", "resize width=512 height=512 fit=outside", 683, 512);
+  assert_size ("portrait-alpha.png", "resize width=512 height=512 fit=inside", 329, 512);
+  assert_size ("photo-baseline.jpg", "resize width=4000 height=4000 fit=inside no-enlarge=true", 1600, 1200);
+  assert_size ("photo-baseline.jpg", "resize width=4000 height=300 fit=cover no-enlarge=true", 1600, 300);
+  assert_size ("photo-baseline.jpg", "resize width=256 height=256 position=attention", 256, 256);
+  assert_size ("photo-baseline.jpg", "resize width=256 height=256 position=entropy", 256, 256);
+  assert_size ("photo-baseline.jpg", "resize width=200 height=400 position=south-east", 200, 400);
+}
+
+static void
+test_contain_pads_with_background (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VipsImage) clear = resize_sample ("good", "photo-baseline.jpg", "resize fit=contain", &error);
+  g_autoptr(VipsImage) red = resize_sample ("good", "photo-baseline.jpg",
+                                            "resize fit=contain background=#ff0000", &error);
+
+  g_assert_no_error (error);
+  /* 512×384 centred: 64-pixel bands above and below. */
+  g_assert_cmpint (clear->Bands, ==, 4);
+  g_assert_cmpfloat (pixel (clear, 256, 10, 3), ==, 0);
+  g_assert_cmpfloat (pixel (clear, 256, 256, 3), ==, 255);
+  g_assert_cmpint (red->Bands, ==, 3);
+  g_assert_cmpfloat (pixel (red, 256, 10, 0), ==, 255);
+  g_assert_cmpfloat (pixel (red, 256, 10, 2), ==, 0);
+}
+
+static void
+test_exif_orientation (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VipsImage) upright = resize_sample ("good", "sideways-exif6.jpg", "resize", &error);
+  g_autoptr(VipsImage) raw = resize_sample ("good", "sideways-exif6.jpg",
+                                            "resize fit=inside auto-orient=false", &error);
+
+  g_assert_no_error (error);
+  /* Upright: red above, blue below. */
+  g_assert_cmpfloat (pixel (upright, 256, 40, 0), >, 180);
+  g_assert_cmpfloat (pixel (upright, 256, 40, 2), <, 80);
+  g_assert_cmpfloat (pixel (upright, 256, 470, 2), >, 180);
+  g_assert_cmpfloat (pixel (upright, 256, 470, 0), <, 80);
+  /* Without auto-orient the stored, portrait pixels are kept. */
+  g_assert_cmpint (raw->Xsize, ==, 256);
+  g_assert_cmpint (raw->Ysize, ==, 512);
+}
+
+static void
+test_bytes_and_decoded_inputs (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "photo.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingElement) big = thumbing_test_element ("resize width=800 height=600 fit=inside", &error);
+  g_autoptr(ThumbingElement) small = thumbing_test_element ("resize width=64 height=64", &error);
+  g_autoptr(ThumbingItem) item = thumbing_item_new (path, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(ThumbingItem) first = NULL, second = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  thumbing_item_set_bytes (item, bytes, "image/png");
+  first = thumbing_test_process (big, item, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (thumbing_item_get_metadata (first, THUMBING_METADATA_WIDTH), ==, "800");
+  second = thumbing_test_process (small, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (thumbing_item_get_metadata (second, THUMBING_METADATA_WIDTH), ==, "64");
+  g_assert_cmpstr (thumbing_item_get_metadata (second, THUMBING_METADATA_HEIGHT), ==, "64");
+}
+
+static void
+assert_fails (const char *name, const char *settings, int code, const char *pattern)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VipsImage) image = resize_sample ("bad", name, settings, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, THUMBING_ERROR, code);
+  if (!g_pattern_match_simple (pattern, error->message))
+    g_error ("%s: “%s” does not match “%s”", name, error->message, pattern);
+  /* One line, for one log line per failed input. */
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_bad_inputs (void)
+{
+  assert_fails ("empty.jpg", "resize", THUMBING_ERROR_BAD_INPUT, "the file is empty");
+  assert_fails ("not-an-image.jpg", "resize", THUMBING_ERROR_BAD_INPUT,
+                "not an image in a format this libvips can read");
+  assert_fails ("truncated.jpg", "resize", THUMBING_ERROR_BAD_INPUT, "*Premature end*");
+  assert_fails ("corrupt.jpg", "resize", THUMBING_ERROR_BAD_INPUT, "*JPEG*");
+  assert_fails ("corrupt.png", "resize", THUMBING_ERROR_BAD_INPUT, "*png*");
+  assert_fails ("enormous-60000x60000.jpg", "resize", THUMBING_ERROR_TOO_LARGE,
+                "the image is 60000×60000 (3600000000 pixels), more than max-input-pixels (268402689)");
+  assert_fails ("../good/photo-baseline.jpg", "resize max-input-pixels=1000000", THUMBING_ERROR_TOO_LARGE,
+                "the image is 1600×1200 (1920000 pixels), more than max-input-pixels (1000000)");
+}
+
+static void
+test_fail_on_none_accepts_truncated (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VipsImage) image = resize_sample ("bad", "truncated.jpg", "resize fail-on=none", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (image->Xsize, ==, 512);
+}
+
+static void
+test_bad_settings (void)
+{
+  static const struct { const char *settings, *pattern; } cases[] = {
+    { "resize background=puce", "background: “puce” is not a colour*" },
+    { "resize fit=fill no-enlarge=true", "no-enlarge: cannot be combined with fit=fill*" },
+    { "resize fit=contain position=attention", "position: smart crop*only applies to fit=cover" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ThumbingElement) element = thumbing_test_element (cases[i].settings, &error);
+
+      g_assert_null (element);
+      g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE);
+      g_assert_true (g_pattern_match_simple (cases[i].pattern, error->message));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  thumbing_test_init (&argc, &argv);
+  g_test_add_func ("/resize/every-format-to-512", test_every_format_to_512);
+  g_test_add_func ("/resize/fit-modes", test_fit_modes);
+  g_test_add_func ("/resize/contain-pads-with-background", test_contain_pads_with_background);
+  g_test_add_func ("/resize/exif-orientation", test_exif_orientation);
+  g_test_add_func ("/resize/bytes-and-decoded-inputs", test_bytes_and_decoded_inputs);
+  g_test_add_func ("/resize/bad-inputs", test_bad_inputs);
+  g_test_add_func ("/resize/fail-on-none-accepts-truncated", test_fail_on_none_accepts_truncated);
+  g_test_add_func ("/resize/bad-settings", test_bad_settings);
+  return g_test_run ();
+}

@@ -21,4 +21,11 @@ ThumbingPipeline *thumbing_test_run_launch (const char *description,
                                             guint      *n_succeeded,
                                             guint      *n_failed);
 
+ThumbingElement  *thumbing_test_element     (const char      *launch_element,
+                                             GError         **error);
+ThumbingItem     *thumbing_test_process     (ThumbingElement *element,
+                                             ThumbingItem    *item,
+                                             GError         **error);
+ThumbingItem     *thumbing_test_file_item   (const char      *path);
+
 G_END_DECLS

@@ -42,7 +42,8 @@ vips_plugin_init (ThumbingPlugin *plugin,
     vips_concurrency_set (1);
   /* Each item's operations are used once: caching them only holds memory. */
   vips_cache_set_max (0);
-  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING, demote_vips_warning, NULL);
+  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                     demote_vips_warning, NULL);
 
   return thumbing_plugin_add_element (plugin, THUMBING_TYPE_RESIZE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_PNG_ENCODE, error)
