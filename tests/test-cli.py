@@ -1,1 +1,318 @@
-print("placeholder")
+#!/usr/bin/python3
+"""Tests of the thumbing command: run, launch, inspect, check, signals, progress."""
+
+import os
+import pty
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import thumbing_tap  # noqa: E402
+
+TOOL = os.environ["THUMBING_TOOL"]
+SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
+SOURCE_ROOT = os.environ["THUMBING_SOURCE_ROOT"]
+GOOD = os.path.join(SAMPLES, "good")
+BAD = os.path.join(SAMPLES, "bad")
+
+
+def thumbing(*args, env=None, timeout=120):
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([TOOL, *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def png_header(path):
+    """Width, height, bit depth and colour type from a PNG's IHDR, checking its CRC."""
+    with open(path, "rb") as f:
+        data = f.read(33)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    assert struct.unpack(">I", data[29:33])[0] == zlib.crc32(data[12:29]), f"{path}: bad IHDR CRC"
+    return width, height, depth, colour
+
+
+def tempdir():
+    return tempfile.mkdtemp(prefix="thumbing-cli-")
+
+
+def test_version_and_help():
+    result = thumbing("--version")
+    assert result.returncode == 0 and result.stdout.startswith("thumbing 0."), result
+    result = thumbing("--help")
+    assert result.returncode == 0 and "Commands:" in result.stdout
+    for command in ("run", "launch", "inspect", "check"):
+        result = thumbing(command, "--help")
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Usage:" in result.stdout, command
+    result = thumbing("frobnicate")
+    assert result.returncode == 2 and "unknown command “frobnicate”" in result.stderr
+    result = thumbing()
+    assert result.returncode == 2
+
+
+def test_launch_turns_every_format_into_512_png():
+    root = tempdir()
+    try:
+        out = os.path.join(root, "out")
+        result = thumbing("launch", f"folder-source path={GOOD} record-file={root}/journal ! resize width=512 height=512 "
+                          f"! png-encode ! folder-sink path={out} template={{name}}.{{ext}}")
+        assert result.returncode == 0, result.stderr
+        inputs = sorted(os.listdir(GOOD))
+        outputs = sorted(os.listdir(out))
+        assert outputs == sorted(f"{name}.png" for name in inputs), outputs
+        for name in outputs:
+            width, height, depth, colour = png_header(os.path.join(out, name))
+            assert (width, height, depth) == (512, 512, 8), (name, width, height, depth)
+            # 2 = truecolour (sRGB), 6 = truecolour with alpha.
+            assert colour in (2, 6), (name, colour)
+        assert png_header(os.path.join(out, "portrait-alpha.png.png"))[3] == 6
+        assert f"processed {len(inputs)}, failed 0" in result.stderr
+        assert "\r" not in result.stderr, "no progress line when stderr is not a terminal"
+    finally:
+        shutil.rmtree(root)
+
+
+def test_bad_inputs_fail_one_line_each():
+    root = tempdir()
+    try:
+        inbox = os.path.join(root, "in")
+        out = os.path.join(root, "out")
+        shutil.copytree(BAD, inbox)
+        shutil.copy(os.path.join(GOOD, "grey.jpg"), inbox)
+        result = thumbing("launch", f"folder-source path={inbox} ! resize ! png-encode ! folder-sink path={out}",
+                          timeout=60)
+        assert result.returncode == 1, result
+        errors = [line for line in result.stderr.splitlines() if line.startswith("thumbing: error: ")]
+        bad_names = sorted(os.listdir(BAD))
+        assert len(errors) == len(bad_names), result.stderr
+        for name in bad_names:
+            lines = [line for line in errors if f"{inbox}/{name}: resize: " in line]
+            assert len(lines) == 1, (name, result.stderr)
+        assert any("60000×60000" in line for line in errors)
+        assert any("the file is empty" in line for line in errors)
+        assert any("not an image" in line for line in errors)
+        assert os.listdir(out) == ["grey.jpg"], "the good input still came out"
+        assert f"processed 1, failed {len(bad_names)}" in result.stderr
+    finally:
+        shutil.rmtree(root)
+
+
+def write_conf(root, text):
+    path = os.path.join(root, "pipeline.conf")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+GOOD_GROUPS = """
+[in]
+element=folder-source
+path=/tmp
+[thumb]
+element=resize
+[png]
+element=png-encode
+[out]
+element=folder-sink
+path=/tmp/thumbing-cli-out
+"""
+
+
+def test_check_names_file_group_and_key():
+    root = tempdir()
+    cases = [
+        ("[pipeline]\nstages=in;thumb;png;out\n" + GOOD_GROUPS.replace("element=resize", "element=resise"),
+         "[thumb] element: no element named “resise” (did you mean “resize”?)"),
+        ("[pipeline]\nstages=in;thumb;png;out\n" + GOOD_GROUPS.replace("element=resize", "element=resize\nwidht=5"),
+         "[thumb] widht: resize has no property “widht” (did you mean “width”?)"),
+        ("[pipeline]\nstages=in;thumb;png;out\n" + GOOD_GROUPS.replace("element=resize", "element=resize\nwidth=-3"),
+         "[thumb] width: -3 is out of range"),
+        ("[pipeline]\nstages=in;thumb;png;out\n" + GOOD_GROUPS.replace("path=/tmp\n", "path=${THUMBING_CLI_UNSET}\n", 1),
+         "[in] path: environment variable THUMBING_CLI_UNSET is not set"),
+        ("[pipeline]\nstages=in;png;out\n" + GOOD_GROUPS.replace("[thumb]\nelement=resize\n", ""),
+         "[png] element: png-encode cannot follow folder-source"),
+        ("[pipeline]\nstages=in;thumb;png;out\n" + GOOD_GROUPS.replace("path=/tmp/thumbing-cli-out\n", ""),
+         "[out] path: required property of folder-sink is not set"),
+        ("[pipeline\nstages=in\n", "pipeline.conf: "),
+    ]
+    try:
+        for text, expected in cases:
+            path = write_conf(root, text)
+            result = thumbing("check", path)
+            assert result.returncode == 1, (expected, result)
+            assert result.stderr.startswith(path + ": "), (expected, result.stderr)
+            assert expected in result.stderr, (expected, result.stderr)
+    finally:
+        shutil.rmtree(root)
+
+
+def test_shipped_pipelines_pass_check():
+    folder = os.path.join(SOURCE_ROOT, "data", "pipelines")
+    confs = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".conf"))
+    assert confs, "no shipped pipelines"
+    result = thumbing("check", "--verbose", *confs)
+    assert result.returncode == 0, result.stderr
+    for conf in confs:
+        assert f"{conf}: ok" in result.stdout
+
+
+def test_inspect():
+    result = thumbing("inspect")
+    assert result.returncode == 0, result.stderr
+    for name in ("folder-source", "folder-sink", "log", "resize", "png-encode", "jpeg-encode",
+                 "webp-encode", "avif-encode"):
+        assert name in result.stdout, name
+    result = thumbing("inspect", "resize")
+    assert result.returncode == 0
+    for text in ("Kind                 transform", "Values: cover, contain, fill, inside, outside",
+                 "max-input-pixels", "Default: 512"):
+        assert text in result.stdout, text
+    result = thumbing("inspect", "folder-sink")
+    assert "path                 string, required." in result.stdout, result.stdout
+    result = thumbing("inspect", "pngencode")
+    assert result.returncode == 1 and "did you mean “png-encode”?" in result.stderr
+
+
+def local_env(root):
+    return {"THUMBING_INBOX": os.path.join(root, "uploads"), "THUMBING_OUTBOX": os.path.join(root, "avatars")}
+
+
+def test_run_once_local_conf():
+    root = tempdir()
+    conf = os.path.join(SOURCE_ROOT, "data", "pipelines", "local.conf")
+    try:
+        os.makedirs(os.path.join(root, "uploads", "team"))
+        shutil.copy(os.path.join(GOOD, "photo-baseline.jpg"), os.path.join(root, "uploads"))
+        shutil.copy(os.path.join(GOOD, "portrait-alpha.png"), os.path.join(root, "uploads", "team"))
+        result = thumbing("run", "--once", conf, env=local_env(root))
+        assert result.returncode == 0, result.stderr
+        assert png_header(os.path.join(root, "avatars", "photo-baseline.png"))[:2] == (512, 512)
+        assert png_header(os.path.join(root, "avatars", "team", "portrait-alpha.png"))[:2] == (512, 512)
+        assert "photo-baseline.jpg -> " in result.stdout and " 512×512 " in result.stdout
+        again = thumbing("run", "--once", conf, env=local_env(root))
+        assert again.returncode == 0 and "processed 0, failed 0" in again.stderr, again.stderr
+    finally:
+        shutil.rmtree(root)
+
+
+def wait_for(path, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_daemon_stops_gracefully_on_sigterm():
+    root = tempdir()
+    conf = os.path.join(SOURCE_ROOT, "data", "pipelines", "local.conf")
+    env = dict(os.environ, **local_env(root))
+    try:
+        os.makedirs(os.path.join(root, "uploads"))
+        daemon = subprocess.Popen([TOOL, "run", conf], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(0.5)
+            staged = os.path.join(root, "staged.jpg")
+            shutil.copy(os.path.join(GOOD, "grey.jpg"), staged)
+            os.rename(staged, os.path.join(root, "uploads", "grey.jpg"))
+            assert wait_for(os.path.join(root, "avatars", "grey.png")), "the watched upload came out"
+            daemon.send_signal(signal.SIGTERM)
+            stdout, stderr = daemon.communicate(timeout=20)
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
+        assert daemon.returncode == 0, stderr
+        assert "stopping" in stderr and "processed 1, failed 0" in stderr, stderr
+    finally:
+        shutil.rmtree(root)
+
+
+def test_second_signal_exits_at_once_and_nothing_is_lost():
+    root = tempdir()
+    uploads = os.path.join(root, "uploads")
+    conf = os.path.join(SOURCE_ROOT, "data", "pipelines", "local.conf")
+    env = dict(os.environ, THUMBING_MAX_IN_FLIGHT="2", **local_env(root))
+    try:
+        os.makedirs(uploads)
+        for i in range(40):
+            shutil.copy(os.path.join(GOOD, "photo-baseline.jpg"), os.path.join(uploads, f"p{i:02}.jpg"))
+        runner = subprocess.Popen([TOOL, "run", "--once", conf], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = runner.stdout.readline()
+        assert " -> " in first, first
+        # Two of the same signal before the loop runs count once, as in GLib;
+        # a person's second Ctrl-C comes later. Two kinds arrive as two.
+        runner.send_signal(signal.SIGINT)
+        runner.send_signal(signal.SIGTERM)
+        _, stderr = runner.communicate(timeout=30)
+        assert runner.returncode == 128 + signal.SIGINT, (runner.returncode, stderr)
+        assert "stopped at once" in stderr, stderr
+        done_first = len(os.listdir(os.path.join(root, "avatars")))
+        assert done_first < 40
+
+        # Whatever was not recorded as done is taken by the next run.
+        result = thumbing("run", "--once", conf, env=local_env(root))
+        assert result.returncode == 0, result.stderr
+        assert sorted(os.listdir(os.path.join(root, "avatars"))) == [f"p{i:02}.png" for i in range(40)]
+    finally:
+        shutil.rmtree(root)
+
+
+def test_progress_on_a_terminal():
+    root = tempdir()
+    try:
+        inbox = os.path.join(root, "in")
+        os.makedirs(inbox)
+        for i in range(40):
+            shutil.copy(os.path.join(GOOD, "photo-baseline.jpg"), os.path.join(inbox, f"p{i}.jpg"))
+        primary, secondary = pty.openpty()
+        runner = subprocess.Popen([TOOL, "launch", f"folder-source path={inbox} ! resize ! png-encode "
+                                   f"! folder-sink path={root}/out"],
+                                  stdout=subprocess.DEVNULL, stderr=secondary)
+        os.close(secondary)
+        chunks = []
+        while True:
+            ready, _, _ = select.select([primary], [], [], 30)
+            if not ready:
+                break
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        runner.wait(timeout=30)
+        os.close(primary)
+        text = b"".join(chunks).decode("utf-8", "replace")
+        assert runner.returncode == 0, text
+        assert "images/s" in text and "/40 done" in text, text
+        assert "processed 40, failed 0" in text
+    finally:
+        shutil.rmtree(root)
+
+
+if __name__ == "__main__":
+    sys.exit(thumbing_tap.run([
+        test_version_and_help,
+        test_launch_turns_every_format_into_512_png,
+        test_bad_inputs_fail_one_line_each,
+        test_check_names_file_group_and_key,
+        test_shipped_pipelines_pass_check,
+        test_inspect,
+        test_run_once_local_conf,
+        test_daemon_stops_gracefully_on_sigterm,
+        test_second_signal_exits_at_once_and_nothing_is_lost,
+        test_progress_on_a_terminal,
+    ]))

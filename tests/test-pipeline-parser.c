@@ -78,7 +78,11 @@ test_keyfile_builds (void)
   g_object_get (thumbing_pipeline_get_element (pipeline, "out"), "path", &path, NULL);
   g_assert_cmpstr (path, ==, "/tmp/out$1");
   g_assert_true (THUMBING_IS_SOURCE (thumbing_pipeline_get_source (pipeline)));
-  g_assert_cmpuint (g_list_length (thumbing_pipeline_list_elements (pipeline)), ==, 4);
+  {
+    g_autoptr(GList) elements = thumbing_pipeline_list_elements (pipeline);
+
+    g_assert_cmpuint (g_list_length (elements), ==, 4);
+  }
 }
 
 static void

@@ -96,13 +96,14 @@ thumbing_test_count_files (const char *folder)
   return count;
 }
 
-ThumbingPipeline *
+/* Runs a launch string to its end and counts what succeeded and failed. */
+void
 thumbing_test_run_launch (const char *description,
                           guint      *n_succeeded,
                           guint      *n_failed)
 {
   g_autoptr(GError) error = NULL;
-  ThumbingPipeline *pipeline = thumbing_pipeline_new_from_launch (description, &error);
+  g_autoptr(ThumbingPipeline) pipeline = thumbing_pipeline_new_from_launch (description, &error);
 
   g_assert_no_error (error);
   thumbing_pipeline_run (pipeline, &error);
@@ -111,7 +112,6 @@ thumbing_test_run_launch (const char *description,
     *n_succeeded = thumbing_pipeline_get_n_succeeded (pipeline);
   if (n_failed != NULL)
     *n_failed = thumbing_pipeline_get_n_failed (pipeline);
-  return pipeline;
 }
 
 /* Builds one element from launch syntax, as “resize width=64 fit=inside”,

@@ -17,9 +17,9 @@ char       *thumbing_test_sample        (const char   *kind,
 char       *thumbing_test_copy_into     (const char   *file,
                                          const char   *folder);
 guint       thumbing_test_count_files   (const char   *folder);
-ThumbingPipeline *thumbing_test_run_launch (const char *description,
-                                            guint      *n_succeeded,
-                                            guint      *n_failed);
+void        thumbing_test_run_launch    (const char   *description,
+                                         guint        *n_succeeded,
+                                         guint        *n_failed);
 
 ThumbingElement  *thumbing_test_element     (const char      *launch_element,
                                              GError         **error);

@@ -3,10 +3,11 @@
  * Every image is generated here, so the samples carry no third-party
  * licence: they are CC0, like this program's output. Usage:
  *
- *   make-samples OUTDIR
+ *   make-samples OUTDIR STAMP
  *
  * writes OUTDIR/good/ (one image per format thumbing must read) and
- * OUTDIR/bad/ (inputs that must fail with a clear message).
+ * OUTDIR/bad/ (inputs that must fail with a clear message), then STAMP,
+ * so the build knows the set is complete.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -136,9 +137,9 @@ main (int    argc,
   void *buffer;
   size_t length;
 
-  if (VIPS_INIT (argv[0]) != 0 || argc != 2)
+  if (VIPS_INIT (argv[0]) != 0 || argc != 3)
     {
-      fprintf (stderr, "usage: make-samples OUTDIR\n");
+      fprintf (stderr, "usage: make-samples OUTDIR STAMP\n");
       return 2;
     }
   good = g_build_filename (argv[1], "good", NULL);
@@ -277,6 +278,7 @@ main (int    argc,
   g_object_unref (with_alpha);
   g_object_unref (grey);
   g_object_unref (cmyk);
+  write_bytes (".", argv[2], "", 0);
   vips_shutdown ();
   return 0;
 }

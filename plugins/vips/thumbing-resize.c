@@ -341,9 +341,12 @@ open_header (ThumbingResize *self,
   pixels = (guint64) header->Xsize * (guint64) header->Ysize;
   if (self->max_input_pixels > 0 && pixels > self->max_input_pixels)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, pixels);
+      g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, self->max_input_pixels);
+
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
-                   _("the image is %d×%d (%" G_GUINT64_FORMAT " pixels), more than max-input-pixels (%" G_GUINT64_FORMAT ")"),
-                   header->Xsize, header->Ysize, pixels, self->max_input_pixels);
+                   _("the image is %d×%d (%s pixels), more than max-input-pixels (%s)"),
+                   header->Xsize, header->Ysize, count, limit);
       g_object_unref (header);
       return NULL;
     }

@@ -63,6 +63,8 @@ thumbing_delivery_new (ThumbingDeliveryFunc func,
  * thumbing_delivery_ref:
  * @self: a #ThumbingDelivery
  *
+ * Adds a reference.
+ *
  * Returns: (transfer full): @self
  */
 ThumbingDelivery *
@@ -158,6 +160,8 @@ thumbing_delivery_resolve (ThumbingDelivery *self,
  * thumbing_delivery_is_resolved:
  * @self: a #ThumbingDelivery
  *
+ * Tells whether the delivery resolved.
+ *
  * Returns: %TRUE once every branch resolved and the function ran
  */
 gboolean
@@ -170,6 +174,8 @@ thumbing_delivery_is_resolved (ThumbingDelivery *self)
 /**
  * thumbing_delivery_get_pending:
  * @self: a #ThumbingDelivery
+ *
+ * Tells how many branches have not resolved yet.
  *
  * Returns: how many branches have not resolved yet
  */

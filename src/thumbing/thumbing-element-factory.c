@@ -56,6 +56,8 @@ thumbing_element_factory_init (ThumbingElementFactory *self)
  * @plugin_name: the plugin that provides it
  * @error: return location for a #GError
  *
+ * Describes an element type, reading the metadata its class declared.
+ *
  * Returns: (transfer full): a new factory, or %NULL with %THUMBING_ERROR_PLUGIN
  *   set when the type is not a usable element
  */
@@ -126,6 +128,8 @@ factory_info (ThumbingElementFactory *self)
  * thumbing_element_factory_get_name:
  * @self: a #ThumbingElementFactory
  *
+ * Gets the element name, as `resize`.
+ *
  * Returns: (transfer none): the element name, as `resize`
  */
 const char *
@@ -138,6 +142,8 @@ thumbing_element_factory_get_name (ThumbingElementFactory *self)
 /**
  * thumbing_element_factory_get_description:
  * @self: a #ThumbingElementFactory
+ *
+ * Gets one sentence about the element.
  *
  * Returns: (transfer none) (nullable): one sentence about the element
  */
@@ -152,6 +158,8 @@ thumbing_element_factory_get_description (ThumbingElementFactory *self)
  * thumbing_element_factory_get_plugin_name:
  * @self: a #ThumbingElementFactory
  *
+ * Gets the name of the plugin that provides the element.
+ *
  * Returns: (transfer none): the name of the plugin that provides the element
  */
 const char *
@@ -164,6 +172,8 @@ thumbing_element_factory_get_plugin_name (ThumbingElementFactory *self)
 /**
  * thumbing_element_factory_get_kind:
  * @self: a #ThumbingElementFactory
+ *
+ * Tells whether the element is a source, transform or sink.
  *
  * Returns: whether the element is a source, transform or sink
  */
@@ -178,6 +188,8 @@ thumbing_element_factory_get_kind (ThumbingElementFactory *self)
  * thumbing_element_factory_get_element_type:
  * @self: a #ThumbingElementFactory
  *
+ * Gets the #GType of the elements it creates.
+ *
  * Returns: the #GType of the elements it creates
  */
 GType
@@ -190,6 +202,8 @@ thumbing_element_factory_get_element_type (ThumbingElementFactory *self)
 /**
  * thumbing_element_factory_get_accepts:
  * @self: a #ThumbingElementFactory
+ *
+ * Gets the media patterns the element accepts; %NULL for a source.
  *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the media
  *   patterns the element accepts; %NULL for a source
@@ -205,6 +219,8 @@ thumbing_element_factory_get_accepts (ThumbingElementFactory *self)
  * thumbing_element_factory_get_produces:
  * @self: a #ThumbingElementFactory
  *
+ * Gets the media patterns the element produces; %NULL when it passes its input's media on.
+ *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the media
  *   patterns the element produces; %NULL when it passes its input's media on
  */
@@ -218,6 +234,8 @@ thumbing_element_factory_get_produces (ThumbingElementFactory *self)
 /**
  * thumbing_element_factory_get_permissions:
  * @self: a #ThumbingElementFactory
+ *
+ * Gets the cloud permissions the element needs, as `s3:PutObject`.
  *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the cloud
  *   permissions the element needs, as `s3:PutObject`
@@ -233,6 +251,8 @@ thumbing_element_factory_get_permissions (ThumbingElementFactory *self)
  * thumbing_element_factory_create:
  * @self: a #ThumbingElementFactory
  * @stage_name: (nullable): the stage name; the element name when %NULL
+ *
+ * Creates an element of the factory's type.
  *
  * Returns: (transfer full): a new element with default properties
  */

@@ -157,6 +157,9 @@ thumbing_element_class_set_media (ThumbingElementClass *klass,
  * @klass: an element class
  * @permissions: cloud permissions the element needs, separated by `;`
  *   (as `s3:GetObject`), so deployment policies can be derived
+ *
+ * Declares the cloud permissions the element needs, so deployment
+ * policies can be derived from a pipeline.
  */
 void
 thumbing_element_class_set_permissions (ThumbingElementClass *klass,
@@ -313,6 +316,8 @@ thumbing_element_init (ThumbingElement *self)
  * thumbing_element_get_name:
  * @self: a #ThumbingElement
  *
+ * Gets the stage name, or the factory name when none was set.
+ *
  * Returns: (transfer none): the stage name, or the factory name when none was set
  */
 const char *
@@ -328,6 +333,8 @@ thumbing_element_get_name (ThumbingElement *self)
 /**
  * thumbing_element_get_factory_name:
  * @self: a #ThumbingElement
+ *
+ * Gets the factory name of the element's class, as `resize`.
  *
  * Returns: (transfer none): the factory name of the element's class, as `resize`
  */
@@ -513,6 +520,8 @@ thumbing_element_stop (ThumbingElement *self)
  * thumbing_element_is_started:
  * @self: a #ThumbingElement
  *
+ * Tells whether the element is started.
+ *
  * Returns: whether the element is started
  */
 gboolean
@@ -554,6 +563,8 @@ thumbing_element_process_async (ThumbingElement     *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
+ * Gets the item to pass on; %NULL with @error set on failure, or %NULL without an error when the element dropped the item.
+ *
  * Returns: (transfer full) (nullable): the item to pass on; %NULL with @error
  *   set on failure, or %NULL without an error when the element dropped the item
  */
@@ -570,6 +581,8 @@ thumbing_element_process_finish (ThumbingElement *self,
 /**
  * thumbing_element_get_location:
  * @self: a #ThumbingElement
+ *
+ * Gets where the element reads (a source) or writes (a sink), as a URI ending in `/` for a folder or prefix, or %NULL when it has no such place.
  *
  * Returns: (transfer full) (nullable): where the element reads (a source) or
  *   writes (a sink), as a URI ending in `/` for a folder or prefix, or %NULL

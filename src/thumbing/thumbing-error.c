@@ -6,4 +6,11 @@
 
 #include "thumbing-error.h"
 
+/**
+ * thumbing_error_quark:
+ *
+ * Gets the quark of the %THUMBING_ERROR domain.
+ *
+ * Returns: the quark of the error domain
+ */
 G_DEFINE_QUARK (thumbing-error-quark, thumbing_error)

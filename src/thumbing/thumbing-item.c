@@ -51,6 +51,8 @@ G_DEFINE_BOXED_TYPE (ThumbingItem, thumbing_item, thumbing_item_ref, thumbing_it
  * @name: (nullable): the item's name relative to its source's root; the
  *   basename of @origin when %NULL
  *
+ * Creates an item; its source sets the payload next.
+ *
  * Returns: (transfer full): a new item with no payload
  */
 ThumbingItem *
@@ -74,6 +76,8 @@ thumbing_item_new (const char *origin,
  * thumbing_item_ref:
  * @self: a #ThumbingItem
  *
+ * Adds a reference.
+ *
  * Returns: (transfer full): @self
  */
 ThumbingItem *
@@ -96,6 +100,8 @@ thumbing_item_clear_payload (ThumbingItem *self)
 /**
  * thumbing_item_unref:
  * @self: (transfer full): a #ThumbingItem
+ *
+ * Drops a reference, freeing the object with the last one.
  */
 void
 thumbing_item_unref (ThumbingItem *self)
@@ -147,6 +153,8 @@ thumbing_item_branch (ThumbingItem *self)
  * thumbing_item_get_origin:
  * @self: a #ThumbingItem
  *
+ * Gets where the item comes from, as shown to people.
+ *
  * Returns: (transfer none): where the item comes from, as shown to people
  */
 const char *
@@ -160,6 +168,8 @@ thumbing_item_get_origin (ThumbingItem *self)
  * thumbing_item_get_name:
  * @self: a #ThumbingItem
  *
+ * Gets the item's name relative to its source's root.
+ *
  * Returns: (transfer none): the item's name relative to its source's root
  */
 const char *
@@ -172,6 +182,8 @@ thumbing_item_get_name (ThumbingItem *self)
 /**
  * thumbing_item_get_media_type:
  * @self: a #ThumbingItem
+ *
+ * Gets the payload's media type, or %NULL when the item has no payload.
  *
  * Returns: (transfer none) (nullable): the payload's media type, or %NULL
  *   when the item has no payload
@@ -212,6 +224,8 @@ thumbing_item_set_bytes (ThumbingItem *self,
  * thumbing_item_get_bytes:
  * @self: a #ThumbingItem
  *
+ * Gets the in-memory encoded payload, if any.
+ *
  * Returns: (transfer none) (nullable): the in-memory encoded payload, if any
  */
 GBytes *
@@ -248,6 +262,8 @@ thumbing_item_set_file (ThumbingItem *self,
  * thumbing_item_get_file:
  * @self: a #ThumbingItem
  *
+ * Gets the local file holding the payload, if any.
+ *
  * Returns: (transfer none) (nullable): the local file holding the payload, if any
  */
 const char *
@@ -281,6 +297,8 @@ thumbing_item_set_image (ThumbingItem *self,
 /**
  * thumbing_item_get_image:
  * @self: a #ThumbingItem
+ *
+ * Gets the decoded image, if the payload is one.
  *
  * Returns: (transfer none) (nullable): the decoded image, if the payload is one
  */
@@ -335,6 +353,8 @@ thumbing_item_load_bytes (ThumbingItem *self,
  * @self: a #ThumbingItem
  * @key: a metadata key
  * @value: (nullable): its value, or %NULL to remove it
+ *
+ * Sets or removes a metadata value.
  */
 void
 thumbing_item_set_metadata (ThumbingItem *self,
@@ -355,6 +375,8 @@ thumbing_item_set_metadata (ThumbingItem *self,
  * @self: a #ThumbingItem
  * @key: a metadata key
  * @value: its value, stored in decimal
+ *
+ * Sets a metadata value from a number.
  */
 void
 thumbing_item_set_metadata_int (ThumbingItem *self,
@@ -371,6 +393,8 @@ thumbing_item_set_metadata_int (ThumbingItem *self,
  * thumbing_item_get_metadata:
  * @self: a #ThumbingItem
  * @key: a metadata key
+ *
+ * Gets a metadata value.
  *
  * Returns: (transfer none) (nullable): the value, or %NULL if unset
  */
@@ -395,6 +419,8 @@ compare_string_pointers (gconstpointer a,
  * thumbing_item_get_metadata_keys:
  * @self: a #ThumbingItem
  *
+ * Gets the metadata keys, sorted.
+ *
  * Returns: (transfer full): the metadata keys, sorted
  */
 GStrv
@@ -416,6 +442,8 @@ thumbing_item_get_metadata_keys (ThumbingItem *self)
  * thumbing_item_get_delivery:
  * @self: a #ThumbingItem
  *
+ * Gets the delivery handle the item resolves.
+ *
  * Returns: (transfer none) (nullable): the delivery handle the item resolves
  */
 ThumbingDelivery *
@@ -429,6 +457,8 @@ thumbing_item_get_delivery (ThumbingItem *self)
  * thumbing_item_set_delivery:
  * @self: a #ThumbingItem
  * @delivery: (nullable): the delivery handle
+ *
+ * Sets the delivery handle the item resolves; fan-out branches share it.
  */
 void
 thumbing_item_set_delivery (ThumbingItem     *self,
@@ -444,6 +474,8 @@ thumbing_item_set_delivery (ThumbingItem     *self,
 /**
  * thumbing_item_get_elapsed_ms:
  * @self: a #ThumbingItem
+ *
+ * Gets milliseconds since the source created the item.
  *
  * Returns: milliseconds since the source created the item
  */

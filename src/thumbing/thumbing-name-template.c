@@ -89,6 +89,8 @@ add_text (GArray  *parts,
  * @text: the template, as `{dir}{stem}.{ext}`
  * @error: return location for a #GError
  *
+ * Parses a template, so that its mistakes are found before any item is named.
+ *
  * Returns: (transfer full): the parsed template, or %NULL with
  *   %THUMBING_ERROR_INVALID_VALUE set for an unknown placeholder or a stray brace
  */
@@ -168,6 +170,8 @@ thumbing_name_template_new (const char *text,
  * thumbing_name_template_ref:
  * @self: a #ThumbingNameTemplate
  *
+ * Adds a reference.
+ *
  * Returns: (transfer full): @self
  */
 ThumbingNameTemplate *
@@ -181,6 +185,8 @@ thumbing_name_template_ref (ThumbingNameTemplate *self)
 /**
  * thumbing_name_template_unref:
  * @self: (transfer full): a #ThumbingNameTemplate
+ *
+ * Drops a reference, freeing the object with the last one.
  */
 void
 thumbing_name_template_unref (ThumbingNameTemplate *self)
@@ -197,6 +203,8 @@ thumbing_name_template_unref (ThumbingNameTemplate *self)
  * thumbing_name_template_get_text:
  * @self: a #ThumbingNameTemplate
  *
+ * Gets the template as written.
+ *
  * Returns: (transfer none): the template as written
  */
 const char *
@@ -209,6 +217,8 @@ thumbing_name_template_get_text (ThumbingNameTemplate *self)
 /**
  * thumbing_media_type_to_extension:
  * @media_type: a media type, as `image/png`
+ *
+ * Gets the usual file extension of the encoded formats thumbing writes, or %NULL for others.
  *
  * Returns: (transfer none) (nullable): the usual file extension of the
  *   encoded formats thumbing writes, or %NULL for others
@@ -251,6 +261,8 @@ is_safe_relative_name (const char *name)
  * @self: a #ThumbingNameTemplate
  * @item: the item to name
  * @error: return location for a #GError
+ *
+ * Gets the relative output name, or %NULL with @error set when a placeholder has no value for @item or the name would leave the sink's folder.
  *
  * Returns: (transfer full): the relative output name, or %NULL with @error
  *   set when a placeholder has no value for @item or the name would leave

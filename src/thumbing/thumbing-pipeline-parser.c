@@ -369,7 +369,7 @@ typedef struct
 {
   TokenKind  kind;
   char      *text;      /* unquoted, for words */
-  gsize      offset;    /* 1-based column in the description */
+  guint      offset;    /* 1-based column in the description */
 } Token;
 
 typedef struct
@@ -419,14 +419,14 @@ tokenize (const char *text,
           if (*p == '"' || *p == '\'')
             {
               char quote = *p;
-              gsize start = p - text + 1;
+              guint start = p - text + 1;
 
               for (p++; *p != quote; p++)
                 {
                   if (*p == '\0')
                     {
                       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
-                                   _("launch string, column %" G_GSIZE_FORMAT ": unterminated quote"),
+                                   _("launch string, column %u: unterminated quote"),
                                    start);
                       return FALSE;
                     }
@@ -486,7 +486,7 @@ launch_error (GError    **error,
               const char *expected)
 {
   g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
-               _("launch string, column %" G_GSIZE_FORMAT ": expected %s, found “%s”"),
+               _("launch string, column %u: expected %s, found “%s”"),
                token->offset, expected, describe_token (token));
   return FALSE;
 }
@@ -523,7 +523,7 @@ parse_launch_element (LaunchParser  *parser,
                                               name_token->text, stage_name, error);
   if (element == NULL)
     {
-      g_prefix_error (error, _("launch string, column %" G_GSIZE_FORMAT ": "), name_token->offset);
+      g_prefix_error (error, _("launch string, column %u: "), name_token->offset);
       return FALSE;
     }
 
@@ -540,14 +540,14 @@ parse_launch_element (LaunchParser  *parser,
         continue;
       if (!thumbing_element_set_property_from_string (element, key, eq + 1, error))
         {
-          g_prefix_error (error, _("launch string, column %" G_GSIZE_FORMAT ": %s: "), t->offset, key);
+          g_prefix_error (error, _("launch string, column %u: %s: "), t->offset, key);
           return FALSE;
         }
     }
 
   if (!_thumbing_pipeline_add_to_chain (parser->pipeline, chain, element, error))
     {
-      g_prefix_error (error, _("launch string, column %" G_GSIZE_FORMAT ": "), name_token->offset);
+      g_prefix_error (error, _("launch string, column %u: "), name_token->offset);
       return FALSE;
     }
   return TRUE;
@@ -579,7 +579,7 @@ parse_launch_branches (LaunchParser  *parser,
   if (n_branches < 2)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
-                   _("launch string, column %" G_GSIZE_FORMAT ": a fan-out needs at least two branches, as “( … ) ( … )”"),
+                   _("launch string, column %u: a fan-out needs at least two branches, as “( … ) ( … )”"),
                    peek (parser)->offset);
       return FALSE;
     }

@@ -315,6 +315,9 @@ thumbing_pipeline_class_init (ThumbingPipelineClass *klass)
    * ThumbingPipeline::warning:
    * @self: the pipeline
    * @message: a problem that failed no item, naming its stage
+   *
+   * Reports, on the main context, a problem an element met that failed no
+   * item, such as an input that could not be marked done.
    */
   signals[SIGNAL_WARNING] =
     g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -359,6 +362,9 @@ thumbing_pipeline_new (const char *name)
  * @description: a launch string, as `folder-source path=in ! resize ! png-encode ! folder-sink path=out`;
  *   a chain may end in branches, as `… ! ( png-encode ! folder-sink path=a ) ( webp-encode ! folder-sink path=b )`
  * @error: return location for a #GError
+ *
+ * Builds a pipeline from a launch string: elements with `key=value`
+ * settings, joined by `!`; `name=` names a stage.
  *
  * Returns: (transfer full): a new pipeline, or %NULL with @error set
  *   (%THUMBING_ERROR_CONFIG and friends), naming the position in @description
@@ -541,6 +547,8 @@ thumbing_pipeline_append (ThumbingPipeline *self,
  * @self: a #ThumbingPipeline
  * @name: a stage name
  *
+ * Gets the stage's element.
+ *
  * Returns: (transfer none) (nullable): the stage's element
  */
 ThumbingElement *
@@ -555,6 +563,8 @@ thumbing_pipeline_get_element (ThumbingPipeline *self,
 /**
  * thumbing_pipeline_list_elements:
  * @self: a #ThumbingPipeline
+ *
+ * Gets every element, in the order they were added.
  *
  * Returns: (transfer container) (element-type ThumbingElement): every
  *   element, in the order they were added
@@ -573,6 +583,8 @@ thumbing_pipeline_list_elements (ThumbingPipeline *self)
 /**
  * thumbing_pipeline_get_source:
  * @self: a #ThumbingPipeline
+ *
+ * Gets the pipeline's source.
  *
  * Returns: (transfer none) (nullable): the pipeline's source
  */
@@ -705,6 +717,8 @@ thumbing_pipeline_describe (ThumbingPipeline *self)
  * thumbing_pipeline_get_name:
  * @self: a #ThumbingPipeline
  *
+ * Gets the pipeline's name.
+ *
  * Returns: (transfer none): the pipeline's name
  */
 const char *
@@ -717,6 +731,8 @@ thumbing_pipeline_get_name (ThumbingPipeline *self)
 /**
  * thumbing_pipeline_get_filename:
  * @self: a #ThumbingPipeline
+ *
+ * Gets the keyfile the pipeline was built from.
  *
  * Returns: (transfer none) (nullable): the keyfile the pipeline was built from
  */
@@ -731,6 +747,8 @@ thumbing_pipeline_get_filename (ThumbingPipeline *self)
  * thumbing_pipeline_get_max_in_flight:
  * @self: a #ThumbingPipeline
  *
+ * Gets how many items may be in flight at once.
+ *
  * Returns: the value of #ThumbingPipeline:max-in-flight
  */
 guint
@@ -744,6 +762,8 @@ thumbing_pipeline_get_max_in_flight (ThumbingPipeline *self)
  * thumbing_pipeline_set_max_in_flight:
  * @self: a #ThumbingPipeline
  * @max_in_flight: the new value, at least 1
+ *
+ * Sets how many items may be in flight at once.
  */
 void
 thumbing_pipeline_set_max_in_flight (ThumbingPipeline *self,
@@ -761,6 +781,8 @@ thumbing_pipeline_set_max_in_flight (ThumbingPipeline *self,
  * thumbing_pipeline_get_workers:
  * @self: a #ThumbingPipeline
  *
+ * Gets how many worker threads run blocking and CPU-bound work.
+ *
  * Returns: the value of #ThumbingPipeline:workers
  */
 guint
@@ -774,6 +796,8 @@ thumbing_pipeline_get_workers (ThumbingPipeline *self)
  * thumbing_pipeline_set_workers:
  * @self: a #ThumbingPipeline
  * @workers: worker threads, or 0 for one per processor
+ *
+ * Sets how many worker threads run blocking and CPU-bound work.
  */
 void
 thumbing_pipeline_set_workers (ThumbingPipeline *self,
@@ -790,6 +814,8 @@ thumbing_pipeline_set_workers (ThumbingPipeline *self,
  * thumbing_pipeline_get_once:
  * @self: a #ThumbingPipeline
  *
+ * Gets whether the source takes only what is there now.
+ *
  * Returns: the value of #ThumbingPipeline:once
  */
 gboolean
@@ -803,6 +829,8 @@ thumbing_pipeline_get_once (ThumbingPipeline *self)
  * thumbing_pipeline_set_once:
  * @self: a #ThumbingPipeline
  * @once: the new value of #ThumbingPipeline:once
+ *
+ * Sets whether the source takes only what is there now, then ends.
  */
 void
 thumbing_pipeline_set_once (ThumbingPipeline *self,
@@ -1409,6 +1437,8 @@ thumbing_pipeline_run (ThumbingPipeline *self,
  * thumbing_pipeline_is_running:
  * @self: a #ThumbingPipeline
  *
+ * Tells whether the pipeline started and has not finished.
+ *
  * Returns: whether the pipeline started and has not finished
  */
 gboolean
@@ -1421,6 +1451,8 @@ thumbing_pipeline_is_running (ThumbingPipeline *self)
 /**
  * thumbing_pipeline_get_n_succeeded:
  * @self: a #ThumbingPipeline
+ *
+ * Tells how many items every stage handled.
  *
  * Returns: how many items every stage handled
  */
@@ -1435,6 +1467,8 @@ thumbing_pipeline_get_n_succeeded (ThumbingPipeline *self)
  * thumbing_pipeline_get_n_failed:
  * @self: a #ThumbingPipeline
  *
+ * Tells how many items a stage failed on.
+ *
  * Returns: how many items a stage failed on
  */
 guint
@@ -1448,6 +1482,8 @@ thumbing_pipeline_get_n_failed (ThumbingPipeline *self)
  * thumbing_pipeline_get_n_in_flight:
  * @self: a #ThumbingPipeline
  *
+ * Tells how many items are between their source and their last stage.
+ *
  * Returns: how many items are between their source and their last stage
  */
 guint
@@ -1460,6 +1496,8 @@ thumbing_pipeline_get_n_in_flight (ThumbingPipeline *self)
 /**
  * thumbing_pipeline_get_total_hint:
  * @self: a #ThumbingPipeline
+ *
+ * Tells how many items the source expects to push in all, or -1 if unknown.
  *
  * Returns: how many items the source expects to push in all, or -1 if unknown
  */

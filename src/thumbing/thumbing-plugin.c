@@ -61,6 +61,8 @@ _thumbing_plugin_new (ThumbingRegistry         *registry,
  * thumbing_plugin_get_name:
  * @self: a #ThumbingPlugin
  *
+ * Gets the plugin's name.
+ *
  * Returns: (transfer none): the plugin's name
  */
 const char *
@@ -73,6 +75,8 @@ thumbing_plugin_get_name (ThumbingPlugin *self)
 /**
  * thumbing_plugin_get_description:
  * @self: a #ThumbingPlugin
+ *
+ * Gets one sentence about the plugin.
  *
  * Returns: (transfer none) (nullable): one sentence about the plugin
  */
@@ -87,6 +91,8 @@ thumbing_plugin_get_description (ThumbingPlugin *self)
  * thumbing_plugin_get_version:
  * @self: a #ThumbingPlugin
  *
+ * Gets the plugin's version.
+ *
  * Returns: (transfer none) (nullable): the plugin's version
  */
 const char *
@@ -100,6 +106,8 @@ thumbing_plugin_get_version (ThumbingPlugin *self)
  * thumbing_plugin_get_license:
  * @self: a #ThumbingPlugin
  *
+ * Gets the plugin's licence.
+ *
  * Returns: (transfer none) (nullable): the plugin's licence
  */
 const char *
@@ -112,6 +120,8 @@ thumbing_plugin_get_license (ThumbingPlugin *self)
 /**
  * thumbing_plugin_get_filename:
  * @self: a #ThumbingPlugin
+ *
+ * Gets the module file, or %NULL for a statically linked plugin.
  *
  * Returns: (transfer none) (nullable): the module file, or %NULL for a
  *   statically linked plugin

@@ -83,6 +83,8 @@ thumbing_registry_new (void)
 /**
  * thumbing_registry_get_default:
  *
+ * Gets the default registry.
+ *
  * Returns the process-wide registry, scanning for plugins the first time.
  *
  * Returns: (transfer none): the default registry
@@ -94,7 +96,12 @@ thumbing_registry_get_default (void)
 
   if (g_once_init_enter (&registry))
     {
-      ThumbingRegistry *created = thumbing_registry_new ();
+      ThumbingRegistry *created;
+
+      /* The library's messages are translated even when no program binds them. */
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      created = thumbing_registry_new ();
 
       thumbing_registry_scan (created);
       g_once_init_leave (&registry, created);
@@ -353,6 +360,8 @@ thumbing_registry_add_element (ThumbingRegistry *self,
  * @self: a #ThumbingRegistry
  * @name: an element name, as `resize`
  *
+ * Gets the factory, or %NULL if no plugin provides @name.
+ *
  * Returns: (transfer none) (nullable): the factory, or %NULL if no plugin provides @name
  */
 ThumbingElementFactory *
@@ -376,6 +385,8 @@ compare_factories (gconstpointer a,
  * thumbing_registry_list_factories:
  * @self: a #ThumbingRegistry
  *
+ * Gets every factory, sorted by name.
+ *
  * Returns: (transfer container) (element-type ThumbingElementFactory): every
  *   factory, sorted by name
  */
@@ -398,6 +409,8 @@ compare_plugins (gconstpointer a,
  * thumbing_registry_list_plugins:
  * @self: a #ThumbingRegistry
  *
+ * Gets every loaded plugin, sorted by name.
+ *
  * Returns: (transfer container) (element-type ThumbingPlugin): every loaded
  *   plugin, sorted by name
  */
@@ -411,6 +424,8 @@ thumbing_registry_list_plugins (ThumbingRegistry *self)
 /**
  * thumbing_registry_get_problems:
  * @self: a #ThumbingRegistry
+ *
+ * Gets what went wrong while scanning, one message per module.
  *
  * Returns: (transfer none) (array zero-terminated=1): what went wrong while
  *   scanning, one message per module
@@ -431,6 +446,8 @@ thumbing_registry_get_problems (ThumbingRegistry *self)
  * @element_name: an element name, as `resize`
  * @stage_name: (nullable): the stage name; the element name when %NULL
  * @error: return location for a #GError
+ *
+ * Creates an element by its name, suggesting the closest name on a typo.
  *
  * Returns: (transfer full): a new element, or %NULL with
  *   %THUMBING_ERROR_UNKNOWN_ELEMENT set

@@ -216,6 +216,8 @@ thumbing_source_fail (ThumbingSource *self,
  * thumbing_source_is_ended:
  * @self: a #ThumbingSource
  *
+ * Tells whether thumbing_source_end() was called.
+ *
  * Returns: whether thumbing_source_end() was called
  */
 gboolean
@@ -231,6 +233,8 @@ thumbing_source_is_ended (ThumbingSource *self)
 /**
  * thumbing_source_get_once:
  * @self: a #ThumbingSource
+ *
+ * Gets whether the source takes only what is there now.
  *
  * Returns: the value of #ThumbingSource:once
  */
@@ -248,6 +252,8 @@ thumbing_source_get_once (ThumbingSource *self)
  * thumbing_source_set_once:
  * @self: a #ThumbingSource
  * @once: the new value of #ThumbingSource:once
+ *
+ * Sets whether the source takes only what is there now, then ends.
  */
 void
 thumbing_source_set_once (ThumbingSource *self,
@@ -286,6 +292,8 @@ thumbing_source_set_total_hint (ThumbingSource *self,
  * thumbing_source_get_total_hint:
  * @self: a #ThumbingSource
  *
+ * Tells how many items the source expects to push in all, or -1 if unknown.
+ *
  * Returns: how many items the source expects to push in all, or -1 if unknown
  */
 gint64
@@ -321,6 +329,8 @@ thumbing_source_request (ThumbingSource *self,
  * thumbing_source_reads_from:
  * @self: a #ThumbingSource
  * @location: a URI where a sink writes, as thumbing_element_get_location() gives it
+ *
+ * Tells whether what a sink writes under @location would come back as an input of this source.
  *
  * Returns: whether what a sink writes under @location would come back as an
  *   input of this source

@@ -54,9 +54,11 @@ parse_signed (const char *text,
     }
   if (number < min || number > max)
     {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
-                   _("%s is out of range (%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")"),
-                   text, min, max);
+                   _("%s is out of range (%s to %s)"), text, low, high);
       return FALSE;
     }
   *out = number;
@@ -81,9 +83,11 @@ parse_unsigned (const char *text,
     }
   if (number < min || number > max)
     {
+      g_autofree char *low = g_strdup_printf ("%" G_GUINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
-                   _("%s is out of range (%" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ")"),
-                   text, min, max);
+                   _("%s is out of range (%s to %s)"), text, low, high);
       return FALSE;
     }
   *out = number;

@@ -64,7 +64,11 @@ show_progress (gpointer user_data)
   g_autoptr(GString) line = g_string_new (NULL);
 
   if (total >= 0)
-    g_string_append_printf (line, _("%u/%" G_GINT64_FORMAT " done"), done, total);
+    {
+      g_autofree char *total_text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+
+      g_string_append_printf (line, _("%u/%s done"), done, total_text);
+    }
   else
     g_string_append_printf (line, _("%u done"), done);
   if (thumbing_pipeline_get_n_failed (run->pipeline) > 0)

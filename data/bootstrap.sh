@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# thumbing's set-up on Debian 12: installs the packages that are missing,
+# builds, then runs the demo or the whole test suite.
+#
+#   bash data/bootstrap.sh demo   # build, then turn the sample images into thumbnails
+#   bash data/bootstrap.sh test   # build with gcc, clang and ASan+UBSan, then run every test
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null; then
+  sudo=(sudo)
+else
+  echo "bootstrap: run as root, or install sudo, so missing packages can be installed" >&2
+  exit 1
+fi
+
+say() { printf '\n== %s\n' "$*"; }
+
+install_packages() {
+  local wanted=() missing=() package
+  mapfile -t wanted < <(sed 's/#.*//' data/debian-packages.txt | tr -s ' \t' '\n' | sed '/^$/d')
+  for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return
+  fi
+  say "installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}"
+}
+
+# build DIR [meson options…]: configures DIR once, then compiles it.
+build() {
+  local dir=$1
+  shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+  meson compile -C "$dir"
+}
+
+demo() {
+  install_packages
+  say "building"
+  build build
+  local inbox="$root/build/demo/uploads" outbox="$root/build/demo/avatars"
+  rm -rf "$root/build/demo"
+  mkdir -p "$inbox"
+  cp build/data/samples/good/* "$inbox/"
+  say "processing $(ls "$inbox" | wc -l) sample images with data/pipelines/local.conf"
+  THUMBING_PLUGIN_PATH="$root/build/plugins" THUMBING_INBOX="$inbox" THUMBING_OUTBOX="$outbox" \
+    build/src/tools/thumbing run --once data/pipelines/local.conf
+  say "thumbnails written to $outbox"
+  ls -l "$outbox"
+}
+
+# Prints the closing line CI reads: passed and failed counts over every run.
+summarise() {
+  python3 - "$@" <<'PY'
+import json, sys
+passed = failed = 0
+for log in sys.argv[1:]:
+    with open(log, encoding="utf-8") as f:
+        for line in f:
+            result = json.loads(line)["result"]
+            if result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif result != "SKIP":
+                failed += 1
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
+}
+
+test_suite() {
+  local status=0
+  install_packages
+  say "building with gcc, warnings as errors"
+  build build -Dwerror=true -Ddocs=enabled
+  say "building with clang, warnings as errors"
+  CC=clang build build-clang -Dwerror=true -Dintrospection=disabled
+  say "building with AddressSanitizer and UndefinedBehaviorSanitizer"
+  build build-sanitize -Dwerror=true -Dintrospection=disabled -Db_sanitize=address,undefined -Db_lundef=false
+
+  say "running every test"
+  meson test -C build --no-rebuild --print-errorlogs || status=1
+  say "running the unit tests under ASan and UBSan"
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    meson test -C build-sanitize --no-rebuild --print-errorlogs --suite unit || status=1
+
+  say "running the framework's unit tests under valgrind"
+  # libvips's optional modules are left out: the JPEG-XL one pulls in libhwy,
+  # whose start-up uses an instruction valgrind cannot run. The vips elements
+  # are covered by the sanitizer run instead.
+  local no_modules
+  no_modules=$(mktemp -d)
+  VIPSHOME="$no_modules" G_SLICE=always-malloc \
+    meson test -C build --no-rebuild --print-errorlogs \
+      --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q' \
+      delivery item name-template element registry pipeline-parser pipeline folder-source folder-sink log || status=1
+  rmdir "$no_modules"
+
+  summarise build/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
+    build-sanitize/meson-logs/testlog.json || status=1
+  return "$status"
+}
+
+case "${1:-}" in
+  demo) demo ;;
+  test) test_suite ;;
+  *)
+    echo "usage: bash data/bootstrap.sh demo|test" >&2
+    exit 2
+    ;;
+esac
