@@ -83,7 +83,7 @@ test_suite() {
   local status=0
   install_packages
   say "building with gcc, warnings as errors"
-  build build -Dwerror=true -Ddocs=enabled
+  build build -Dwerror=true -Ddocs=enabled --prefix="$root/build/prefix"
   say "building with clang, warnings as errors"
   CC=clang build build-clang -Dwerror=true -Dintrospection=disabled
   say "building with AddressSanitizer and UndefinedBehaviorSanitizer"
@@ -107,8 +107,16 @@ test_suite() {
       delivery item name-template element registry pipeline-parser pipeline folder-source folder-sink log || status=1
   rmdir "$no_modules"
 
+  say "installing into build/prefix and checking the installed files"
+  rm -rf build/prefix
+  meson install -C build --quiet --no-rebuild
+  tests/test-install.sh "$root/build/prefix" build/meson-logs/install.json || status=1
+
+  say "extracting the strings to translate"
+  meson compile -C build thumbing-pot >/dev/null || status=1
+
   summarise build/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
-    build-sanitize/meson-logs/testlog.json || status=1
+    build-sanitize/meson-logs/testlog.json build/meson-logs/install.json || status=1
   return "$status"
 }
 

@@ -62,9 +62,9 @@ static void
 test_every_format_to_512 (void)
 {
   static const char * const names[] = {
-    "photo-baseline.jpg", "photo-progressive.jpg", "grey.jpg", "cmyk.jpg", "photo.png",
-    "portrait-alpha.png", "portrait-16bit.png", "photo.webp", "photo.gif", "photo.tif",
-    "photo.avif", "sideways-exif6.jpg",
+    "photo-baseline.jpg", "photo-progressive.jpg", "grey.jpg", "cmyk.jpg", "photo-png.png",
+    "portrait-alpha.png", "portrait-16bit.png", "photo-webp.webp", "photo-gif.gif", "photo-tiff.tif",
+    "photo-avif.avif", "sideways-exif6.jpg",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -128,7 +128,7 @@ test_exif_orientation (void)
 static void
 test_bytes_and_decoded_inputs (void)
 {
-  g_autofree char *path = thumbing_test_sample ("good", "photo.png");
+  g_autofree char *path = thumbing_test_sample ("good", "photo-png.png");
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingElement) big = thumbing_test_element ("resize width=800 height=600 fit=inside", &error);
   g_autoptr(ThumbingElement) small = thumbing_test_element ("resize width=64 height=64", &error);

@@ -152,10 +152,10 @@ main (int    argc,
   {
     g_autofree char *p1 = GOOD ("photo-baseline.jpg");
     g_autofree char *p2 = GOOD ("photo-progressive.jpg");
-    g_autofree char *p3 = GOOD ("photo.webp");
-    g_autofree char *p4 = GOOD ("photo.tif");
-    g_autofree char *p5 = GOOD ("photo.gif");
-    g_autofree char *p6 = GOOD ("photo.png");
+    g_autofree char *p3 = GOOD ("photo-webp.webp");
+    g_autofree char *p4 = GOOD ("photo-tiff.tif");
+    g_autofree char *p5 = GOOD ("photo-gif.gif");
+    g_autofree char *p6 = GOOD ("photo-png.png");
 
     CHECK (vips_jpegsave (image, p1, "Q", 90, NULL));
     CHECK (vips_jpegsave (image, p2, "Q", 85, "interlace", TRUE, NULL));
@@ -222,8 +222,8 @@ main (int    argc,
   }
   if (vips_type_find ("VipsOperation", "heifsave") != 0)
     {
-      g_autofree char *pa = GOOD ("photo.avif");
-      g_autofree char *ph = GOOD ("photo.heic");
+      g_autofree char *pa = GOOD ("photo-avif.avif");
+      g_autofree char *ph = GOOD ("photo-heic.heic");
 
       CHECK (vips_heifsave (image, pa, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, NULL));
       if (vips_heifsave (image, ph, NULL) != 0)

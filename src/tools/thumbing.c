@@ -232,6 +232,22 @@ apply_run_options (ThumbingPipeline *pipeline)
   return TRUE;
 }
 
+/* Runs what run or launch built, or reports why it could not be built. */
+static int
+run_built_pipeline (ThumbingPipeline *pipeline,
+                    const GError     *build_error)
+{
+  if (pipeline == NULL)
+    {
+      print_registry_problems ();
+      fprintf (stderr, _("thumbing: error: %s\n"), build_error->message);
+      return EXIT_USAGE;
+    }
+  if (!apply_run_options (pipeline))
+    return EXIT_USAGE;
+  return run_pipeline (pipeline, opt_quiet);
+}
+
 /* A bare name finds an installed pipeline: `thumbing run local`. */
 static char *
 resolve_pipeline_file (const char *argument)
@@ -266,15 +282,7 @@ command_run (int    argc,
 
   file = resolve_pipeline_file (argv[1]);
   pipeline = thumbing_pipeline_new_from_file (file, &error);
-  if (pipeline == NULL)
-    {
-      print_registry_problems ();
-      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
-      return EXIT_USAGE;
-    }
-  if (!apply_run_options (pipeline))
-    return EXIT_USAGE;
-  return run_pipeline (pipeline, opt_quiet);
+  return run_built_pipeline (pipeline, error);
 }
 
 /* Arguments holding spaces were one word to the shell: keep them one. */
@@ -325,16 +333,7 @@ command_launch (int    argc,
 
   description = join_launch_arguments (argc, argv);
   pipeline = thumbing_pipeline_new_from_launch (description, &error);
-  if (pipeline == NULL)
-    {
-      print_registry_problems ();
-      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
-      return EXIT_USAGE;
-    }
-  if (!apply_run_options (pipeline))
-    return EXIT_USAGE;
-  /* A launched pipeline is a batch unless its source says otherwise. */
-  return run_pipeline (pipeline, opt_quiet);
+  return run_built_pipeline (pipeline, error);
 }
 
 static gboolean opt_verbose;
