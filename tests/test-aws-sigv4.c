@@ -92,7 +92,8 @@ parse_request (const char *text)
       for (char **p = pairs; *p != NULL; p++)
         {
           char *eq = strchr (*p, '=');
-          g_autofree char *name = percent_decode (eq != NULL ? g_strndup (*p, eq - *p) : *p);
+          g_autofree char *raw_name = eq != NULL ? g_strndup (*p, eq - *p) : g_strdup (*p);
+          g_autofree char *name = percent_decode (raw_name);
           g_autofree char *value = eq != NULL ? percent_decode (eq + 1) : g_strdup ("");
 
           thumbing_aws_request_add_query (request, name, value);
