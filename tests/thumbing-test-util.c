@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -181,4 +182,38 @@ thumbing_test_file_item (const char *path)
 
   thumbing_item_set_file (item, path, "application/octet-stream");
   return item;
+}
+
+/* Starts tests/servers/aws-stack.mjs with @config_json; @endpoints_json
+ * gets the line of endpoints it prints. Stop it with thumbing_test_stop_aws_stack(). */
+GSubprocess *
+thumbing_test_start_aws_stack (const char *config_json,
+                               char      **endpoints_json)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("THUMBING_SOURCE_ROOT"), "tests", "servers",
+                                              "aws-stack.mjs", NULL);
+  const char *node = g_getenv ("THUMBING_TEST_NODE") != NULL ? g_getenv ("THUMBING_TEST_NODE") : "node";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  GSubprocess *stack;
+
+  stack = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                            node, script, config_json, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (stack));
+  *endpoints_json = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (*endpoints_json == NULL)
+    g_error ("the AWS stack (%s %s) did not start", node, script);
+  return stack;
+}
+
+void
+thumbing_test_stop_aws_stack (GSubprocess *stack)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (stack, SIGTERM);
+  g_subprocess_wait (stack, NULL, &error);
+  g_assert_no_error (error);
 }

@@ -28,4 +28,8 @@ ThumbingItem     *thumbing_test_process     (ThumbingElement *element,
                                              GError         **error);
 ThumbingItem     *thumbing_test_file_item   (const char      *path);
 
+GSubprocess      *thumbing_test_start_aws_stack (const char  *config_json,
+                                                char       **endpoints_json);
+void              thumbing_test_stop_aws_stack  (GSubprocess *stack);
+
 G_END_DECLS

@@ -1,0 +1,495 @@
+/* thumbing-aws-client.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <thumbing/thumbing.h>
+
+#include "thumbing-aws-client.h"
+
+G_DEFINE_QUARK (thumbing-aws-error-quark, thumbing_aws_error)
+
+struct _ThumbingAwsClient
+{
+  gatomicrefcount         ref_count;
+  char                   *service;
+  char                   *endpoint;       /* scheme://host[:port][/base], no trailing slash */
+  char                   *base_path;      /* the endpoint's path, prefixed to every request */
+  char                   *host;           /* host[:port] as sent in Host */
+  char                   *region;
+  ThumbingAwsCredentials *credentials;
+  SoupSession            *session;
+  guint                   max_attempts;
+  guint                   base_delay_ms;
+  guint                   max_delay_ms;
+};
+
+void
+thumbing_aws_response_free (ThumbingAwsResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_free (response);
+}
+
+ThumbingAwsClient *
+thumbing_aws_client_new (const char             *service,
+                         const char             *endpoint,
+                         const char             *region,
+                         ThumbingAwsCredentials *credentials)
+{
+  ThumbingAwsClient *self = g_new0 (ThumbingAwsClient, 1);
+  g_autoptr(GUri) uri = g_uri_parse (endpoint, G_URI_FLAGS_NONE, NULL);
+  int port;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->service = g_strdup (service);
+  self->endpoint = g_strdup (endpoint);
+  self->region = g_strdup (region);
+  self->credentials = credentials != NULL ? thumbing_aws_credentials_ref (credentials) : NULL;
+  port = g_uri_get_port (uri);
+  self->host = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), port) : g_strdup (g_uri_get_host (uri));
+  self->base_path = g_strdup (g_strcmp0 (g_uri_get_path (uri), "/") == 0 ? "" : g_uri_get_path (uri));
+  /* One session: connections are reused across requests. */
+  self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 30,
+                                                 "max-conns-per-host", 32, "max-conns", 128, NULL);
+  self->max_attempts = 5;
+  self->base_delay_ms = 100;
+  self->max_delay_ms = 20000;
+  return self;
+}
+
+ThumbingAwsClient *
+thumbing_aws_client_ref (ThumbingAwsClient *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+thumbing_aws_client_unref (ThumbingAwsClient *self)
+{
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_free (self->service);
+  g_free (self->endpoint);
+  g_free (self->base_path);
+  g_free (self->host);
+  g_free (self->region);
+  g_clear_pointer (&self->credentials, thumbing_aws_credentials_unref);
+  g_object_unref (self->session);
+  g_free (self);
+}
+
+const char *
+thumbing_aws_client_get_endpoint (ThumbingAwsClient *self)
+{
+  return self->endpoint;
+}
+
+void
+thumbing_aws_client_set_retries (ThumbingAwsClient *self,
+                                 guint              max_attempts,
+                                 guint              base_delay_ms,
+                                 guint              max_delay_ms)
+{
+  self->max_attempts = MAX (1, max_attempts);
+  self->base_delay_ms = base_delay_ms;
+  self->max_delay_ms = MAX (base_delay_ms, max_delay_ms);
+}
+
+void
+thumbing_aws_client_set_timeout (ThumbingAwsClient *self,
+                                 guint              seconds)
+{
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+/* The text of the first <element> in an XML document, or NULL: enough for
+ * AWS's error documents and the few response fields thumbing reads. */
+char *
+thumbing_aws_xml_text (GBytes     *xml,
+                       const char *element)
+{
+  gsize length = 0;
+  const char *data = xml != NULL ? g_bytes_get_data (xml, &length) : NULL;
+  g_autofree char *open = g_strdup_printf ("<%s>", element);
+  g_autofree char *close = g_strdup_printf ("</%s>", element);
+  const char *start, *end;
+  g_autofree char *text = NULL;
+
+  if (data == NULL)
+    return NULL;
+  text = g_strndup (data, length);
+  start = strstr (text, open);
+  if (start == NULL)
+    return NULL;
+  start += strlen (open);
+  end = strstr (start, close);
+  if (end == NULL)
+    return NULL;
+  {
+    g_autofree char *raw = g_strndup (start, end - start);
+    g_autoptr(GString) out = g_string_new (raw);
+
+    /* The five predefined entities are all AWS error text uses. */
+    g_string_replace (out, "&lt;", "<", 0);
+    g_string_replace (out, "&gt;", ">", 0);
+    g_string_replace (out, "&quot;", "\"", 0);
+    g_string_replace (out, "&apos;", "'", 0);
+    g_string_replace (out, "&amp;", "&", 0);
+    return g_string_free (g_steal_pointer (&out), FALSE);
+  }
+}
+
+gboolean
+thumbing_aws_error_is_retryable (guint       status,
+                                 const char *code)
+{
+  static const char * const throttling[] = {
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "SlowDown", "RequestLimitExceeded", "RequestThrottled",
+    "RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable", NULL,
+  };
+
+  if (status == 429 || status >= 500 || status == SOUP_STATUS_NONE)
+    return TRUE;
+  return code != NULL && g_strv_contains (throttling, code);
+}
+
+static ThumbingAwsError
+classify (guint       status,
+          const char *code)
+{
+  if (code != NULL && (g_str_has_prefix (code, "NoSuch") || strcmp (code, "NotFound") == 0
+                       || strcmp (code, "QueueDoesNotExist") == 0 || strcmp (code, "NonExistentQueue") == 0
+                       || strcmp (code, "ResourceNotFoundException") == 0))
+    return THUMBING_AWS_ERROR_NOT_FOUND;
+  if (status == 404)
+    return THUMBING_AWS_ERROR_NOT_FOUND;
+  if (status == 401 || status == 403
+      || (code != NULL && (strcmp (code, "AccessDenied") == 0 || strcmp (code, "InvalidAccessKeyId") == 0
+                           || strcmp (code, "SignatureDoesNotMatch") == 0 || strcmp (code, "ExpiredToken") == 0
+                           || strcmp (code, "InvalidClientTokenId") == 0 || strcmp (code, "AuthorizationError") == 0)))
+    return THUMBING_AWS_ERROR_ACCESS_DENIED;
+  if (status == 412 || status == 304)
+    return THUMBING_AWS_ERROR_PRECONDITION;
+  if (thumbing_aws_error_is_retryable (status, code))
+    return status >= 500 ? THUMBING_AWS_ERROR_SERVER : THUMBING_AWS_ERROR_THROTTLED;
+  return THUMBING_AWS_ERROR_INVALID;
+}
+
+/* AWS errors come as S3's <Error>, SNS's <ErrorResponse> or SQS's JSON
+ * {"__type": "com.amazonaws.sqs#QueueDoesNotExist", "message": …}. */
+static void
+parse_error (ThumbingAwsResponse *response,
+             char               **code,
+             char               **message,
+             char               **request_id)
+{
+  const char *content_type = soup_message_headers_get_content_type (response->headers, NULL);
+  const char *header_id = soup_message_headers_get_one (response->headers, "x-amzn-RequestId");
+
+  if (header_id == NULL)
+    header_id = soup_message_headers_get_one (response->headers, "x-amz-request-id");
+  *code = NULL;
+  *message = NULL;
+
+  if (content_type != NULL && strstr (content_type, "json") != NULL && response->body != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize length = 0;
+      const char *data = g_bytes_get_data (response->body, &length);
+
+      if (json_parser_load_from_data (parser, data, length, NULL)
+          && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+          const char *type = json_object_get_string_member_with_default (object, "__type", NULL);
+          const char *text = json_object_get_string_member_with_default (object, "message", NULL);
+
+          if (text == NULL)
+            text = json_object_get_string_member_with_default (object, "Message", NULL);
+          if (type != NULL)
+            *code = g_strdup (strchr (type, '#') != NULL ? strchr (type, '#') + 1 : type);
+          *message = g_strdup (text);
+        }
+    }
+  else if (response->body != NULL)
+    {
+      *code = thumbing_aws_xml_text (response->body, "Code");
+      *message = thumbing_aws_xml_text (response->body, "Message");
+      if (header_id == NULL)
+        *request_id = thumbing_aws_xml_text (response->body, "RequestId");
+    }
+  /* A query-protocol error also names its code in a header. */
+  if (*code == NULL && soup_message_headers_get_one (response->headers, "x-amzn-query-error") != NULL)
+    {
+      const char *query_error = soup_message_headers_get_one (response->headers, "x-amzn-query-error");
+
+      *code = g_strndup (query_error, strcspn (query_error, ";"));
+    }
+  if (header_id != NULL && *request_id == NULL)
+    *request_id = g_strdup (header_id);
+}
+
+typedef struct
+{
+  ThumbingAwsClient  *client;
+  ThumbingAwsRequest *request;
+  guint               attempt;
+  GError             *last_error;
+  GSource            *delay;
+} Send;
+
+static void
+send_free (gpointer data)
+{
+  Send *send = data;
+
+  thumbing_aws_client_unref (send->client);
+  thumbing_aws_request_free (send->request);
+  g_clear_error (&send->last_error);
+  if (send->delay != NULL)
+    {
+      g_source_destroy (send->delay);
+      g_source_unref (send->delay);
+    }
+  g_free (send);
+}
+
+static ThumbingAwsRequest *
+copy_request (ThumbingAwsRequest *request)
+{
+  ThumbingAwsRequest *copy = thumbing_aws_request_new (request->method, request->host, request->path);
+
+  for (guint i = 0; i + 1 < request->query->len; i += 2)
+    thumbing_aws_request_add_query (copy, request->query->pdata[i], request->query->pdata[i + 1]);
+  for (guint i = 0; i + 1 < request->headers->len; i += 2)
+    thumbing_aws_request_add_header (copy, request->headers->pdata[i], request->headers->pdata[i + 1]);
+  thumbing_aws_request_set_body (copy, request->body);
+  return copy;
+}
+
+static gboolean attempt (GTask *task);
+
+static void
+retry_later (GTask  *task,
+             GError *error)
+{
+  Send *send = g_task_get_task_data (task);
+  ThumbingAwsClient *client = send->client;
+  guint64 ceiling;
+  guint delay;
+
+  g_clear_error (&send->last_error);
+  send->last_error = error;
+  if (send->attempt >= client->max_attempts || g_task_return_error_if_cancelled (task))
+    {
+      g_prefix_error (&send->last_error, _("after %u attempts: "), send->attempt);
+      g_task_return_error (task, g_steal_pointer (&send->last_error));
+      g_object_unref (task);
+      return;
+    }
+
+  /* Exponential backoff with full jitter: a random wait up to the ceiling,
+   * so many clients retrying at once spread out. */
+  ceiling = MIN ((guint64) client->max_delay_ms, (guint64) client->base_delay_ms << MIN (send->attempt, 20u));
+  delay = ceiling > 0 ? g_random_int_range (0, (gint32) MIN (ceiling, G_MAXINT32) + 1) : 0;
+  send->delay = g_timeout_source_new (delay);
+  g_source_set_callback (send->delay, (GSourceFunc) attempt, task, NULL);
+  g_source_attach (send->delay, g_main_context_get_thread_default ());
+}
+
+static void
+on_response (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Send *send = g_task_get_task_data (task);
+  SoupMessage *message = g_object_get_data (G_OBJECT (task), "message");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_autoptr(ThumbingAwsResponse) response = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *request_id = NULL;
+  guint status;
+
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      retry_later (task, g_error_new (THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NETWORK, "%s %s: %s",
+                                      send->client->service, send->client->endpoint, error->message));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  response = g_new0 (ThumbingAwsResponse, 1);
+  response->status = status;
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+  response->body = g_steal_pointer (&body);
+
+  if (status >= 200 && status < 300)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) thumbing_aws_response_free);
+      g_object_unref (task);
+      return;
+    }
+
+  parse_error (response, &code, &text, &request_id);
+  {
+    GError *aws_error = g_error_new (THUMBING_AWS_ERROR, classify (status, code),
+                                     _("%s %s: %s (HTTP %u%s%s)"),
+                                     send->client->service, code != NULL ? code : soup_status_get_phrase (status),
+                                     text != NULL && *text != '\0' ? text : _("no message"),
+                                     status, request_id != NULL ? _(", request id ") : "",
+                                     request_id != NULL ? request_id : "");
+
+    if (thumbing_aws_error_is_retryable (status, code))
+      retry_later (task, aws_error);
+    else
+      {
+        g_task_return_error (task, aws_error);
+        g_object_unref (task);
+      }
+  }
+}
+
+static char *
+request_uri (ThumbingAwsClient  *client,
+             ThumbingAwsRequest *request)
+{
+  g_autofree char *path = thumbing_aws_request_encoded_path (request);
+  g_autofree char *query = thumbing_aws_request_encoded_query (request);
+  g_autoptr(GUri) endpoint = g_uri_parse (client->endpoint, G_URI_FLAGS_NONE, NULL);
+  int port = g_uri_get_port (endpoint);
+  g_autofree char *authority = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (endpoint), port)
+                                        : g_strdup (g_uri_get_host (endpoint));
+
+  return g_strdup_printf ("%s://%s%s%s%s", g_uri_get_scheme (endpoint), authority, path,
+                          *query != '\0' ? "?" : "", query);
+}
+
+static gboolean
+attempt (GTask *task)
+{
+  Send *send = g_task_get_task_data (task);
+  ThumbingAwsClient *client = send->client;
+  g_autoptr(ThumbingAwsRequest) signed_request = copy_request (send->request);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *uri = NULL;
+  ThumbingAwsKeys keys = thumbing_aws_credentials_keys (client->credentials);
+  gboolean s3 = strcmp (client->service, "s3") == 0;
+  ThumbingAwsSigning signing = { THUMBING_AWS_SIGN_HEADER, client->region, client->service, now,
+                                 !s3, s3, NULL, FALSE, 0 };
+  SoupMessageHeaders *headers;
+  const char *content_type = NULL;
+
+  g_clear_pointer (&send->delay, g_source_unref);
+  send->attempt++;
+
+  /* Signed afresh on every attempt: the date is part of the signature. */
+  if (!thumbing_aws_sign (signed_request, &keys, &signing, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+
+  uri = request_uri (client, signed_request);
+  message = soup_message_new (signed_request->method, uri);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_INVALID,
+                               _("%s: cannot request %s"), client->service, uri);
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+  headers = soup_message_get_request_headers (message);
+  for (guint i = 0; i + 1 < signed_request->headers->len; i += 2)
+    {
+      const char *name = signed_request->headers->pdata[i];
+
+      if (g_ascii_strcasecmp (name, "Content-Type") == 0)
+        content_type = signed_request->headers->pdata[i + 1];
+      else if (g_ascii_strcasecmp (name, "Host") != 0)
+        soup_message_headers_append (headers, name, signed_request->headers->pdata[i + 1]);
+    }
+  if (signed_request->body != NULL || strcmp (signed_request->method, "PUT") == 0
+      || strcmp (signed_request->method, "POST") == 0)
+    {
+      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+      soup_message_set_request_body_from_bytes (message, content_type,
+                                                signed_request->body != NULL ? signed_request->body : empty);
+    }
+
+  g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (message), g_object_unref);
+  soup_session_send_and_read_async (client->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_response, task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @request (transfer full), signing it for each attempt, and retries
+ * network errors, throttling and 5xx with backoff. The path is joined to
+ * the endpoint's own path. */
+void
+thumbing_aws_client_send_async (ThumbingAwsClient   *self,
+                                ThumbingAwsRequest  *request,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Send *send = g_new0 (Send, 1);
+
+  g_task_set_source_tag (task, thumbing_aws_client_send_async);
+  send->client = thumbing_aws_client_ref (self);
+  send->request = request;
+  if (*self->base_path != '\0')
+    {
+      char *joined = g_strconcat (self->base_path, request->path, NULL);
+
+      g_free (request->path);
+      request->path = joined;
+    }
+  g_free (request->host);
+  request->host = g_strdup (self->host);
+  g_task_set_task_data (task, send, send_free);
+
+  if (self->credentials == NULL)
+    {
+      g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED,
+                               _("%s: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                                 "or a profile)"), self->service);
+      g_object_unref (task);
+      return;
+    }
+  attempt (task);
+}
+
+ThumbingAwsResponse *
+thumbing_aws_client_send_finish (ThumbingAwsClient *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,311 @@
+/* test-aws-client.c: signed requests, retries and AWS error parsing over real HTTP
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "thumbing-aws-client.h"
+#include "thumbing-test-util.h"
+
+/* A server in the test answers each path its own way. */
+typedef struct
+{
+  SoupServer *server;
+  char       *endpoint;
+  GHashTable *hits;       /* path → count */
+  char       *last_authorization;
+  char       *last_content_sha256;
+} Fake;
+
+static guint
+hits (Fake *fake, const char *path)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (fake->hits, path));
+}
+
+static void
+reply (SoupServerMessage *msg, guint status, const char *type, const char *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  Fake *fake = user_data;
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  guint count = hits (fake, path) + 1;
+
+  g_hash_table_insert (fake->hits, g_strdup (path), GUINT_TO_POINTER (count));
+  g_free (fake->last_authorization);
+  fake->last_authorization = g_strdup (soup_message_headers_get_one (request_headers, "Authorization"));
+  g_free (fake->last_content_sha256);
+  fake->last_content_sha256 = g_strdup (soup_message_headers_get_one (request_headers, "x-amz-content-sha256"));
+
+  if (strcmp (path, "/flaky") == 0)
+    {
+      if (count <= 2)
+        reply (msg, 500, "application/xml", "<Error><Code>InternalError</Code><Message>try again</Message></Error>");
+      else
+        reply (msg, 200, "text/plain", "third time lucky");
+    }
+  else if (strcmp (path, "/slow-down") == 0)
+    reply (msg, 503, "application/xml",
+           "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
+           "<RequestId>REQ123</RequestId></Error>");
+  else if (strcmp (path, "/missing") == 0)
+    reply (msg, 404, "application/xml",
+           "<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
+           "<Key>a &amp; b.jpg</Key><RequestId>4442587FB7D0A2F9</RequestId></Error>");
+  else if (strcmp (path, "/sqs") == 0)
+    {
+      soup_message_headers_append (response_headers, "x-amzn-RequestId", "sqs-req-1");
+      reply (msg, 400, "application/x-amz-json-1.0",
+             "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\",\"message\":\"The specified queue does not exist.\"}");
+    }
+  else if (strcmp (path, "/sns") == 0)
+    reply (msg, 400, "text/xml",
+           "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code>"
+           "<Message>Invalid parameter: TopicArn</Message></Error><RequestId>sns-req-9</RequestId></ErrorResponse>");
+  else if (strcmp (path, "/forbidden") == 0)
+    reply (msg, 403, "application/xml", "<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>");
+  else
+    reply (msg, 200, "text/plain", "ok");
+}
+
+static Fake *
+fake_new (void)
+{
+  Fake *fake = g_new0 (Fake, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  fake->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fake->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fake->server, NULL, handle, fake, NULL);
+  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fake->server);
+  fake->endpoint = g_uri_to_string (uris->data);
+  if (g_str_has_suffix (fake->endpoint, "/"))
+    fake->endpoint[strlen (fake->endpoint) - 1] = '\0';
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return fake;
+}
+
+static void
+fake_free (Fake *fake)
+{
+  soup_server_disconnect (fake->server);
+  g_object_unref (fake->server);
+  g_hash_table_unref (fake->hits);
+  g_free (fake->endpoint);
+  g_free (fake->last_authorization);
+  g_free (fake->last_content_sha256);
+  g_free (fake);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fake, fake_free)
+
+typedef struct
+{
+  gboolean             done;
+  ThumbingAwsResponse *response;
+  GError              *error;
+} Outcome;
+
+static void
+on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->response = thumbing_aws_client_send_finish (NULL, result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static ThumbingAwsResponse *
+send_and_wait (ThumbingAwsClient *client, ThumbingAwsRequest *request, GError **error)
+{
+  Outcome outcome = { FALSE, NULL, NULL };
+
+  thumbing_aws_client_send_async (client, request, NULL, on_sent, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (outcome.error != NULL)
+    g_propagate_error (error, outcome.error);
+  return outcome.response;
+}
+
+static ThumbingAwsClient *
+client_for (const char *service, const char *endpoint)
+{
+  g_autoptr(ThumbingAwsCredentials) credentials =
+    thumbing_aws_credentials_new ("AKIDEXAMPLE", "secret", NULL, NULL, "test");
+  ThumbingAwsClient *client = thumbing_aws_client_new (service, endpoint, "us-east-1", credentials);
+
+  thumbing_aws_client_set_retries (client, 4, 1, 5);
+  return client;
+}
+
+static void
+test_retries_then_succeeds (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response =
+    send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", "/flaky"), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body), "third time lucky", 16);
+  g_assert_cmpuint (hits (fake, "/flaky"), ==, 3);
+  g_assert_true (g_str_has_prefix (fake->last_authorization, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+  g_assert_nonnull (strstr (fake->last_authorization, "/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, "));
+  g_assert_cmpstr (fake->last_content_sha256, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void
+test_gives_up_with_the_aws_error (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response =
+    send_and_wait (client, thumbing_aws_request_new ("PUT", "ignored", "/slow-down"), &error);
+
+  g_assert_null (response);
+  g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_SERVER);
+  g_assert_cmpstr (error->message, ==,
+                   "after 4 attempts: s3 SlowDown: Please reduce your request rate. (HTTP 503, request id REQ123)");
+  g_assert_cmpuint (hits (fake, "/slow-down"), ==, 4);
+}
+
+static void
+assert_not_retried (const char *service, const char *path, int code, const char *message)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for (service, fake->endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response =
+    send_and_wait (client, thumbing_aws_request_new ("POST", "ignored", path), &error);
+
+  g_assert_null (response);
+  g_assert_error (error, THUMBING_AWS_ERROR, code);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_cmpuint (hits (fake, path), ==, 1);
+}
+
+static void
+test_errors_are_parsed_and_not_retried (void)
+{
+  assert_not_retried ("s3", "/missing", THUMBING_AWS_ERROR_NOT_FOUND,
+                      "s3 NoSuchKey: The specified key does not exist. (HTTP 404, request id 4442587FB7D0A2F9)");
+  assert_not_retried ("sqs", "/sqs", THUMBING_AWS_ERROR_NOT_FOUND,
+                      "sqs QueueDoesNotExist: The specified queue does not exist. (HTTP 400, request id sqs-req-1)");
+  assert_not_retried ("sns", "/sns", THUMBING_AWS_ERROR_INVALID,
+                      "sns InvalidParameter: Invalid parameter: TopicArn (HTTP 400, request id sns-req-9)");
+  assert_not_retried ("s3", "/forbidden", THUMBING_AWS_ERROR_ACCESS_DENIED,
+                      "s3 SignatureDoesNotMatch: no (HTTP 403)");
+}
+
+static void
+test_unreachable_endpoint (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_autofree char *endpoint = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autoptr(ThumbingAwsClient) client = NULL;
+  g_autoptr(ThumbingAwsResponse) response = NULL;
+
+  /* The port was free a moment ago and nothing listens on it now. */
+  g_socket_listener_close (listener);
+  client = client_for ("s3", endpoint);
+  response = send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", "/bucket/key"), &error);
+  g_assert_null (response);
+  g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NETWORK);
+  g_assert_true (g_str_has_prefix (error->message, "after 4 attempts: s3 http://127.0.0.1:"));
+}
+
+static void
+test_no_credentials (void)
+{
+  g_autoptr(ThumbingAwsClient) client = thumbing_aws_client_new ("s3", "http://127.0.0.1:1", "us-east-1", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response =
+    send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", "/"), &error);
+
+  g_assert_null (response);
+  g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED);
+}
+
+static void
+test_xml_text (void)
+{
+  g_autoptr(GBytes) xml = g_bytes_new_static ("<a><Key>x &lt;&amp;&gt; y</Key><ETag>&quot;abc&quot;</ETag></a>", 61);
+  g_autofree char *key = thumbing_aws_xml_text (xml, "Key");
+  g_autofree char *etag = thumbing_aws_xml_text (xml, "ETag");
+  g_autofree char *none = thumbing_aws_xml_text (xml, "Nope");
+
+  g_assert_cmpstr (key, ==, "x <&> y");
+  g_assert_cmpstr (etag, ==, "\"abc\"");
+  g_assert_null (none);
+}
+
+/* Against s3rver: a put and a get of a key with every awkward character. */
+static void
+test_s3rver_round_trip (void)
+{
+  g_autoptr(GSubprocess) stack = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *endpoints = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsCredentials) credentials = thumbing_aws_credentials_new ("S3RVER", "S3RVER", NULL, NULL, "test");
+  g_autoptr(ThumbingAwsClient) client = NULL;
+  g_autoptr(ThumbingAwsResponse) put = NULL, get = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static ("\x89PNG thumbnail bytes", 20);
+  const char *endpoint;
+  const char *key = "/thumbs/uploads/a b+c%d~(e)/日本 photo!.png";
+  ThumbingAwsRequest *request;
+
+  stack = thumbing_test_start_aws_stack ("{\"buckets\": [\"thumbs\"]}", &endpoints);
+  g_assert_true (json_parser_load_from_data (parser, endpoints, -1, &error));
+  endpoint = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "s3");
+  client = thumbing_aws_client_new ("s3", endpoint, "us-east-1", credentials);
+
+  request = thumbing_aws_request_new ("PUT", "ignored", key);
+  thumbing_aws_request_add_header (request, "Content-Type", "image/png");
+  thumbing_aws_request_set_body (request, body);
+  put = send_and_wait (client, request, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (soup_message_headers_get_one (put->headers, "ETag"));
+
+  get = send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", key), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (get->body, body));
+  g_assert_cmpstr (soup_message_headers_get_content_type (get->headers, NULL), ==, "image/png");
+
+  thumbing_test_stop_aws_stack (stack);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  thumbing_test_init (&argc, &argv);
+  g_test_add_func ("/aws-client/retries-then-succeeds", test_retries_then_succeeds);
+  g_test_add_func ("/aws-client/gives-up-with-the-aws-error", test_gives_up_with_the_aws_error);
+  g_test_add_func ("/aws-client/errors-are-parsed-and-not-retried", test_errors_are_parsed_and_not_retried);
+  g_test_add_func ("/aws-client/unreachable-endpoint", test_unreachable_endpoint);
+  g_test_add_func ("/aws-client/no-credentials", test_no_credentials);
+  g_test_add_func ("/aws-client/xml-text", test_xml_text);
+  g_test_add_func ("/aws-client/s3rver-round-trip", test_s3rver_round_trip);
+  return g_test_run ();
+}
