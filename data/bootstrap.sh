@@ -132,7 +132,7 @@ test_suite() {
   no_modules=$(mktemp -d)
   VIPSHOME="$no_modules" G_SLICE=always-malloc \
     meson test -C build --no-rebuild --print-errorlogs \
-      --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q' \
+      --wrapper "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q --suppressions=$root/tests/valgrind.supp" \
       delivery item name-template element registry pipeline-parser pipeline folder-source folder-sink log \
       aws-sigv4 aws-config aws-client || status=1
   rmdir "$no_modules"

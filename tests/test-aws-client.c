@@ -103,6 +103,9 @@ static void
 fake_free (Fake *fake)
 {
   soup_server_disconnect (fake->server);
+  /* The server lets go of its connections from the main loop. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_object_unref (fake->server);
   g_hash_table_unref (fake->hits);
   g_free (fake->endpoint);
