@@ -68,12 +68,14 @@ struct _TestSource
   guint          next;
   guint          credit;
   guint          idle;
+  guint          settle_ms;
+  guint          released;
   GPtrArray     *check_stages;
 };
 
 G_DEFINE_FINAL_TYPE (TestSource, test_source, THUMBING_TYPE_SOURCE)
 
-enum { SOURCE_PROP_0, SOURCE_PROP_COUNT, SOURCE_PROP_ENDLESS, SOURCE_PROP_FAIL_AFTER };
+enum { SOURCE_PROP_0, SOURCE_PROP_COUNT, SOURCE_PROP_ENDLESS, SOURCE_PROP_FAIL_AFTER, SOURCE_PROP_SETTLE_MS };
 
 static void
 test_source_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
@@ -85,6 +87,7 @@ test_source_set_property (GObject *object, guint id, const GValue *value, GParam
     case SOURCE_PROP_COUNT: self->count = g_value_get_uint (value); break;
     case SOURCE_PROP_ENDLESS: self->endless = g_value_get_boolean (value); break;
     case SOURCE_PROP_FAIL_AFTER: self->fail_after = g_value_get_uint (value); break;
+    case SOURCE_PROP_SETTLE_MS: self->settle_ms = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
@@ -99,6 +102,7 @@ test_source_get_property (GObject *object, guint id, GValue *value, GParamSpec *
     case SOURCE_PROP_COUNT: g_value_set_uint (value, self->count); break;
     case SOURCE_PROP_ENDLESS: g_value_set_boolean (value, self->endless); break;
     case SOURCE_PROP_FAIL_AFTER: g_value_set_uint (value, self->fail_after); break;
+    case SOURCE_PROP_SETTLE_MS: g_value_set_uint (value, self->settle_ms); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
@@ -148,10 +152,28 @@ test_source_request (ThumbingSource *source, guint n_items)
     self->idle = g_idle_add (test_source_push_some, self);
 }
 
+/* Finishes an acknowledgement later, as a queue's DeleteMessage would. */
+static gboolean
+test_source_finish_settling (gpointer data)
+{
+  TestSource *self = data;
+
+  self->released++;
+  thumbing_source_release (THUMBING_SOURCE (self));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 test_source_ack (ThumbingSource *source, ThumbingItem *item)
 {
   TestSource *self = TEST_SOURCE (source);
+
+  if (self->settle_ms > 0)
+    {
+      thumbing_source_hold (source);
+      g_timeout_add (self->settle_ms, test_source_finish_settling, g_object_ref (self));
+    }
 
   for (guint i = 0; self->check_stages != NULL && i < self->check_stages->len; i++)
     {
@@ -208,6 +230,8 @@ test_source_class_init (TestSourceClass *klass)
                                    g_param_spec_boolean ("endless", NULL, NULL, FALSE, rw));
   g_object_class_install_property (object_class, SOURCE_PROP_FAIL_AFTER,
                                    g_param_spec_uint ("fail-after", NULL, NULL, 0, G_MAXUINT, 0, rw));
+  g_object_class_install_property (object_class, SOURCE_PROP_SETTLE_MS,
+                                   g_param_spec_uint ("settle-ms", NULL, NULL, 0, 10000, 0, rw));
 }
 
 static void
@@ -559,6 +583,30 @@ test_empty_source_finishes (void)
 }
 
 static void
+on_finished_count_releases (ThumbingPipeline *pipeline, gpointer user_data)
+{
+  *(guint *) user_data = TEST_SOURCE (thumbing_pipeline_get_source (pipeline))->released;
+}
+
+static void
+test_finishing_waits_for_async_settling (void)
+{
+  Watch watch = { 0 };
+  g_autoptr(ThumbingPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+  guint released_at_finish = 0;
+
+  seen_reset ();
+  pipeline = build ("test-source count=5 settle-ms=40 ! test-work", &watch);
+  g_signal_connect (pipeline, "finished", G_CALLBACK (on_finished_count_releases), &released_at_finish);
+  g_assert_true (thumbing_pipeline_run (pipeline, &error));
+  /* Every acknowledgement had completed before the pipeline finished. */
+  g_assert_cmpuint (released_at_finish, ==, 5);
+  g_assert_cmpuint (thumbing_source_get_holds (thumbing_pipeline_get_source (pipeline)), ==, 0);
+  g_string_free (watch.messages, TRUE);
+}
+
+static void
 test_append_api (void)
 {
   g_autoptr(ThumbingPipeline) pipeline = thumbing_pipeline_new ("built");
@@ -604,6 +652,7 @@ main (int    argc,
   g_test_add_func ("/pipeline/graceful-stop", test_graceful_stop);
   g_test_add_func ("/pipeline/source-failure-stops-pipeline", test_source_failure_stops_pipeline);
   g_test_add_func ("/pipeline/empty-source-finishes", test_empty_source_finishes);
+  g_test_add_func ("/pipeline/finishing-waits-for-async-settling", test_finishing_waits_for_async_settling);
   g_test_add_func ("/pipeline/append-api", test_append_api);
   return g_test_run ();
 }

@@ -1152,7 +1152,7 @@ finish_idle (gpointer user_data)
   ThumbingPipeline *self = user_data;
 
   g_clear_pointer (&self->finish_source, g_source_unref);
-  if (self->state != STATE_RUNNING || self->in_flight > 0)
+  if (self->state != STATE_RUNNING || self->in_flight > 0 || thumbing_source_get_holds (self->source) > 0)
     return G_SOURCE_REMOVE;
 
   self->state = STATE_FINISHED;
@@ -1175,7 +1175,10 @@ finish_idle (gpointer user_data)
 static void
 maybe_finish (ThumbingPipeline *self)
 {
-  if (self->state != STATE_RUNNING || self->in_flight > 0 || self->finish_source != NULL)
+  /* A source still settling asynchronously (deleting messages) holds the
+   * pipeline open, so no acknowledgement is lost when the process exits. */
+  if (self->state != STATE_RUNNING || self->in_flight > 0 || self->finish_source != NULL
+      || thumbing_source_get_holds (self->source) > 0)
     return;
   if (!self->stopping && !self->source_ended)
     return;
@@ -1284,6 +1287,13 @@ on_source_ended (ThumbingSource   *source,
 }
 
 static void
+on_source_released (ThumbingSource   *source,
+                    ThumbingPipeline *self)
+{
+  maybe_finish (self);
+}
+
+static void
 on_source_failed (ThumbingSource   *source,
                   const GError     *error,
                   ThumbingPipeline *self)
@@ -1372,6 +1382,7 @@ thumbing_pipeline_start (ThumbingPipeline *self,
   g_signal_connect (self->source, "item", G_CALLBACK (on_source_item), self);
   g_signal_connect (self->source, "ended", G_CALLBACK (on_source_ended), self);
   g_signal_connect (self->source, "failed", G_CALLBACK (on_source_failed), self);
+  g_signal_connect (self->source, "released", G_CALLBACK (on_source_released), self);
 
   self->state = STATE_RUNNING;
   self->source_ended = thumbing_source_is_ended (self->source);

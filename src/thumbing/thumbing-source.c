@@ -27,6 +27,7 @@ typedef struct
   gboolean ended;
   gboolean once;
   gint64   total_hint;
+  guint    holds;
 } ThumbingSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingSource, thumbing_source, THUMBING_TYPE_ELEMENT)
@@ -41,6 +42,7 @@ enum {
   SIGNAL_ITEM,
   SIGNAL_ENDED,
   SIGNAL_FAILED,
+  SIGNAL_RELEASED,
   N_SIGNALS
 };
 
@@ -145,6 +147,16 @@ thumbing_source_class_init (ThumbingSourceClass *klass)
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * ThumbingSource::released:
+   * @self: the source
+   *
+   * Emitted when the last hold taken with thumbing_source_hold() is released.
+   */
+  signals[SIGNAL_RELEASED] =
+    g_signal_new ("released", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -323,6 +335,61 @@ thumbing_source_request (ThumbingSource *self,
   klass = THUMBING_SOURCE_GET_CLASS (self);
   if (n_items > 0 && klass->request != NULL)
     klass->request (self, n_items);
+}
+
+/**
+ * thumbing_source_hold:
+ * @self: a #ThumbingSource
+ *
+ * Keeps the pipeline from finishing while the source completes work that
+ * settling started asynchronously, such as deleting acknowledged messages
+ * from a queue. Each hold is undone with thumbing_source_release().
+ */
+void
+thumbing_source_hold (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  priv = thumbing_source_get_instance_private (self);
+  priv->holds++;
+}
+
+/**
+ * thumbing_source_release:
+ * @self: a #ThumbingSource
+ *
+ * Releases a hold taken with thumbing_source_hold(); the pipeline may
+ * finish once no hold remains.
+ */
+void
+thumbing_source_release (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  priv = thumbing_source_get_instance_private (self);
+  g_return_if_fail (priv->holds > 0);
+  if (--priv->holds == 0)
+    g_signal_emit (self, signals[SIGNAL_RELEASED], 0);
+}
+
+/**
+ * thumbing_source_get_holds:
+ * @self: a #ThumbingSource
+ *
+ * Tells how many holds keep the pipeline from finishing.
+ *
+ * Returns: the number of holds not yet released
+ */
+guint
+thumbing_source_get_holds (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_SOURCE (self), 0);
+  priv = thumbing_source_get_instance_private (self);
+  return priv->holds;
 }
 
 /**

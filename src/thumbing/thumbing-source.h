@@ -65,6 +65,9 @@ void      thumbing_source_request         (ThumbingSource *self,
                                            guint           n_items);
 gboolean  thumbing_source_reads_from      (ThumbingSource *self,
                                            const char     *location);
+void      thumbing_source_hold            (ThumbingSource *self);
+void      thumbing_source_release         (ThumbingSource *self);
+guint     thumbing_source_get_holds       (ThumbingSource *self);
 void      thumbing_source_settle          (ThumbingSource *self,
                                            ThumbingItem   *item,
                                            const GError   *error);
