@@ -1,0 +1,185 @@
+/* thumbing-s3-event.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <thumbing/thumbing.h>
+
+#include "thumbing-s3-event.h"
+
+void
+thumbing_s3_record_free (ThumbingS3Record *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->event_name);
+  g_free (record->region);
+  g_free (record->bucket);
+  g_free (record->key);
+  g_free (record->etag);
+  g_free (record->sequencer);
+  g_free (record);
+}
+
+/* Keys in events are form-encoded: “+” is a space, then %XX. */
+char *
+thumbing_s3_decode_key (const char *encoded)
+{
+  g_autofree char *spaced = g_strdup (encoded);
+
+  for (char *p = spaced; *p != '\0'; p++)
+    if (*p == '+')
+      *p = ' ';
+  return g_uri_unescape_string (spaced, NULL);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+           ? json_node_get_string (node) : NULL;
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static ThumbingS3Record *
+parse_record (JsonObject *record,
+              guint       index,
+              GError    **error)
+{
+  g_autoptr(ThumbingS3Record) parsed = g_new0 (ThumbingS3Record, 1);
+  JsonObject *s3 = member_object (record, "s3");
+  JsonObject *bucket = member_object (s3, "bucket");
+  JsonObject *object = member_object (s3, "object");
+  const char *version = member_string (record, "eventVersion");
+  const char *key;
+  JsonNode *size;
+
+  /* Versions 2.x share a layout; check the major version only. */
+  if (version == NULL || !g_str_has_prefix (version, "2."))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                   _("record %u: event version “%s” is not 2.x"), index, version != NULL ? version : "");
+      return NULL;
+    }
+  if (g_strcmp0 (member_string (record, "eventSource"), "aws:s3") != 0)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                   _("record %u: not an S3 event (eventSource “%s”)"), index,
+                   member_string (record, "eventSource") != NULL ? member_string (record, "eventSource") : "");
+      return NULL;
+    }
+  key = member_string (object, "key");
+  if (member_string (record, "eventName") == NULL || member_string (bucket, "name") == NULL || key == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                   _("record %u: eventName, s3.bucket.name or s3.object.key is missing"), index);
+      return NULL;
+    }
+
+  parsed->event_name = g_strdup (member_string (record, "eventName"));
+  parsed->region = g_strdup (member_string (record, "awsRegion"));
+  parsed->bucket = g_strdup (member_string (bucket, "name"));
+  parsed->key = thumbing_s3_decode_key (key);
+  if (parsed->key == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                   _("record %u: the key “%s” is not validly encoded"), index, key);
+      return NULL;
+    }
+  size = json_object_get_member (object, "size");
+  parsed->size = size != NULL && JSON_NODE_HOLDS_VALUE (size) ? json_node_get_int (size) : -1;
+  if (member_string (object, "eTag") != NULL)
+    {
+      g_autofree char *etag = g_strdup (member_string (object, "eTag"));
+
+      parsed->etag = g_strdup (g_strstrip (g_strdelimit (etag, "\"", ' ')));
+    }
+  parsed->sequencer = g_strdup (member_string (object, "sequencer"));
+  return g_steal_pointer (&parsed);
+}
+
+/* Parses an SQS message body holding an S3 event: the event itself (S3 to
+ * SQS, or SNS with raw delivery) or an SNS notification whose Message is
+ * the event. The test event S3 sends when a notification is configured
+ * gives no records and sets @is_test_event. */
+GPtrArray *
+thumbing_s3_event_parse (const char *body,
+                         gboolean   *is_test_event,
+                         GError    **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) inner = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) thumbing_s3_record_free);
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonNode *list;
+
+  *is_test_event = FALSE;
+  if (!json_parser_load_from_data (parser, body, -1, &local_error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("not a JSON object: %s"),
+                   local_error != NULL ? local_error->message : _("another JSON value"));
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  if (g_strcmp0 (member_string (root, "Type"), "Notification") == 0 && member_string (root, "Message") != NULL)
+    {
+      inner = json_parser_new ();
+      if (!json_parser_load_from_data (inner, member_string (root, "Message"), -1, &local_error)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (inner)))
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                   _("an SNS notification whose Message is not an S3 event: %s"),
+                   local_error != NULL ? local_error->message : _("not a JSON object"));
+          return NULL;
+        }
+      root = json_node_get_object (json_parser_get_root (inner));
+    }
+
+  if (g_strcmp0 (member_string (root, "Event"), "s3:TestEvent") == 0)
+    {
+      *is_test_event = TRUE;
+      return g_steal_pointer (&records);
+    }
+
+  list = json_object_get_member (root, "Records");
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("no “Records” list: not an S3 event"));
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (list), i);
+      ThumbingS3Record *record;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("record %u is not an object"), i);
+          return NULL;
+        }
+      record = parse_record (json_node_get_object (node), i, error);
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
+    }
+  return g_steal_pointer (&records);
+}
