@@ -68,6 +68,18 @@ thumbing_aws_client_new (const char             *service,
   return self;
 }
 
+/* The same service, region, credentials and retry settings, at another
+ * endpoint: an S3 bucket's own virtual host. */
+ThumbingAwsClient *
+thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
+                                      const char        *endpoint)
+{
+  ThumbingAwsClient *derived = thumbing_aws_client_new (self->service, endpoint, self->region, self->credentials);
+
+  thumbing_aws_client_set_retries (derived, self->max_attempts, self->base_delay_ms, self->max_delay_ms);
+  return derived;
+}
+
 ThumbingAwsClient *
 thumbing_aws_client_ref (ThumbingAwsClient *self)
 {

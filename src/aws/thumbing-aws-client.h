@@ -45,6 +45,8 @@ ThumbingAwsClient *thumbing_aws_client_new          (const char             *ser
                                                      const char             *endpoint,
                                                      const char             *region,
                                                      ThumbingAwsCredentials *credentials);
+ThumbingAwsClient *thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
+                                                     const char             *endpoint);
 ThumbingAwsClient *thumbing_aws_client_ref          (ThumbingAwsClient      *self);
 void               thumbing_aws_client_unref        (ThumbingAwsClient      *self);
 const char        *thumbing_aws_client_get_endpoint (ThumbingAwsClient      *self);

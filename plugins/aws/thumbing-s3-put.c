@@ -1,0 +1,351 @@
+/* thumbing-s3-put.c: stores encoded items in a bucket, named by a template
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-aws-metadata.h"
+#include "thumbing-s3-bucket.h"
+#include "thumbing-s3-put.h"
+
+struct _ThumbingS3Put
+{
+  ThumbingSink          parent_instance;
+
+  char                 *bucket_name;
+  char                 *prefix;
+  char                 *template_text;
+  char                 *cache_control;
+  char                 *endpoint;
+  char                 *region;
+  ThumbingS3Addressing  addressing;
+
+  ThumbingNameTemplate *name_template;
+  ThumbingS3Bucket     *bucket;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingS3Put, thumbing_s3_put, THUMBING_TYPE_SINK)
+
+enum {
+  PROP_0,
+  PROP_BUCKET,
+  PROP_PREFIX,
+  PROP_TEMPLATE,
+  PROP_CACHE_CONTROL,
+  PROP_ENDPOINT,
+  PROP_REGION,
+  PROP_ADDRESSING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+thumbing_s3_put_finalize (GObject *object)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (object);
+
+  g_free (self->bucket_name);
+  g_free (self->prefix);
+  g_free (self->template_text);
+  g_free (self->cache_control);
+  g_free (self->endpoint);
+  g_free (self->region);
+  g_clear_pointer (&self->name_template, thumbing_name_template_unref);
+  g_clear_pointer (&self->bucket, thumbing_s3_bucket_free);
+  G_OBJECT_CLASS (thumbing_s3_put_parent_class)->finalize (object);
+}
+
+static void
+thumbing_s3_put_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUCKET:
+      g_value_set_string (value, self->bucket_name);
+      break;
+    case PROP_PREFIX:
+      g_value_set_string (value, self->prefix);
+      break;
+    case PROP_TEMPLATE:
+      g_value_set_string (value, self->template_text);
+      break;
+    case PROP_CACHE_CONTROL:
+      g_value_set_string (value, self->cache_control);
+      break;
+    case PROP_ENDPOINT:
+      g_value_set_string (value, self->endpoint);
+      break;
+    case PROP_REGION:
+      g_value_set_string (value, self->region);
+      break;
+    case PROP_ADDRESSING:
+      g_value_set_enum (value, self->addressing);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_s3_put_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUCKET:
+      g_free (self->bucket_name);
+      self->bucket_name = g_value_dup_string (value);
+      break;
+    case PROP_PREFIX:
+      g_free (self->prefix);
+      self->prefix = g_value_dup_string (value);
+      break;
+    case PROP_TEMPLATE:
+      g_free (self->template_text);
+      self->template_text = g_value_dup_string (value);
+      break;
+    case PROP_CACHE_CONTROL:
+      g_free (self->cache_control);
+      self->cache_control = g_value_dup_string (value);
+      break;
+    case PROP_ENDPOINT:
+      g_free (self->endpoint);
+      self->endpoint = g_value_dup_string (value);
+      break;
+    case PROP_REGION:
+      g_free (self->region);
+      self->region = g_value_dup_string (value);
+      break;
+    case PROP_ADDRESSING:
+      self->addressing = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+thumbing_s3_put_check (ThumbingElement *element,
+                       GError         **error)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (element);
+  ThumbingNameTemplate *parsed = thumbing_name_template_new (self->template_text, error);
+
+  if (parsed == NULL)
+    {
+      g_prefix_error (error, "template: ");
+      return FALSE;
+    }
+  g_clear_pointer (&self->name_template, thumbing_name_template_unref);
+  self->name_template = parsed;
+  if (self->prefix != NULL && self->prefix[0] == '/')
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("prefix: S3 keys do not start with “/” (write “%s”)"), self->prefix + 1);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+thumbing_s3_put_start (ThumbingElement *element,
+                       GError         **error)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (element);
+
+  if (self->name_template == NULL && !thumbing_s3_put_check (element, error))
+    return FALSE;
+  g_clear_pointer (&self->bucket, thumbing_s3_bucket_free);
+  self->bucket = thumbing_s3_bucket_open (self->bucket_name, self->endpoint, self->region, self->addressing, error);
+  return self->bucket != NULL;
+}
+
+static void
+thumbing_s3_put_stop (ThumbingElement *element)
+{
+  g_clear_pointer (&THUMBING_S3_PUT (element)->bucket, thumbing_s3_bucket_free);
+}
+
+typedef struct
+{
+  ThumbingItem *item;
+  char         *key;
+} Put;
+
+static void
+put_free (gpointer data)
+{
+  Put *put = data;
+
+  thumbing_item_unref (put->item);
+  g_free (put->key);
+  g_free (put);
+}
+
+static void
+on_put (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ThumbingS3Put *self = g_task_get_source_object (task);
+  Put *put = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response = thumbing_aws_client_send_finish (NULL, result, &error);
+  g_autofree char *output = NULL;
+  g_autofree char *url = NULL;
+  const char *etag;
+
+  if (response == NULL)
+    {
+      g_prefix_error (&error, _("storing s3://%s/%s: "), self->bucket_name, put->key);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  etag = soup_message_headers_get_one (response->headers, "ETag");
+  output = g_strdup_printf ("s3://%s/%s", self->bucket_name, put->key);
+  url = thumbing_s3_bucket_url (self->bucket, put->key);
+  thumbing_item_set_metadata (put->item, THUMBING_METADATA_OUTPUT, output);
+  thumbing_item_set_metadata (put->item, THUMBING_S3_OUTPUT_BUCKET, self->bucket_name);
+  thumbing_item_set_metadata (put->item, THUMBING_S3_OUTPUT_KEY, put->key);
+  thumbing_item_set_metadata (put->item, THUMBING_S3_OUTPUT_URL, url);
+  if (etag != NULL)
+    {
+      g_autofree char *bare = g_strdup (etag);
+
+      thumbing_item_set_metadata (put->item, THUMBING_S3_OUTPUT_ETAG, g_strstrip (g_strdelimit (bare, "\"", ' ')));
+    }
+  g_task_return_pointer (task, thumbing_item_ref (put->item), (GDestroyNotify) thumbing_item_unref);
+}
+
+static void
+thumbing_s3_put_process_async (ThumbingElement     *element,
+                               ThumbingItem        *item,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (element);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GBytes) body = NULL;
+  ThumbingAwsRequest *request;
+  const char *source_etag = thumbing_item_get_metadata (item, THUMBING_S3_ETAG);
+  Put *put;
+
+  name = thumbing_name_template_expand (self->name_template, item, &error);
+  if (name != NULL)
+    body = thumbing_item_load_bytes (item, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  put = g_new0 (Put, 1);
+  put->item = thumbing_item_ref (item);
+  put->key = g_strconcat (self->prefix != NULL ? self->prefix : "", name, NULL);
+  g_task_set_task_data (task, put, put_free);
+
+  request = thumbing_s3_bucket_request (self->bucket, "PUT", put->key);
+  thumbing_aws_request_add_header (request, "Content-Type", thumbing_item_get_media_type (item));
+  if (self->cache_control != NULL && *self->cache_control != '\0')
+    thumbing_aws_request_add_header (request, "Cache-Control", self->cache_control);
+  /* Names the input, so a pipeline can tell its own outputs from uploads.
+   * S3 user metadata is ASCII: the origin is percent-encoded. */
+  {
+    g_autofree char *source = thumbing_aws_uri_encode (thumbing_item_get_origin (item), TRUE);
+
+    thumbing_aws_request_add_header (request, THUMBING_S3_SOURCE_HEADER, source);
+  }
+  if (source_etag != NULL)
+    thumbing_aws_request_add_header (request, THUMBING_S3_SOURCE_ETAG_HEADER, source_etag);
+  thumbing_aws_request_set_body (request, body);
+  thumbing_aws_client_send_async (self->bucket->client, request, cancellable, on_put, g_steal_pointer (&task));
+}
+
+static ThumbingItem *
+thumbing_s3_put_process_finish (ThumbingElement *element,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+thumbing_s3_put_get_location (ThumbingElement *element)
+{
+  ThumbingS3Put *self = THUMBING_S3_PUT (element);
+
+  if (self->bucket_name == NULL)
+    return NULL;
+  return g_strdup_printf ("s3://%s/%s", self->bucket_name, self->prefix != NULL ? self->prefix : "");
+}
+
+static void
+thumbing_s3_put_class_init (ThumbingS3PutClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+
+  object_class->finalize = thumbing_s3_put_finalize;
+  object_class->get_property = thumbing_s3_put_get_property;
+  object_class->set_property = thumbing_s3_put_set_property;
+  element_class->check = thumbing_s3_put_check;
+  element_class->start = thumbing_s3_put_start;
+  element_class->stop = thumbing_s3_put_stop;
+  element_class->process_async = thumbing_s3_put_process_async;
+  element_class->process_finish = thumbing_s3_put_process_finish;
+  element_class->get_location = thumbing_s3_put_get_location;
+
+  thumbing_element_class_set_metadata (element_class, "s3-put",
+                                       _("Stores encoded items in an S3 bucket, with their media type and source"));
+  thumbing_element_class_set_media (element_class, "*/*", NULL);
+  thumbing_element_class_set_permissions (element_class, "s3:PutObject");
+
+  properties[PROP_BUCKET] =
+    g_param_spec_string ("bucket", NULL, _("The bucket to store in"),
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED);
+  properties[PROP_PREFIX] =
+    g_param_spec_string ("prefix", NULL, _("Put before every key, as “avatars/”"),
+                         "", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEMPLATE] =
+    g_param_spec_string ("template", NULL,
+                         _("Key after the prefix: {path} {dir} {name} {stem} {ext} {width} {height} (default keeps the input’s name)"),
+                         "{path}", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CACHE_CONTROL] =
+    g_param_spec_string ("cache-control", NULL, _("Cache-Control stored with each object, for the CDN in front"),
+                         "public, max-age=86400", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL; AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL come first"),
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REGION] =
+    g_param_spec_string ("region", NULL, _("AWS region; AWS_REGION, AWS_DEFAULT_REGION or the profile's when unset"),
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ADDRESSING] =
+    g_param_spec_enum ("addressing", NULL, _("Bucket in the path or in the host name"),
+                       thumbing_s3_addressing_get_type (), THUMBING_S3_ADDRESSING_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_s3_put_init (ThumbingS3Put *self)
+{
+}
