@@ -222,9 +222,10 @@ test_pipeline_into_a_bucket (Fixture *f, gconstpointer data)
   g_autoptr(ThumbingItem) item = s3_item ("outputs", "avatars/team/photo-baseline.png", NULL, NULL);
   guint succeeded = 0, failed = 0;
 
-  g_mkdir_with_parents (inbox, 0755);
-  g_mkdir_with_parents (g_build_filename (inbox, "team", NULL), 0755);
-  g_free (thumbing_test_copy_into (sample, g_build_filename (inbox, "team", NULL)));
+  g_autofree char *team = g_build_filename (inbox, "team", NULL);
+
+  g_mkdir_with_parents (team, 0755);
+  g_free (thumbing_test_copy_into (sample, team));
   description = g_strdup_printf ("folder-source path=%s recursive=true ! resize ! png-encode "
                                  "! s3-put bucket=outputs prefix=avatars/ template={dir}{stem}.{ext}", inbox);
   thumbing_test_run_launch (description, &succeeded, &failed);
