@@ -160,7 +160,10 @@ def test_shipped_pipelines_pass_check():
     folder = os.path.join(SOURCE_ROOT, "data", "pipelines")
     confs = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".conf"))
     assert confs, "no shipped pipelines"
-    result = thumbing("check", "--verbose", *confs)
+    # thumbing.conf takes the seed's settings from the environment, as deployed.
+    seed_settings = {"THUMBING_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/uploads",
+                     "THUMBING_BUCKET_NAME": "thumbs"}
+    result = thumbing("check", "--verbose", *confs, env=seed_settings)
     assert result.returncode == 0, result.stderr
     for conf in confs:
         assert f"{conf}: ok" in result.stdout
@@ -308,6 +311,17 @@ def test_progress_on_a_terminal():
         shutil.rmtree(root)
 
 
+def test_seed_pipeline_needs_its_settings():
+    conf = os.path.join(SOURCE_ROOT, "data", "pipelines", "thumbing.conf")
+    env = {k: v for k, v in os.environ.items() if k not in ("THUMBING_QUEUE_URL", "THUMBING_BUCKET_NAME")}
+    result = subprocess.run([TOOL, "check", conf], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "[uploads] queue-url: environment variable THUMBING_QUEUE_URL is not set" in result.stderr, result.stderr
+    # Set but empty counts as set, and then the required setting is missing.
+    result = thumbing("check", conf, env={"THUMBING_QUEUE_URL": "", "THUMBING_BUCKET_NAME": "thumbs"})
+    assert "[uploads] queue-url: required property of sqs-source is not set" in result.stderr, result.stderr
+
+
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([
         test_version_and_help,
@@ -315,9 +329,11 @@ if __name__ == "__main__":
         test_bad_inputs_fail_one_line_each,
         test_check_names_file_group_and_key,
         test_shipped_pipelines_pass_check,
+        test_seed_pipeline_needs_its_settings,
         test_inspect,
         test_run_once_local_conf,
         test_daemon_stops_gracefully_on_sigterm,
         test_second_signal_exits_at_once_and_nothing_is_lost,
         test_progress_on_a_terminal,
     ]))
+

@@ -60,7 +60,8 @@ test_keyfile_builds (void)
                            "[in]\nelement=folder-source\npath=${THUMBING_TEST_EMPTY:-/tmp}\n"
                            "[thumb]\nelement=resize\nwidth=${THUMBING_TEST_WIDTH}\nheight=${THUMBING_TEST_UNSET:-200}\n"
                            "[png]\nelement=png-encode\n"
-                           "[out]\nelement=folder-sink\npath=/tmp/out$$1\n",
+                           "[out]\nelement=folder-sink\npath=/tmp/out$$1\n"
+                           "template=${THUMBING_TEST_UNSET:-${THUMBING_TEST_WIDTH}}/{name}\n",
                            &error);
   g_assert_no_error (error);
   g_assert_true (thumbing_pipeline_check (pipeline, &error));
@@ -77,6 +78,9 @@ test_keyfile_builds (void)
   g_clear_pointer (&path, g_free);
   g_object_get (thumbing_pipeline_get_element (pipeline, "out"), "path", &path, NULL);
   g_assert_cmpstr (path, ==, "/tmp/out$1");
+  g_clear_pointer (&path, g_free);
+  g_object_get (thumbing_pipeline_get_element (pipeline, "out"), "template", &path, NULL);
+  g_assert_cmpstr (path, ==, "300/{name}");
   g_assert_true (THUMBING_IS_SOURCE (thumbing_pipeline_get_source (pipeline)));
   {
     g_autoptr(GList) elements = thumbing_pipeline_list_elements (pipeline);

@@ -4,6 +4,10 @@
  */
 #pragma once
 
+/* The media of an item that names an S3 object not fetched yet: what
+ * sqs-source produces and s3-get accepts. */
+#define THUMBING_MEDIA_S3_OBJECT "application/x-s3-object"
+
 /* Where an item came from in S3, set by sqs-source and read by s3-get. */
 #define THUMBING_S3_BUCKET     "s3.bucket"
 #define THUMBING_S3_KEY        "s3.key"

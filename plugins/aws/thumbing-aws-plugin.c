@@ -1,4 +1,4 @@
-/* thumbing-aws-plugin.c: S3 for now; SQS and SNS elements build on the same client
+/* thumbing-aws-plugin.c: S3 and SQS; SNS builds on the same client
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -6,14 +6,16 @@
 
 #include "thumbing-s3-get.h"
 #include "thumbing-s3-put.h"
+#include "thumbing-sqs-source.h"
 
 static gboolean
 aws_plugin_init (ThumbingPlugin *plugin,
                  GError        **error)
 {
   return thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_GET, error)
-      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_PUT, error);
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_PUT, error)
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_SQS_SOURCE, error);
 }
 
-THUMBING_PLUGIN_DEFINE (aws, "Amazon S3, and S3-compatible stores", aws_plugin_init,
+THUMBING_PLUGIN_DEFINE (aws, "Amazon S3 and SQS, and compatible services", aws_plugin_init,
                         PACKAGE_VERSION, "LGPL-2.1-or-later")

@@ -62,6 +62,25 @@ _thumbing_suggest (const char         *word,
   return best_distance <= limit ? best : NULL;
 }
 
+/* The “}” closing a “${”, skipping nested ones. */
+static const char *
+matching_brace (const char *start)
+{
+  guint depth = 1;
+
+  for (const char *p = start; *p != '\0'; p++)
+    {
+      if (p[0] == '$' && p[1] == '{')
+        {
+          depth++;
+          p++;
+        }
+      else if (*p == '}' && --depth == 0)
+        return p;
+    }
+  return NULL;
+}
+
 /* Expands ${VAR} and ${VAR:-default} from the environment; $$ is a literal $.
  * An unset variable without a default is an error, so a pipeline never runs
  * with an empty bucket name or queue URL by accident. */
@@ -95,7 +114,7 @@ _thumbing_expand_env (const char *text,
           continue;
         }
 
-      close = strchr (p + 2, '}');
+      close = matching_brace (p + 2);
       if (close == NULL)
         {
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
@@ -122,7 +141,15 @@ _thumbing_expand_env (const char *text,
       if (value != NULL && (value[0] != '\0' || colon == NULL))
         g_string_append (out, value);
       else if (colon != NULL)
-        g_string_append_len (out, colon + 2, close - (colon + 2));
+        {
+          /* A default may itself use variables: ${OUTPUT:-${INPUT}}. */
+          g_autofree char *fallback = g_strndup (colon + 2, close - (colon + 2));
+          g_autofree char *expanded = _thumbing_expand_env (fallback, error);
+
+          if (expanded == NULL)
+            return NULL;
+          g_string_append (out, expanded);
+        }
       else
         {
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,

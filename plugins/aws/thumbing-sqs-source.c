@@ -1,0 +1,765 @@
+/* thumbing-sqs-source.c: S3 event notifications from an SQS queue
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "thumbing-aws-metadata.h"
+#include "thumbing-s3-bucket.h"
+#include "thumbing-s3-event.h"
+#include "thumbing-sqs-source.h"
+
+#define METADATA_MESSAGE_ID "sqs.message-id"
+
+/* SQS's limits. */
+#define MAX_BATCH 10
+#define MAX_VISIBILITY 43200
+
+/* After an outage the queue is polled again this long after a failed receive. */
+#define RECEIVE_RETRY_SECONDS 5
+
+/* One SQS message: the items of its records settle it together. */
+typedef struct
+{
+  char    *id;
+  char    *receipt_handle;
+  guint    receive_count;
+  guint    outstanding;     /* records pushed or waiting, not yet settled */
+  gboolean failed;
+} Message;
+
+struct _ThumbingSqsSource
+{
+  ThumbingSource     parent_instance;
+
+  char              *queue_url;
+  char              *endpoint;
+  char              *region;
+  char              *bucket;
+  char              *prefix;
+  char              *suffix;
+  char              *events;
+  guint              wait_time;
+  guint              visibility_timeout;
+  guint              batch_size;
+  guint              retry_delay;
+
+  ThumbingAwsClient *client;
+  GCancellable      *cancellable;
+  guint              credit;
+  gboolean           receiving;
+  gboolean           drained;          /* --once: a receive came back empty */
+  GQueue             waiting;          /* ThumbingItem, made but not pushed */
+  GHashTable        *messages;         /* id → Message */
+  GPtrArray         *ready_to_delete;  /* Message, succeeded; deleted in batches */
+  guint              delete_idle;
+  guint              heartbeat;
+  guint              retry_timer;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING_TYPE_SOURCE)
+
+enum {
+  PROP_0,
+  PROP_QUEUE_URL,
+  PROP_ENDPOINT,
+  PROP_REGION,
+  PROP_BUCKET,
+  PROP_PREFIX,
+  PROP_SUFFIX,
+  PROP_EVENTS,
+  PROP_WAIT_TIME,
+  PROP_VISIBILITY_TIMEOUT,
+  PROP_BATCH_SIZE,
+  PROP_RETRY_DELAY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+message_free (gpointer data)
+{
+  Message *message = data;
+
+  g_free (message->id);
+  g_free (message->receipt_handle);
+  g_free (message);
+}
+
+static void
+thumbing_sqs_source_finalize (GObject *object)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (object);
+
+  g_free (self->queue_url);
+  g_free (self->endpoint);
+  g_free (self->region);
+  g_free (self->bucket);
+  g_free (self->prefix);
+  g_free (self->suffix);
+  g_free (self->events);
+  g_clear_pointer (&self->client, thumbing_aws_client_unref);
+  g_clear_object (&self->cancellable);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+  g_clear_pointer (&self->messages, g_hash_table_unref);
+  g_clear_pointer (&self->ready_to_delete, g_ptr_array_unref);
+  G_OBJECT_CLASS (thumbing_sqs_source_parent_class)->finalize (object);
+}
+
+static void
+thumbing_sqs_source_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_QUEUE_URL: g_value_set_string (value, self->queue_url); break;
+    case PROP_ENDPOINT: g_value_set_string (value, self->endpoint); break;
+    case PROP_REGION: g_value_set_string (value, self->region); break;
+    case PROP_BUCKET: g_value_set_string (value, self->bucket); break;
+    case PROP_PREFIX: g_value_set_string (value, self->prefix); break;
+    case PROP_SUFFIX: g_value_set_string (value, self->suffix); break;
+    case PROP_EVENTS: g_value_set_string (value, self->events); break;
+    case PROP_WAIT_TIME: g_value_set_uint (value, self->wait_time); break;
+    case PROP_VISIBILITY_TIMEOUT: g_value_set_uint (value, self->visibility_timeout); break;
+    case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
+    case PROP_RETRY_DELAY: g_value_set_uint (value, self->retry_delay); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+replace_string (char        **field,
+                const GValue *value)
+{
+  g_free (*field);
+  *field = g_value_dup_string (value);
+}
+
+static void
+thumbing_sqs_source_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_QUEUE_URL: replace_string (&self->queue_url, value); break;
+    case PROP_ENDPOINT: replace_string (&self->endpoint, value); break;
+    case PROP_REGION: replace_string (&self->region, value); break;
+    case PROP_BUCKET: replace_string (&self->bucket, value); break;
+    case PROP_PREFIX: replace_string (&self->prefix, value); break;
+    case PROP_SUFFIX: replace_string (&self->suffix, value); break;
+    case PROP_EVENTS: replace_string (&self->events, value); break;
+    case PROP_WAIT_TIME: self->wait_time = g_value_get_uint (value); break;
+    case PROP_VISIBILITY_TIMEOUT: self->visibility_timeout = g_value_get_uint (value); break;
+    case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
+    case PROP_RETRY_DELAY: self->retry_delay = g_value_get_uint (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+thumbing_sqs_source_check (ThumbingElement *element,
+                           GError         **error)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (element);
+  g_autoptr(GUri) uri = g_uri_parse (self->queue_url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_path (uri)[0] != '/' || g_uri_get_path (uri)[1] == '\0')
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("queue-url: “%s” is not a queue URL (as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)"),
+                   self->queue_url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The queue URL's origin is the SQS endpoint unless the environment or the
+ * endpoint setting says otherwise; its host names the region on AWS. */
+static gboolean
+thumbing_sqs_source_start (ThumbingElement *element,
+                           GError         **error)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (element);
+  g_autoptr(GUri) uri = g_uri_parse (self->queue_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *origin = NULL;
+  g_autofree char *region = g_strdup (self->region);
+  const char *host = g_uri_get_host (uri);
+
+  if (g_uri_get_port (uri) > 0)
+    origin = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri), host, g_uri_get_port (uri));
+  else
+    origin = g_strdup_printf ("%s://%s", g_uri_get_scheme (uri), host);
+  if ((region == NULL || *region == '\0') && g_str_has_prefix (host, "sqs.") && strstr (host, ".amazonaws.com") != NULL)
+    {
+      g_free (region);
+      region = g_strndup (host + 4, strstr (host, ".amazonaws.com") - (host + 4));
+    }
+
+  self->client = thumbing_aws_element_make_client ("sqs", self->endpoint != NULL ? self->endpoint : origin,
+                                                   region, error);
+  if (self->client == NULL)
+    return FALSE;
+  self->cancellable = g_cancellable_new ();
+  self->messages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, message_free);
+  self->ready_to_delete = g_ptr_array_new ();
+  self->credit = 0;
+  self->drained = FALSE;
+  return TRUE;
+}
+
+static void
+thumbing_sqs_source_stop (ThumbingElement *element)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (element);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->heartbeat, g_source_remove);
+  g_clear_handle_id (&self->retry_timer, g_source_remove);
+  /* Items never pushed stay unacknowledged: SQS shows them again. */
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+}
+
+typedef void (*Reply) (ThumbingSqsSource *self, JsonObject *reply, const GError *error, gpointer data);
+
+typedef struct
+{
+  ThumbingSqsSource *self;
+  Reply              reply;
+  gpointer           data;
+  GDestroyNotify     destroy;
+  gboolean           held;
+} Call;
+
+static void
+on_call_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response = thumbing_aws_client_send_finish (NULL, result, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *reply = NULL;
+
+  if (response != NULL)
+    {
+      gsize length = 0;
+      const char *data = g_bytes_get_data (response->body, &length);
+
+      if (length == 0)
+        reply = json_object_new ();
+      else if (json_parser_load_from_data (parser, data, length, &error)
+               && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        reply = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+      else if (error == NULL)
+        g_set_error (&error, THUMBING_ERROR, THUMBING_ERROR_FAILED, _("SQS answered something other than a JSON object"));
+    }
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    call->reply (call->self, reply, error, call->data);
+  if (reply != NULL)
+    json_object_unref (reply);
+  if (call->destroy != NULL)
+    call->destroy (call->data);
+  if (call->held)
+    thumbing_source_release (THUMBING_SOURCE (call->self));
+  g_object_unref (call->self);
+  g_free (call);
+}
+
+/* Calls SQS's JSON protocol. A held call keeps the pipeline from finishing
+ * until it completes: deletes and visibility changes must not be lost. */
+static void
+sqs_call (ThumbingSqsSource *self,
+          const char        *operation,
+          JsonBuilder       *body,
+          gboolean           hold,
+          GCancellable      *cancellable,
+          Reply              reply,
+          gpointer           data,
+          GDestroyNotify     destroy)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (body);
+  g_autofree char *target = g_strdup_printf ("AmazonSQS.%s", operation);
+  gsize length = 0;
+  char *text;
+  ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
+  Call *call = g_new0 (Call, 1);
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  thumbing_aws_request_add_header (request, "Content-Type", "application/x-amz-json-1.0");
+  thumbing_aws_request_add_header (request, "X-Amz-Target", target);
+  request->body = g_bytes_new_take (text, length);
+
+  call->self = g_object_ref (self);
+  call->reply = reply;
+  call->data = data;
+  call->destroy = destroy;
+  call->held = hold;
+  if (hold)
+    thumbing_source_hold (THUMBING_SOURCE (self));
+  thumbing_aws_client_send_async (self->client, request, cancellable, on_call_done, call);
+}
+
+static JsonBuilder *
+queue_body (ThumbingSqsSource *self)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "QueueUrl");
+  json_builder_add_string_value (builder, self->queue_url);
+  return builder;
+}
+
+static void maybe_receive (ThumbingSqsSource *self);
+static void maybe_end (ThumbingSqsSource *self);
+
+static void
+push_waiting (ThumbingSqsSource *self)
+{
+  while (self->credit > 0 && !g_queue_is_empty (&self->waiting))
+    {
+      g_autoptr(ThumbingItem) item = g_queue_pop_head (&self->waiting);
+
+      self->credit--;
+      thumbing_source_push (THUMBING_SOURCE (self), item);
+    }
+}
+
+static void
+on_visibility_changed (ThumbingSqsSource *self,
+                       JsonObject        *reply,
+                       const GError      *error,
+                       gpointer           data)
+{
+  if (error != NULL)
+    thumbing_element_warn (THUMBING_ELEMENT (self), _("could not change a message's visibility: %s"), error->message);
+}
+
+static void
+change_visibility (ThumbingSqsSource *self,
+                   Message           *message,
+                   guint              seconds,
+                   gboolean           hold)
+{
+  g_autoptr(JsonBuilder) body = queue_body (self);
+
+  json_builder_set_member_name (body, "ReceiptHandle");
+  json_builder_add_string_value (body, message->receipt_handle);
+  json_builder_set_member_name (body, "VisibilityTimeout");
+  json_builder_add_int_value (body, MIN (seconds, MAX_VISIBILITY));
+  json_builder_end_object (body);
+  sqs_call (self, "ChangeMessageVisibility", body, hold, NULL, on_visibility_changed, NULL, NULL);
+}
+
+static void
+on_deleted (ThumbingSqsSource *self,
+            JsonObject        *reply,
+            const GError      *error,
+            gpointer           data)
+{
+  if (error != NULL)
+    thumbing_element_warn (THUMBING_ELEMENT (self),
+                           _("could not delete processed messages; they will be processed again: %s"),
+                           error->message);
+  else if (json_object_has_member (reply, "Failed")
+           && json_array_get_length (json_object_get_array_member (reply, "Failed")) > 0)
+    thumbing_element_warn (THUMBING_ELEMENT (self),
+                           _("SQS refused to delete %u processed messages; they will be processed again"),
+                           json_array_get_length (json_object_get_array_member (reply, "Failed")));
+  maybe_end (self);
+}
+
+/* Deletes succeeded messages ten at a time, from an idle, so the acks of
+ * one batch of items share requests. */
+static gboolean
+flush_deletes (gpointer data)
+{
+  ThumbingSqsSource *self = data;
+
+  self->delete_idle = 0;
+  while (self->ready_to_delete->len > 0)
+    {
+      g_autoptr(JsonBuilder) body = queue_body (self);
+      guint n = MIN (self->ready_to_delete->len, MAX_BATCH);
+
+      json_builder_set_member_name (body, "Entries");
+      json_builder_begin_array (body);
+      for (guint i = 0; i < n; i++)
+        {
+          Message *message = self->ready_to_delete->pdata[i];
+          g_autofree char *id = g_strdup_printf ("%u", i);
+
+          json_builder_begin_object (body);
+          json_builder_set_member_name (body, "Id");
+          json_builder_add_string_value (body, id);
+          json_builder_set_member_name (body, "ReceiptHandle");
+          json_builder_add_string_value (body, message->receipt_handle);
+          json_builder_end_object (body);
+          g_hash_table_remove (self->messages, message->id);
+        }
+      json_builder_end_array (body);
+      json_builder_end_object (body);
+      g_ptr_array_remove_range (self->ready_to_delete, 0, n);
+      sqs_call (self, "DeleteMessageBatch", body, TRUE, NULL, on_deleted, NULL, NULL);
+    }
+  thumbing_source_release (THUMBING_SOURCE (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Exponential backoff on the receive count, so the queue's redrive policy
+ * moves a message that keeps failing to its dead-letter queue. */
+static guint
+backoff_seconds (ThumbingSqsSource *self,
+                 Message           *message)
+{
+  guint shift = MIN (message->receive_count > 0 ? message->receive_count - 1 : 0, 15u);
+
+  return (guint) MIN ((guint64) self->retry_delay << shift, (guint64) MAX_VISIBILITY);
+}
+
+static void
+message_settled (ThumbingSqsSource *self,
+                 Message           *message)
+{
+  if (message->outstanding > 0)
+    return;
+  if (message->failed)
+    {
+      change_visibility (self, message, backoff_seconds (self, message), TRUE);
+      g_hash_table_remove (self->messages, message->id);
+      maybe_end (self);
+      return;
+    }
+  g_ptr_array_add (self->ready_to_delete, message);
+  if (self->delete_idle == 0)
+    {
+      thumbing_source_hold (THUMBING_SOURCE (self));
+      self->delete_idle = g_idle_add (flush_deletes, self);
+    }
+}
+
+static gboolean
+record_wanted (ThumbingSqsSource *self,
+               ThumbingS3Record  *record)
+{
+  return g_pattern_match_simple (self->events, record->event_name)
+      && (self->bucket == NULL || *self->bucket == '\0' || strcmp (record->bucket, self->bucket) == 0)
+      && g_str_has_prefix (record->key, self->prefix)
+      && g_str_has_suffix (record->key, self->suffix)
+      && strlen (record->key) > strlen (self->prefix);
+}
+
+static ThumbingItem *
+item_for_record (ThumbingSqsSource *self,
+                 Message           *message,
+                 ThumbingS3Record  *record)
+{
+  g_autofree char *origin = g_strdup_printf ("s3://%s/%s", record->bucket, record->key);
+  ThumbingItem *item = thumbing_item_new (origin, record->key + strlen (self->prefix));
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+  thumbing_item_set_bytes (item, empty, THUMBING_MEDIA_S3_OBJECT);
+  thumbing_item_set_metadata (item, THUMBING_S3_BUCKET, record->bucket);
+  thumbing_item_set_metadata (item, THUMBING_S3_KEY, record->key);
+  thumbing_item_set_metadata (item, THUMBING_S3_ETAG, record->etag);
+  thumbing_item_set_metadata (item, THUMBING_S3_EVENT, record->event_name);
+  if (record->size >= 0)
+    thumbing_item_set_metadata_int (item, THUMBING_S3_SIZE, record->size);
+  thumbing_item_set_metadata (item, METADATA_MESSAGE_ID, message->id);
+  return item;
+}
+
+static void
+take_message (ThumbingSqsSource *self,
+              JsonObject        *json)
+{
+  const char *id = json_object_get_string_member_with_default (json, "MessageId", NULL);
+  const char *handle = json_object_get_string_member_with_default (json, "ReceiptHandle", NULL);
+  const char *body = json_object_get_string_member_with_default (json, "Body", "");
+  JsonObject *attributes = json_object_get_object_member (json, "Attributes");
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean test_event = FALSE;
+  Message *message;
+
+  if (id == NULL || handle == NULL || g_hash_table_contains (self->messages, id))
+    return;
+  message = g_new0 (Message, 1);
+  message->id = g_strdup (id);
+  message->receipt_handle = g_strdup (handle);
+  if (attributes != NULL)
+    message->receive_count = g_ascii_strtoull (json_object_get_string_member_with_default (attributes,
+                                                 "ApproximateReceiveCount", "1"), NULL, 10);
+  g_hash_table_insert (self->messages, message->id, message);
+
+  records = thumbing_s3_event_parse (body, &test_event, &error);
+  if (records == NULL)
+    {
+      /* Never deleted silently: it comes back, then goes to the dead-letter queue. */
+      thumbing_element_warn (THUMBING_ELEMENT (self),
+                             _("message %s is not an S3 event notification (%s); it is left for the dead-letter queue"),
+                             id, error->message);
+      message->failed = TRUE;
+      message_settled (self, message);
+      return;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    if (record_wanted (self, records->pdata[i]))
+      {
+        g_queue_push_tail (&self->waiting, item_for_record (self, message, records->pdata[i]));
+        message->outstanding++;
+      }
+  /* A test event, or records no one asked for: done with at once. */
+  message_settled (self, message);
+}
+
+static gboolean
+retry_receive (gpointer data)
+{
+  ThumbingSqsSource *self = data;
+
+  self->retry_timer = 0;
+  maybe_receive (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_received (ThumbingSqsSource *self,
+             JsonObject        *reply,
+             const GError      *error,
+             gpointer           data)
+{
+  JsonArray *messages;
+  guint n;
+
+  self->receiving = FALSE;
+  if (error != NULL)
+    {
+      if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NOT_FOUND)
+          || g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED)
+          || g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_INVALID))
+        {
+          g_autoptr(GError) fatal = g_error_new (THUMBING_ERROR, THUMBING_ERROR_CONFIG, "%s: %s",
+                                                 self->queue_url, error->message);
+          thumbing_source_fail (THUMBING_SOURCE (self), fatal);
+          return;
+        }
+      /* An outage outlasted the client's retries: keep polling, slowly. */
+      thumbing_element_warn (THUMBING_ELEMENT (self), _("receiving from %s failed; trying again in %u s: %s"),
+                             self->queue_url, RECEIVE_RETRY_SECONDS, error->message);
+      self->retry_timer = g_timeout_add_seconds (RECEIVE_RETRY_SECONDS, retry_receive, self);
+      return;
+    }
+
+  messages = json_object_has_member (reply, "Messages") ? json_object_get_array_member (reply, "Messages") : NULL;
+  n = messages != NULL ? json_array_get_length (messages) : 0;
+  for (guint i = 0; i < n; i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (messages, i)))
+      take_message (self, json_array_get_object_element (messages, i));
+
+  if (n == 0 && thumbing_source_get_once (THUMBING_SOURCE (self)))
+    self->drained = TRUE;
+  push_waiting (self);
+  maybe_end (self);
+  maybe_receive (self);
+}
+
+static void
+maybe_receive (ThumbingSqsSource *self)
+{
+  g_autoptr(JsonBuilder) body = NULL;
+  guint wanted;
+
+  if (self->receiving || self->retry_timer != 0 || self->drained || self->client == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (self->credit <= g_queue_get_length (&self->waiting))
+    return;
+  wanted = MIN (MIN (self->batch_size, MAX_BATCH), self->credit - g_queue_get_length (&self->waiting));
+
+  body = queue_body (self);
+  json_builder_set_member_name (body, "MaxNumberOfMessages");
+  json_builder_add_int_value (body, wanted);
+  json_builder_set_member_name (body, "WaitTimeSeconds");
+  json_builder_add_int_value (body, thumbing_source_get_once (THUMBING_SOURCE (self)) ? 0 : self->wait_time);
+  json_builder_set_member_name (body, "VisibilityTimeout");
+  json_builder_add_int_value (body, self->visibility_timeout);
+  json_builder_set_member_name (body, "MessageSystemAttributeNames");
+  json_builder_begin_array (body);
+  json_builder_add_string_value (body, "ApproximateReceiveCount");
+  json_builder_end_array (body);
+  json_builder_set_member_name (body, "AttributeNames");
+  json_builder_begin_array (body);
+  json_builder_add_string_value (body, "ApproximateReceiveCount");
+  json_builder_end_array (body);
+  json_builder_end_object (body);
+
+  self->receiving = TRUE;
+  sqs_call (self, "ReceiveMessage", body, FALSE, self->cancellable, on_received, NULL, NULL);
+}
+
+/* With --once, the source ends when the queue came back empty and every
+ * message it took has been deleted or handed back. */
+static void
+maybe_end (ThumbingSqsSource *self)
+{
+  if (self->drained && g_queue_is_empty (&self->waiting) && g_hash_table_size (self->messages) == 0)
+    thumbing_source_end (THUMBING_SOURCE (self));
+}
+
+/* Items still being processed keep their messages invisible. */
+static gboolean
+extend_visibility (gpointer data)
+{
+  ThumbingSqsSource *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->messages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Message *) value)->outstanding > 0)
+      change_visibility (self, value, self->visibility_timeout, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+thumbing_sqs_source_request (ThumbingSource *source,
+                             guint           n_items)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (source);
+
+  self->credit += n_items;
+  if (self->heartbeat == 0)
+    self->heartbeat = g_timeout_add_seconds (MAX (1, self->visibility_timeout / 2), extend_visibility, self);
+  push_waiting (self);
+  maybe_receive (self);
+}
+
+static Message *
+message_of (ThumbingSqsSource *self,
+            ThumbingItem      *item)
+{
+  const char *id = thumbing_item_get_metadata (item, METADATA_MESSAGE_ID);
+
+  return id != NULL ? g_hash_table_lookup (self->messages, id) : NULL;
+}
+
+static void
+thumbing_sqs_source_ack (ThumbingSource *source,
+                         ThumbingItem   *item)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (source);
+  Message *message = message_of (self, item);
+
+  if (message == NULL)
+    return;
+  message->outstanding--;
+  message_settled (self, message);
+}
+
+static void
+thumbing_sqs_source_nack (ThumbingSource *source,
+                          ThumbingItem   *item,
+                          const GError   *error)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (source);
+  Message *message = message_of (self, item);
+
+  if (message == NULL)
+    return;
+  message->failed = TRUE;
+  message->outstanding--;
+  message_settled (self, message);
+}
+
+static char *
+thumbing_sqs_source_get_location (ThumbingElement *element)
+{
+  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (element);
+
+  if (self->bucket == NULL || *self->bucket == '\0')
+    return NULL;
+  return g_strdup_printf ("s3://%s/%s", self->bucket, self->prefix);
+}
+
+static void
+thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+  ThumbingSourceClass *source_class = THUMBING_SOURCE_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = thumbing_sqs_source_finalize;
+  object_class->get_property = thumbing_sqs_source_get_property;
+  object_class->set_property = thumbing_sqs_source_set_property;
+  element_class->check = thumbing_sqs_source_check;
+  element_class->start = thumbing_sqs_source_start;
+  element_class->stop = thumbing_sqs_source_stop;
+  element_class->get_location = thumbing_sqs_source_get_location;
+  source_class->request = thumbing_sqs_source_request;
+  source_class->ack = thumbing_sqs_source_ack;
+  source_class->nack = thumbing_sqs_source_nack;
+
+  thumbing_element_class_set_metadata (element_class, "sqs-source",
+                                       _("Takes S3 event notifications from an SQS queue, sent by S3 directly or through SNS"));
+  thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
+  thumbing_element_class_set_permissions (element_class,
+                                          "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility");
+
+  properties[PROP_QUEUE_URL] =
+    g_param_spec_string ("queue-url", NULL, _("The queue, as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"),
+                         NULL, rw | THUMBING_PARAM_REQUIRED);
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, _("SQS endpoint URL (default: the queue URL’s); AWS_ENDPOINT_URL_SQS and AWS_ENDPOINT_URL come first"),
+                         NULL, rw);
+  properties[PROP_REGION] =
+    g_param_spec_string ("region", NULL, _("AWS region (default: the queue URL’s, or AWS_REGION)"), NULL, rw);
+  properties[PROP_BUCKET] =
+    g_param_spec_string ("bucket", NULL, _("Only events of this bucket (also lets check refuse outputs that would come back)"),
+                         NULL, rw);
+  properties[PROP_PREFIX] =
+    g_param_spec_string ("prefix", NULL, _("Only keys under this prefix, as “uploads/”; item names are relative to it"),
+                         "", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_SUFFIX] =
+    g_param_spec_string ("suffix", NULL, _("Only keys ending so, as “.jpg”"), "", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_EVENTS] =
+    g_param_spec_string ("events", NULL, _("Event names to take, a wildcard pattern"),
+                         "ObjectCreated:*", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_WAIT_TIME] =
+    g_param_spec_uint ("wait-time", NULL, _("Long polling: seconds a receive waits for messages"),
+                       0, 20, 20, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_VISIBILITY_TIMEOUT] =
+    g_param_spec_uint ("visibility-timeout", NULL, _("Seconds a taken message stays hidden; extended while its items are processed"),
+                       1, MAX_VISIBILITY, 120, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_BATCH_SIZE] =
+    g_param_spec_uint ("batch-size", NULL, _("Messages per receive"), 1, MAX_BATCH, MAX_BATCH, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_RETRY_DELAY] =
+    g_param_spec_uint ("retry-delay", NULL, _("Seconds before a failed message is retried, doubled on each receive"),
+                       0, MAX_VISIBILITY, 30, rw | G_PARAM_CONSTRUCT);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_sqs_source_init (ThumbingSqsSource *self)
+{
+  g_queue_init (&self->waiting);
+}

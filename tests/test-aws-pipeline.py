@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""The seed's pipeline (data/pipelines/thumbing.conf) end to end on the local
+S3/SQS/SNS stack: uploads raise S3 events, thumbing drains the queue, and
+every thumbnail lands under avatars/; poison messages end in the DLQ."""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import thumbing_tap  # noqa: E402
+from aws_stack import AwsStack  # noqa: E402
+
+TOOL = os.environ["THUMBING_TOOL"]
+SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
+CONF = os.path.join(os.environ["THUMBING_SOURCE_ROOT"], "data", "pipelines", "thumbing.conf")
+
+KEYS = [
+    "uploads/plain.jpg",
+    "uploads/red flower.jpg",
+    "uploads/a+b%c~(d).png",
+    "uploads/日本/写真.webp",
+    "uploads/team/deep/grey.jpg",
+]
+SAMPLE_FOR = {".jpg": "photo-baseline.jpg", ".png": "portrait-alpha.png", ".webp": "photo-webp.webp"}
+
+
+def stack_config(delivery):
+    notification = {"bucket": "thumbs", "prefix": "uploads/"}
+    config = dict(buckets=["thumbs"],
+                  queues=[{"name": "dlq"}, {"name": "uploads", "redrive": {"dlq": "dlq", "maxReceiveCount": 2}}])
+    if delivery == "sns":
+        config["topics"] = [{"name": "events", "queues": ["uploads"]}]
+        notification["topic"] = "events"
+    else:
+        notification["queue"] = "uploads"
+    config["notifications"] = [notification]
+    return config
+
+
+def queue_depth(stack, queue):
+    attributes = stack.sqs("GetQueueAttributes", {
+        "QueueUrl": stack.endpoints["queues"][queue],
+        "AttributeNames": ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def wait_for_depth(stack, queue, depth, seconds=20):
+    deadline = time.monotonic() + seconds
+    while queue_depth(stack, queue) != depth:
+        assert time.monotonic() < deadline, f"{queue} never held {depth} messages"
+        time.sleep(0.1)
+
+
+def run_thumbing(stack, *extra, env=None):
+    full_env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
+                    AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
+                    AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
+                    THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
+                    THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/")
+    full_env.update(env or {})
+    return subprocess.run([TOOL, "run", "--once", *extra, CONF], capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+def s3_get(stack, key):
+    url = f"{stack.endpoints['s3']}/thumbs/{urllib.parse.quote(key, safe='/~')}"
+    request = urllib.request.Request(url, headers={
+        "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
+                         "SignedHeaders=host, Signature=0",
+        "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers, response.read()
+
+
+def upload_all(stack):
+    for key in KEYS:
+        sample = SAMPLE_FOR[os.path.splitext(key)[1]]
+        with open(os.path.join(SAMPLES, "good", sample), "rb") as f:
+            assert stack.s3_put("thumbs", key, f.read(), "image/" + sample.rsplit(".", 1)[1]) == 200
+
+
+def assert_thumbnails(stack):
+    for key in KEYS:
+        output = "avatars/" + key[len("uploads/"):]
+        headers, body = s3_get(stack, output)
+        assert headers["Content-Type"] == "image/png", (output, headers["Content-Type"])
+        assert body[:8] == b"\x89PNG\r\n\x1a\n", output
+        assert struct.unpack(">II", body[16:24]) == (512, 512), output
+        assert headers.get("x-amz-meta-thumbing-source", "").startswith("s3%3A//thumbs/uploads/"), dict(headers)
+
+
+def check_delivery(delivery):
+    with AwsStack(**stack_config(delivery)) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        result = run_thumbing(stack)
+        assert result.returncode == 0, result.stderr
+        assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
+        assert_thumbnails(stack)
+        assert queue_depth(stack, "uploads") == 0, "every message was deleted"
+        assert queue_depth(stack, "dlq") == 0
+
+
+def test_direct_s3_events():
+    check_delivery("direct")
+
+
+def test_events_through_sns():
+    check_delivery("sns")
+
+
+def test_poison_message_goes_to_the_dlq():
+    with AwsStack(**stack_config("direct")) as stack:
+        stack.sqs("SendMessage", {"QueueUrl": stack.endpoints["queues"]["uploads"], "MessageBody": "not an event"})
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS) + 1)
+        result = run_thumbing(stack, env={"THUMBING_RETRY_DELAY": "0"})
+        assert result.returncode == 0, result.stderr
+        assert "is not an S3 event notification" in result.stderr, result.stderr
+        assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
+        assert_thumbnails(stack)
+        dead = stack.receive_all("dlq")
+        assert [m["Body"] for m in dead] == ["not an event"], dead
+        assert queue_depth(stack, "uploads") == 0
+
+
+def test_deleted_object_is_acknowledged():
+    with AwsStack(**stack_config("direct")) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        url = f"{stack.endpoints['s3']}/thumbs/{urllib.parse.quote('uploads/plain.jpg')}"
+        request = urllib.request.Request(url, method="DELETE", headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
+                             "SignedHeaders=host, Signature=0",
+            "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
+        urllib.request.urlopen(request, timeout=30).close()
+        result = run_thumbing(stack)
+        assert result.returncode == 0, result.stderr
+        assert "s3://thumbs/uploads/plain.jpg is gone; skipped" in result.stderr, result.stderr
+        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+
+
+def test_check_refuses_outputs_that_come_back():
+    with AwsStack(**stack_config("direct")) as stack:
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
+                   THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
+                   THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="uploads/thumbs/")
+        result = subprocess.run([TOOL, "check", CONF], capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 1, result
+        assert "[store]: s3-put writes to s3://thumbs/uploads/thumbs/, where source “uploads” reads" in result.stderr
+
+
+if __name__ == "__main__":
+    sys.exit(thumbing_tap.run([
+        test_direct_s3_events,
+        test_events_through_sns,
+        test_poison_message_goes_to_the_dlq,
+        test_deleted_object_is_acknowledged,
+        test_check_refuses_outputs_that_come_back,
+    ]))
