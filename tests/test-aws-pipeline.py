@@ -33,9 +33,11 @@ SAMPLE_FOR = {".jpg": "photo-baseline.jpg", ".png": "portrait-alpha.png", ".webp
 def stack_config(delivery):
     notification = {"bucket": "thumbs", "prefix": "uploads/"}
     config = dict(buckets=["thumbs"],
-                  queues=[{"name": "dlq"}, {"name": "uploads", "redrive": {"dlq": "dlq", "maxReceiveCount": 2}}])
+                  queues=[{"name": "dlq"}, {"name": "uploads", "redrive": {"dlq": "dlq", "maxReceiveCount": 2}},
+                          {"name": "notified"}],
+                  topics=[{"name": "thumbnails", "queues": ["notified"]}])
     if delivery == "sns":
-        config["topics"] = [{"name": "events", "queues": ["uploads"]}]
+        config["topics"].append({"name": "events", "queues": ["uploads"]})
         notification["topic"] = "events"
     else:
         notification["queue"] = "uploads"
@@ -62,7 +64,8 @@ def run_thumbing(stack, *extra, env=None):
                     AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
                     AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
                     THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
-                    THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/")
+                    THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/",
+                    AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails")
     full_env.update(env or {})
     return subprocess.run([TOOL, "run", "--once", *extra, CONF], capture_output=True, text=True,
                           env=full_env, timeout=120)
@@ -95,6 +98,22 @@ def assert_thumbnails(stack):
         assert headers.get("x-amz-meta-thumbing-source", "").startswith("s3%3A//thumbs/uploads/"), dict(headers)
 
 
+def assert_announced(stack):
+    """One SNS message per thumbnail reached the queue subscribed to the topic."""
+    messages = stack.receive_all("notified")
+    announced = sorted(json.loads(json.loads(m["Body"])["Message"])["output"]["key"] for m in messages)
+    assert announced == sorted("avatars/" + key[len("uploads/"):] for key in KEYS), announced
+    envelope = json.loads(messages[0]["Body"])
+    assert envelope["TopicArn"].endswith(":thumbnails")
+    result = json.loads(envelope["Message"])
+    assert result["width"] == 512 and result["height"] == 512 and result["format"] == "png", result
+    assert result["source"]["bucket"] == "thumbs" and result["source"]["key"].startswith("uploads/")
+    assert result["output"]["url"].startswith(stack.endpoints["s3"] + "/thumbs/avatars/"), result
+    attributes = envelope.get("MessageAttributes", {})
+    assert attributes.get("format", {}).get("Value") == "png", envelope
+    assert attributes.get("width", {}).get("Value") == "512", envelope
+
+
 def check_delivery(delivery):
     with AwsStack(**stack_config(delivery)) as stack:
         upload_all(stack)
@@ -103,6 +122,7 @@ def check_delivery(delivery):
         assert result.returncode == 0, result.stderr
         assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
         assert_thumbnails(stack)
+        assert_announced(stack)
         assert queue_depth(stack, "uploads") == 0, "every message was deleted"
         assert queue_depth(stack, "dlq") == 0
 
@@ -150,7 +170,8 @@ def test_check_refuses_outputs_that_come_back():
     with AwsStack(**stack_config("direct")) as stack:
         env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
                    THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
-                   THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="uploads/thumbs/")
+                   THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="uploads/thumbs/",
+                   THUMBING_TOPIC_NAME="thumbnails")
         result = subprocess.run([TOOL, "check", CONF], capture_output=True, text=True, env=env, timeout=60)
         assert result.returncode == 1, result
         assert "[store]: s3-put writes to s3://thumbs/uploads/thumbs/, where source “uploads” reads" in result.stderr

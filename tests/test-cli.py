@@ -162,7 +162,7 @@ def test_shipped_pipelines_pass_check():
     assert confs, "no shipped pipelines"
     # thumbing.conf takes the seed's settings from the environment, as deployed.
     seed_settings = {"THUMBING_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/uploads",
-                     "THUMBING_BUCKET_NAME": "thumbs"}
+                     "THUMBING_BUCKET_NAME": "thumbs", "THUMBING_TOPIC_NAME": "thumbnails"}
     result = thumbing("check", "--verbose", *confs, env=seed_settings)
     assert result.returncode == 0, result.stderr
     for conf in confs:
@@ -318,7 +318,8 @@ def test_seed_pipeline_needs_its_settings():
     assert result.returncode == 1
     assert "[uploads] queue-url: environment variable THUMBING_QUEUE_URL is not set" in result.stderr, result.stderr
     # Set but empty counts as set, and then the required setting is missing.
-    result = thumbing("check", conf, env={"THUMBING_QUEUE_URL": "", "THUMBING_BUCKET_NAME": "thumbs"})
+    result = thumbing("check", conf, env={"THUMBING_QUEUE_URL": "", "THUMBING_BUCKET_NAME": "thumbs",
+                                         "THUMBING_TOPIC_NAME": "thumbnails"})
     assert "[uploads] queue-url: required property of sqs-source is not set" in result.stderr, result.stderr
 
 

@@ -1,4 +1,4 @@
-/* thumbing-aws-plugin.c: S3 and SQS; SNS builds on the same client
+/* thumbing-aws-plugin.c: S3, SQS and SNS elements on one signed HTTP client
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -6,6 +6,7 @@
 
 #include "thumbing-s3-get.h"
 #include "thumbing-s3-put.h"
+#include "thumbing-sns-publish.h"
 #include "thumbing-sqs-source.h"
 
 static gboolean
@@ -14,8 +15,9 @@ aws_plugin_init (ThumbingPlugin *plugin,
 {
   return thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_GET, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_PUT, error)
-      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_SQS_SOURCE, error);
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_SQS_SOURCE, error)
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_SNS_PUBLISH, error);
 }
 
-THUMBING_PLUGIN_DEFINE (aws, "Amazon S3 and SQS, and compatible services", aws_plugin_init,
+THUMBING_PLUGIN_DEFINE (aws, "Amazon S3, SQS and SNS, and compatible services", aws_plugin_init,
                         PACKAGE_VERSION, "LGPL-2.1-or-later")

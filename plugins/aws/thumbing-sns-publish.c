@@ -1,0 +1,452 @@
+/* thumbing-sns-publish.c: announces each result on an SNS topic
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "thumbing-aws-metadata.h"
+#include "thumbing-s3-bucket.h"
+#include "thumbing-sns-publish.h"
+
+#define METADATA_SNS_MESSAGE_ID "sns.message-id"
+
+struct _ThumbingSnsPublish
+{
+  ThumbingSink       parent_instance;
+
+  char              *topic_arn;
+  char              *topic_name;
+  char              *subject;
+  char              *endpoint;
+  char              *region;
+
+  ThumbingAwsClient *client;
+  char              *resolved_arn;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingSnsPublish, thumbing_sns_publish, THUMBING_TYPE_SINK)
+
+enum {
+  PROP_0,
+  PROP_TOPIC_ARN,
+  PROP_TOPIC_NAME,
+  PROP_SUBJECT,
+  PROP_ENDPOINT,
+  PROP_REGION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+thumbing_sns_publish_finalize (GObject *object)
+{
+  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (object);
+
+  g_free (self->topic_arn);
+  g_free (self->topic_name);
+  g_free (self->subject);
+  g_free (self->endpoint);
+  g_free (self->region);
+  g_free (self->resolved_arn);
+  g_clear_pointer (&self->client, thumbing_aws_client_unref);
+  G_OBJECT_CLASS (thumbing_sns_publish_parent_class)->finalize (object);
+}
+
+static char **
+string_field (ThumbingSnsPublish *self,
+              guint               prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_TOPIC_ARN: return &self->topic_arn;
+    case PROP_TOPIC_NAME: return &self->topic_name;
+    case PROP_SUBJECT: return &self->subject;
+    case PROP_ENDPOINT: return &self->endpoint;
+    case PROP_REGION: return &self->region;
+    default: return NULL;
+    }
+}
+
+static void
+thumbing_sns_publish_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  char **field = string_field (THUMBING_SNS_PUBLISH (object), prop_id);
+
+  if (field == NULL)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else
+    g_value_set_string (value, *field);
+}
+
+static void
+thumbing_sns_publish_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  char **field = string_field (THUMBING_SNS_PUBLISH (object), prop_id);
+
+  if (field == NULL)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_free (*field);
+  *field = g_value_dup_string (value);
+}
+
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static gboolean
+thumbing_sns_publish_check (ThumbingElement *element,
+                            GError         **error)
+{
+  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
+
+  if (is_set (self->topic_arn) == is_set (self->topic_name))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
+                   _("topic-arn, topic-name: set exactly one of them"));
+      return FALSE;
+    }
+  if (is_set (self->topic_arn) && !g_str_has_prefix (self->topic_arn, "arn:"))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("topic-arn: “%s” is not an ARN (as arn:aws:sns:REGION:ACCOUNT:NAME)"), self->topic_arn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A synchronous SNS call for start-up only, when nothing else runs yet. */
+static ThumbingAwsResponse *
+call_now (ThumbingSnsPublish *self,
+          const char         *form,
+          GError            **error);
+
+static gboolean
+resolve_topic (ThumbingSnsPublish *self,
+               GError            **error)
+{
+  g_autofree char *suffix = g_strdup_printf (":%s", self->topic_name);
+  g_autofree char *next = NULL;
+
+  /* ListTopics pages through every topic; the ARN ends with “:NAME”. */
+  do
+    {
+      g_autofree char *form = next != NULL
+                                ? g_strdup_printf ("Action=ListTopics&Version=2010-03-31&NextToken=%s", next)
+                                : g_strdup ("Action=ListTopics&Version=2010-03-31");
+      g_autoptr(ThumbingAwsResponse) response = call_now (self, form, error);
+      gsize length = 0;
+      const char *data;
+      g_autofree char *text = NULL;
+      const char *cursor;
+
+      if (response == NULL)
+        return FALSE;
+      data = g_bytes_get_data (response->body, &length);
+      text = g_strndup (data, length);
+      for (cursor = strstr (text, "<TopicArn>"); cursor != NULL; cursor = strstr (cursor + 1, "<TopicArn>"))
+        {
+          const char *end = strstr (cursor, "</TopicArn>");
+          g_autofree char *arn = end != NULL ? g_strndup (cursor + 10, end - cursor - 10) : NULL;
+
+          if (arn != NULL && g_str_has_suffix (arn, suffix))
+            {
+              self->resolved_arn = g_steal_pointer (&arn);
+              return TRUE;
+            }
+        }
+      g_free (next);
+      next = thumbing_aws_xml_text (response->body, "NextToken");
+    }
+  while (next != NULL && *next != '\0');
+
+  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+               _("topic-name: no SNS topic is named “%s” (set topic-arn, or create the topic)"), self->topic_name);
+  return FALSE;
+}
+
+typedef struct
+{
+  gboolean             done;
+  ThumbingAwsResponse *response;
+  GError              *error;
+} Blocking;
+
+static void
+on_blocking_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Blocking *blocking = user_data;
+
+  blocking->response = thumbing_aws_client_send_finish (NULL, result, &blocking->error);
+  blocking->done = TRUE;
+}
+
+static ThumbingAwsResponse *
+call_now (ThumbingSnsPublish *self,
+          const char         *form,
+          GError            **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
+  Blocking blocking = { FALSE, NULL, NULL };
+
+  thumbing_aws_request_add_header (request, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  request->body = g_bytes_new (form, strlen (form));
+  g_main_context_push_thread_default (context);
+  thumbing_aws_client_send_async (self->client, request, NULL, on_blocking_done, &blocking);
+  while (!blocking.done)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  if (blocking.error != NULL)
+    g_propagate_error (error, blocking.error);
+  return blocking.response;
+}
+
+static gboolean
+thumbing_sns_publish_start (ThumbingElement *element,
+                            GError         **error)
+{
+  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
+  g_autofree char *region = NULL;
+
+  /* An ARN names its region: arn:aws:sns:REGION:ACCOUNT:NAME. */
+  if (is_set (self->topic_arn) && !is_set (self->region))
+    {
+      g_auto(GStrv) parts = g_strsplit (self->topic_arn, ":", 6);
+
+      if (g_strv_length (parts) == 6)
+        region = g_strdup (parts[3]);
+    }
+  self->client = thumbing_aws_element_make_client ("sns", self->endpoint, region != NULL ? region : self->region, error);
+  if (self->client == NULL)
+    return FALSE;
+  g_clear_pointer (&self->resolved_arn, g_free);
+  if (is_set (self->topic_arn))
+    self->resolved_arn = g_strdup (self->topic_arn);
+  else if (!resolve_topic (self, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+thumbing_sns_publish_stop (ThumbingElement *element)
+{
+  g_clear_pointer (&THUMBING_SNS_PUBLISH (element)->client, thumbing_aws_client_unref);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_int_value (builder, g_ascii_strtoll (value, NULL, 10));
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The announcement: where the image came from, where it went, and what it is. */
+static char *
+describe_result (ThumbingItem *item)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "origin", thumbing_item_get_origin (item));
+  json_builder_set_member_name (builder, "source");
+  json_builder_begin_object (builder);
+  add_string (builder, "bucket", thumbing_item_get_metadata (item, THUMBING_S3_BUCKET));
+  add_string (builder, "key", thumbing_item_get_metadata (item, THUMBING_S3_KEY));
+  add_string (builder, "etag", thumbing_item_get_metadata (item, THUMBING_S3_ETAG));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "output");
+  json_builder_begin_object (builder);
+  add_string (builder, "location", thumbing_item_get_metadata (item, THUMBING_METADATA_OUTPUT));
+  add_string (builder, "bucket", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_BUCKET));
+  add_string (builder, "key", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_KEY));
+  add_string (builder, "url", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_URL));
+  add_string (builder, "etag", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_ETAG));
+  json_builder_end_object (builder);
+  add_string (builder, "format", thumbing_item_get_metadata (item, THUMBING_METADATA_FORMAT));
+  add_string (builder, "media_type", thumbing_item_get_media_type (item));
+  add_number (builder, "width", thumbing_item_get_metadata (item, THUMBING_METADATA_WIDTH));
+  add_number (builder, "height", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));
+  add_number (builder, "bytes", thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES));
+  json_builder_set_member_name (builder, "milliseconds");
+  json_builder_add_int_value (builder, (gint64) thumbing_item_get_elapsed_ms (item));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+append_param (GString    *form,
+              const char *name,
+              const char *value)
+{
+  g_autofree char *encoded = thumbing_aws_uri_encode (value, FALSE);
+
+  g_string_append_printf (form, "&%s=%s", name, encoded);
+}
+
+/* Attributes subscribers can filter on, as format = png or width >= 512. */
+static void
+append_attribute (GString    *form,
+                  guint      *index,
+                  const char *name,
+                  const char *type,
+                  const char *value)
+{
+  g_autofree char *prefix = NULL;
+  g_autofree char *key = NULL;
+
+  if (value == NULL || *value == '\0')
+    return;
+  (*index)++;
+  prefix = g_strdup_printf ("MessageAttributes.entry.%u", *index);
+  key = g_strconcat (prefix, ".Name", NULL);
+  append_param (form, key, name);
+  g_free (key);
+  key = g_strconcat (prefix, ".Value.DataType", NULL);
+  append_param (form, key, type);
+  g_free (key);
+  key = g_strconcat (prefix, ".Value.StringValue", NULL);
+  append_param (form, key, value);
+}
+
+static void
+on_published (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ThumbingSnsPublish *self = g_task_get_source_object (task);
+  ThumbingItem *item = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response = thumbing_aws_client_send_finish (NULL, result, &error);
+  g_autofree char *message_id = NULL;
+
+  if (response == NULL)
+    {
+      g_prefix_error (&error, _("publishing to %s: "), self->resolved_arn);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  message_id = thumbing_aws_xml_text (response->body, "MessageId");
+  thumbing_item_set_metadata (item, METADATA_SNS_MESSAGE_ID, message_id);
+  g_task_return_pointer (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
+}
+
+static void
+thumbing_sns_publish_process_async (ThumbingElement     *element,
+                                    ThumbingItem        *item,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *message = describe_result (item);
+  g_autoptr(GString) form = g_string_new ("Action=Publish&Version=2010-03-31");
+  ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
+  guint attributes = 0;
+
+  g_task_set_task_data (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
+  append_param (form, "TopicArn", self->resolved_arn);
+  append_param (form, "Message", message);
+  if (is_set (self->subject))
+    append_param (form, "Subject", self->subject);
+  append_attribute (form, &attributes, "format", "String", thumbing_item_get_metadata (item, THUMBING_METADATA_FORMAT));
+  append_attribute (form, &attributes, "width", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_WIDTH));
+  append_attribute (form, &attributes, "height", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));
+  append_attribute (form, &attributes, "bucket", "String", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_BUCKET));
+
+  thumbing_aws_request_add_header (request, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  request->body = g_bytes_new (form->str, form->len);
+  thumbing_aws_client_send_async (self->client, request, cancellable, on_published, task);
+}
+
+static ThumbingItem *
+thumbing_sns_publish_process_finish (ThumbingElement *element,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+thumbing_sns_publish_class_init (ThumbingSnsPublishClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = thumbing_sns_publish_finalize;
+  object_class->get_property = thumbing_sns_publish_get_property;
+  object_class->set_property = thumbing_sns_publish_set_property;
+  element_class->check = thumbing_sns_publish_check;
+  element_class->start = thumbing_sns_publish_start;
+  element_class->stop = thumbing_sns_publish_stop;
+  element_class->process_async = thumbing_sns_publish_process_async;
+  element_class->process_finish = thumbing_sns_publish_process_finish;
+
+  thumbing_element_class_set_metadata (element_class, "sns-publish",
+                                       _("Announces each result on an SNS topic: a JSON message and filterable attributes"));
+  thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE, NULL);
+  thumbing_element_class_set_permissions (element_class, "sns:Publish;sns:ListTopics");
+
+  properties[PROP_TOPIC_ARN] =
+    g_param_spec_string ("topic-arn", NULL, _("The topic, as arn:aws:sns:REGION:ACCOUNT:NAME"), NULL, rw);
+  properties[PROP_TOPIC_NAME] =
+    g_param_spec_string ("topic-name", NULL, _("The topic by name, found with ListTopics (as THUMBING_TOPIC_NAME in the seed)"),
+                         NULL, rw);
+  properties[PROP_SUBJECT] =
+    g_param_spec_string ("subject", NULL, _("Subject of each message (e-mail subscribers see it)"),
+                         "thumbing: thumbnail ready", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, _("SNS endpoint URL; AWS_ENDPOINT_URL_SNS and AWS_ENDPOINT_URL come first"),
+                         NULL, rw);
+  properties[PROP_REGION] =
+    g_param_spec_string ("region", NULL, _("AWS region (default: the topic ARN’s, or AWS_REGION)"), NULL, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_sns_publish_init (ThumbingSnsPublish *self)
+{
+}
