@@ -56,6 +56,12 @@ class AwsStack:
             text = response.read().decode()
         return json.loads(text) if text else {}
 
+    def fault(self, **fault):
+        """Arms a fault in the S3 proxy (the stack must be started with faults=True)."""
+        request = urllib.request.Request(self.endpoints["s3"] + "/__faults", data=json.dumps(fault).encode(),
+                                         method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
     def receive_all(self, queue, wait=1):
         """Every message of a queue, received and left in flight."""
         messages = []

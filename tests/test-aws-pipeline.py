@@ -30,9 +30,9 @@ KEYS = [
 SAMPLE_FOR = {".jpg": "photo-baseline.jpg", ".png": "portrait-alpha.png", ".webp": "photo-webp.webp"}
 
 
-def stack_config(delivery):
+def stack_config(delivery, faults=False):
     notification = {"bucket": "thumbs", "prefix": "uploads/"}
-    config = dict(buckets=["thumbs"],
+    config = dict(buckets=["thumbs"], faults=faults,
                   queues=[{"name": "dlq"}, {"name": "uploads", "redrive": {"dlq": "dlq", "maxReceiveCount": 2}},
                           {"name": "notified"}],
                   topics=[{"name": "thumbnails", "queues": ["notified"]}])
@@ -166,6 +166,62 @@ def test_deleted_object_is_acknowledged():
         assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
 
 
+def test_s3_unreachable_for_a_while_then_back():
+    with AwsStack(**stack_config("direct", faults=True)) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        # The first connections die unanswered; the client's retries outlast them.
+        stack.fault(drop=3)
+        result = run_thumbing(stack)
+        assert result.returncode == 0, result.stderr
+        assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
+        assert_thumbnails(stack)
+        assert queue_depth(stack, "uploads") == 0
+
+
+def test_a_500_on_one_put_is_retried():
+    with AwsStack(**stack_config("direct", faults=True)) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        stack.fault(fail={"method": "PUT", "count": 1, "status": 500})
+        result = run_thumbing(stack)
+        assert result.returncode == 0, result.stderr
+        assert_thumbnails(stack)
+        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+
+
+def test_a_killed_worker_loses_nothing():
+    with AwsStack(**stack_config("direct")) as stack:
+        keys = [f"uploads/batch/{i:02}.jpg" for i in range(24)]
+        with open(os.path.join(SAMPLES, "good", "photo-baseline.jpg"), "rb") as f:
+            data = f.read()
+        for key in keys:
+            stack.s3_put("thumbs", key, data, "image/jpeg")
+        wait_for_depth(stack, "uploads", len(keys))
+
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER", AWS_REGION="us-east-1",
+                   AWS_ENDPOINT_URL_S3=stack.endpoints["s3"], AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
+                   AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails",
+                   THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
+                   THUMBING_VISIBILITY_TIMEOUT="2", THUMBING_MAX_IN_FLIGHT="4")
+        worker = subprocess.Popen([TOOL, "run", CONF], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  text=True)
+        first = worker.stdout.readline()
+        worker.kill()
+        worker.wait()
+        worker.stdout.close()
+        assert " -> s3://thumbs/avatars/batch/" in first, first
+
+        # What the dead worker had taken becomes visible again and is redone.
+        time.sleep(2.5)
+        result = run_thumbing(stack, env={"THUMBING_VISIBILITY_TIMEOUT": "2"})
+        assert result.returncode == 0, result.stderr
+        for key in keys:
+            headers, body = s3_get(stack, "avatars/" + key[len("uploads/"):])
+            assert headers["Content-Type"] == "image/png" and struct.unpack(">II", body[16:24]) == (512, 512), key
+        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+
+
 def test_check_refuses_outputs_that_come_back():
     with AwsStack(**stack_config("direct")) as stack:
         env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
@@ -183,5 +239,8 @@ if __name__ == "__main__":
         test_events_through_sns,
         test_poison_message_goes_to_the_dlq,
         test_deleted_object_is_acknowledged,
+        test_s3_unreachable_for_a_while_then_back,
+        test_a_500_on_one_put_is_retried,
+        test_a_killed_worker_loses_nothing,
         test_check_refuses_outputs_that_come_back,
     ]))

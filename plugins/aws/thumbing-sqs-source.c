@@ -54,6 +54,7 @@ struct _ThumbingSqsSource
   guint              credit;
   gboolean           receiving;
   gboolean           drained;          /* --once: a receive came back empty */
+  guint              handing_back;     /* failed messages whose visibility is being reset */
   GQueue             waiting;          /* ThumbingItem, made but not pushed */
   GHashTable        *messages;         /* id → Message */
   GPtrArray         *ready_to_delete;  /* Message, succeeded; deleted in batches */
@@ -349,10 +350,21 @@ on_visibility_changed (ThumbingSqsSource *self,
                        const GError      *error,
                        gpointer           data)
 {
+  gboolean hand_back = GPOINTER_TO_INT (data);
+
   if (error != NULL)
     thumbing_element_warn (THUMBING_ELEMENT (self), _("could not change a message's visibility: %s"), error->message);
+  if (hand_back)
+    {
+      /* The message may be visible again: look before calling the queue drained. */
+      self->handing_back--;
+      maybe_receive (self);
+      maybe_end (self);
+    }
 }
 
+/* A hand-back (@hold) is a failed message returned to the queue; other
+ * changes extend the visibility of messages still being processed. */
 static void
 change_visibility (ThumbingSqsSource *self,
                    Message           *message,
@@ -366,7 +378,9 @@ change_visibility (ThumbingSqsSource *self,
   json_builder_set_member_name (body, "VisibilityTimeout");
   json_builder_add_int_value (body, MIN (seconds, MAX_VISIBILITY));
   json_builder_end_object (body);
-  sqs_call (self, "ChangeMessageVisibility", body, hold, NULL, on_visibility_changed, NULL, NULL);
+  if (hold)
+    self->handing_back++;
+  sqs_call (self, "ChangeMessageVisibility", body, hold, NULL, on_visibility_changed, GINT_TO_POINTER (hold), NULL);
 }
 
 static void
@@ -577,7 +591,13 @@ on_received (ThumbingSqsSource *self,
       take_message (self, json_array_get_object_element (messages, i));
 
   if (n == 0 && thumbing_source_get_once (THUMBING_SOURCE (self)))
-    self->drained = TRUE;
+    {
+      /* Empty: drained, unless a hand-back may make a message visible again;
+       * its completion looks once more. */
+      if (self->handing_back > 0)
+        return;
+      self->drained = TRUE;
+    }
   push_waiting (self);
   maybe_end (self);
   maybe_receive (self);
@@ -621,7 +641,8 @@ maybe_receive (ThumbingSqsSource *self)
 static void
 maybe_end (ThumbingSqsSource *self)
 {
-  if (self->drained && g_queue_is_empty (&self->waiting) && g_hash_table_size (self->messages) == 0)
+  if (self->drained && self->handing_back == 0 && g_queue_is_empty (&self->waiting)
+      && g_hash_table_size (self->messages) == 0)
     thumbing_source_end (THUMBING_SOURCE (self));
 }
 

@@ -8,8 +8,14 @@
 //
 // Prints one JSON line — {"s3", "sqs", "queues": {name: url}, "topics": {name: arn}} —
 // then serves until its standard input closes or it receives SIGTERM.
+//
+// With "faults": true, "s3" is a proxy in front of s3rver that a test can make
+// misbehave: POST {"drop": N} to its /__faults closes the next N connections
+// unanswered (S3 unreachable), {"fail": {"method": "PUT", "count": N, "status": 500}}
+// answers the next N such requests with an S3 error.
 
 import { createServer } from "node:net";
+import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -112,6 +118,47 @@ const { SnsStore } = await import(new URL("./sns/snsStore.js", distribution));
 const { S3Store } = await import(new URL("./s3/s3Store.js", distribution));
 const sqsStore = new SqsStore();
 sqsStore.host = "";
+// The fault proxy, when asked for: every request passes to s3rver unless a fault is armed.
+let s3Public = s3Endpoint;
+if (config.faults) {
+  const faults = { drop: 0, fail: null };
+  const proxyPort = await freePort();
+  const proxy = http.createServer((request, response) => {
+    if (request.url === "/__faults" && request.method === "POST") {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        Object.assign(faults, JSON.parse(body));
+        response.end("{}");
+      });
+      return;
+    }
+    if (faults.drop > 0) {
+      faults.drop--;
+      request.socket.destroy();
+      return;
+    }
+    if (faults.fail && faults.fail.count > 0 && request.method === faults.fail.method) {
+      faults.fail.count--;
+      request.resume();
+      response.writeHead(faults.fail.status ?? 500, { "Content-Type": "application/xml" });
+      response.end("<Error><Code>InternalError</Code><Message>injected by the test</Message>" +
+                   "<RequestId>FAULT</RequestId></Error>");
+      return;
+    }
+    const upstream = http.request({ host: "127.0.0.1", port: s3Port, path: request.url, method: request.method,
+                                    headers: request.headers }, (reply) => {
+      response.writeHead(reply.statusCode, reply.headers);
+      reply.pipe(response);
+    });
+    upstream.on("error", () => request.socket.destroy());
+    request.pipe(upstream);
+  });
+  proxy.keepAliveTimeout = 1000;
+  await new Promise((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
+  s3Public = `http://127.0.0.1:${proxyPort}`;
+}
+
 const fauxqs = buildApp({
   logger: false,
   defaultRegion: REGION,
@@ -186,4 +233,4 @@ process.on("SIGINT", stop);
 process.stdin.on("end", stop);
 process.stdin.resume();
 
-process.stdout.write(JSON.stringify({ s3: s3Endpoint, sqs: sqsEndpoint, queues, topics }) + "\n");
+process.stdout.write(JSON.stringify({ s3: s3Public, sqs: sqsEndpoint, queues, topics }) + "\n");
