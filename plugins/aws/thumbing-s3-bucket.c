@@ -25,7 +25,7 @@ thumbing_aws_element_make_client (const char *service,
                                   GError    **error)
 {
   g_autoptr(ThumbingAwsConfig) config = thumbing_aws_config_load (error);
-  g_autoptr(ThumbingAwsCredentials) credentials = NULL;
+  g_autoptr(ThumbingAwsCredentialsProvider) provider = NULL;
   g_autofree char *resolved_region = NULL;
   g_autofree char *resolved_endpoint = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -43,17 +43,17 @@ thumbing_aws_element_make_client (const char *service,
   if (resolved_region == NULL)
     resolved_region = g_strdup ("us-east-1");
 
-  credentials = thumbing_aws_config_static_credentials (config, error);
-  if (credentials == NULL)
+  provider = thumbing_aws_credentials_provider_new_chain (config, error);
+  if (provider == NULL)
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
-                     _("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile "
-                       "with keys (AWS_PROFILE=%s); container and instance credentials are not read yet"),
+                     _("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile with "
+                       "keys (AWS_PROFILE=%s), or container credentials; instance metadata is disabled"),
                      thumbing_aws_config_get_profile (config));
       return NULL;
     }
-  return thumbing_aws_client_new (service, resolved_endpoint, resolved_region, credentials);
+  return thumbing_aws_client_new_with_provider (service, resolved_endpoint, resolved_region, provider);
 }
 
 ThumbingS3Bucket *

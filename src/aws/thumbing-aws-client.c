@@ -22,7 +22,7 @@ struct _ThumbingAwsClient
   char                   *base_path;      /* the endpoint's path, prefixed to every request */
   char                   *host;           /* host[:port] as sent in Host */
   char                   *region;
-  ThumbingAwsCredentials *credentials;
+  ThumbingAwsCredentialsProvider *credentials;   /* NULL: none could be found */
   SoupSession            *session;
   guint                   max_attempts;
   guint                   base_delay_ms;
@@ -45,6 +45,20 @@ thumbing_aws_client_new (const char             *service,
                          const char             *region,
                          ThumbingAwsCredentials *credentials)
 {
+  g_autoptr(ThumbingAwsCredentialsProvider) provider =
+    credentials != NULL ? thumbing_aws_credentials_provider_new_static (credentials) : NULL;
+
+  return thumbing_aws_client_new_with_provider (service, endpoint, region, provider);
+}
+
+/* A client whose credentials come from @provider (nullable): the chain's
+ * temporary credentials are refreshed before they expire. */
+ThumbingAwsClient *
+thumbing_aws_client_new_with_provider (const char                     *service,
+                                       const char                     *endpoint,
+                                       const char                     *region,
+                                       ThumbingAwsCredentialsProvider *provider)
+{
   ThumbingAwsClient *self = g_new0 (ThumbingAwsClient, 1);
   g_autoptr(GUri) uri = g_uri_parse (endpoint, G_URI_FLAGS_NONE, NULL);
   int port;
@@ -55,7 +69,7 @@ thumbing_aws_client_new (const char             *service,
   self->service = g_strdup (service);
   self->endpoint = g_strdup (endpoint);
   self->region = g_strdup (region);
-  self->credentials = credentials != NULL ? thumbing_aws_credentials_ref (credentials) : NULL;
+  self->credentials = provider != NULL ? thumbing_aws_credentials_provider_ref (provider) : NULL;
   port = g_uri_get_port (uri);
   self->host = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), port) : g_strdup (g_uri_get_host (uri));
   self->base_path = g_strdup (g_strcmp0 (g_uri_get_path (uri), "/") == 0 ? "" : g_uri_get_path (uri));
@@ -74,7 +88,8 @@ ThumbingAwsClient *
 thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
                                       const char        *endpoint)
 {
-  ThumbingAwsClient *derived = thumbing_aws_client_new (self->service, endpoint, self->region, self->credentials);
+  ThumbingAwsClient *derived = thumbing_aws_client_new_with_provider (self->service, endpoint, self->region,
+                                                                      self->credentials);
 
   thumbing_aws_client_set_retries (derived, self->max_attempts, self->base_delay_ms, self->max_delay_ms);
   return derived;
@@ -97,7 +112,7 @@ thumbing_aws_client_unref (ThumbingAwsClient *self)
   g_free (self->base_path);
   g_free (self->host);
   g_free (self->region);
-  g_clear_pointer (&self->credentials, thumbing_aws_credentials_unref);
+  g_clear_pointer (&self->credentials, thumbing_aws_credentials_provider_unref);
   g_object_unref (self->session);
   g_free (self);
 }
@@ -398,8 +413,9 @@ request_uri (ThumbingAwsClient  *client,
                           *query != '\0' ? "?" : "", query);
 }
 
-static gboolean
-attempt (GTask *task)
+static void
+sign_and_send (GTask                  *task,
+               ThumbingAwsCredentials *credentials)
 {
   Send *send = g_task_get_task_data (task);
   ThumbingAwsClient *client = send->client;
@@ -408,22 +424,19 @@ attempt (GTask *task)
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *uri = NULL;
-  ThumbingAwsKeys keys = thumbing_aws_credentials_keys (client->credentials);
+  ThumbingAwsKeys keys = thumbing_aws_credentials_keys (credentials);
   gboolean s3 = strcmp (client->service, "s3") == 0;
   ThumbingAwsSigning signing = { THUMBING_AWS_SIGN_HEADER, client->region, client->service, now,
                                  !s3, s3, NULL, FALSE, 0 };
   SoupMessageHeaders *headers;
   const char *content_type = NULL;
 
-  g_clear_pointer (&send->delay, g_source_unref);
-  send->attempt++;
-
   /* Signed afresh on every attempt: the date is part of the signature. */
   if (!thumbing_aws_sign (signed_request, &keys, &signing, NULL, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
-      return G_SOURCE_REMOVE;
+      return;
     }
 
   uri = request_uri (client, signed_request);
@@ -433,7 +446,7 @@ attempt (GTask *task)
       g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_INVALID,
                                _("%s: cannot request %s"), client->service, uri);
       g_object_unref (task);
-      return G_SOURCE_REMOVE;
+      return;
     }
   headers = soup_message_get_request_headers (message);
   for (guint i = 0; i + 1 < signed_request->headers->len; i += 2)
@@ -457,6 +470,43 @@ attempt (GTask *task)
   g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (message), g_object_unref);
   soup_session_send_and_read_async (client->session, message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), on_response, task);
+}
+
+static void
+on_credentials (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  Send *send = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsCredentials) credentials =
+    thumbing_aws_credentials_provider_get_finish (send->client->credentials, result, &error);
+
+  if (credentials == NULL)
+    {
+      /* A metadata service that is down now may answer on a retry. */
+      if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NETWORK))
+        retry_later (task, g_steal_pointer (&error));
+      else
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+        }
+      return;
+    }
+  sign_and_send (task, credentials);
+}
+
+static gboolean
+attempt (GTask *task)
+{
+  Send *send = g_task_get_task_data (task);
+
+  g_clear_pointer (&send->delay, g_source_unref);
+  send->attempt++;
+  thumbing_aws_credentials_provider_get_async (send->client->credentials, g_task_get_cancellable (task),
+                                               on_credentials, task);
   return G_SOURCE_REMOVE;
 }
 

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "thumbing-aws-config.h"
+#include "thumbing-aws-credentials-provider.h"
 #include "thumbing-aws-request.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,10 @@ ThumbingAwsClient *thumbing_aws_client_new          (const char             *ser
                                                      const char             *endpoint,
                                                      const char             *region,
                                                      ThumbingAwsCredentials *credentials);
+ThumbingAwsClient *thumbing_aws_client_new_with_provider (const char                    *service,
+                                                     const char                     *endpoint,
+                                                     const char                     *region,
+                                                     ThumbingAwsCredentialsProvider *provider);
 ThumbingAwsClient *thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
                                                      const char             *endpoint);
 ThumbingAwsClient *thumbing_aws_client_ref          (ThumbingAwsClient      *self);
