@@ -270,8 +270,8 @@ static void
 on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Sent *sent = user_data;
-  g_autoptr(ThumbingAwsResponse) response = thumbing_aws_client_send_finish (NULL, result, &sent->error);
 
+  thumbing_aws_response_free (thumbing_aws_client_send_finish (NULL, result, &sent->error));
   sent->done = TRUE;
 }
 
