@@ -26,7 +26,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autofree char *endpoints = NULL;
   g_autoptr(GError) error = NULL;
 
-  f->stack = thumbing_test_start_aws_stack ("{\"buckets\": [\"thumbs\", \"outputs\"]}", &endpoints);
+  f->stack = thumbing_test_start_aws_stack ("{\"buckets\": [\"thumbs\", \"outputs\"], \"faults\": true}", &endpoints);
   g_assert_true (json_parser_load_from_data (parser, endpoints, -1, &error));
   f->s3 = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "s3"));
   f->root = thumbing_test_make_tempdir ();
@@ -199,6 +199,73 @@ test_get_skips_what_cannot_be_processed (Fixture *f, gconstpointer data)
 }
 
 static void
+test_multipart_upload (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingElement) put = thumbing_test_element ("s3-put bucket=outputs prefix=big/ "
+                                                          "multipart-threshold=5242880 part-size=5242880", &error);
+  gsize size = 12 * 1024 * 1024 + 12345;
+  guint8 *contents = g_malloc (size);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(ThumbingItem) item = thumbing_item_new ("big.bin", "big.bin");
+  g_autoptr(ThumbingItem) stored = NULL;
+  GRand *rand = g_rand_new_with_seed (42);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < size; i++)
+    contents[i] = g_rand_int (rand) & 0xFF;
+  g_rand_free (rand);
+  bytes = g_bytes_new_take (contents, size);
+  thumbing_item_set_bytes (item, bytes, "application/octet-stream");
+
+  stored = thumbing_test_process (put, item, &error);
+  g_assert_no_error (error);
+  /* A multipart object's ETag ends in the number of its parts. */
+  g_assert_nonnull (thumbing_item_get_metadata (stored, THUMBING_S3_OUTPUT_ETAG));
+
+  /* s3-get skips thumbing's own outputs: fetch it as a plain client would. */
+  {
+    g_autoptr(ThumbingAwsCredentials) credentials = thumbing_aws_credentials_new ("S3RVER", "S3RVER", NULL, NULL, "test");
+    g_autoptr(ThumbingAwsClient) client = thumbing_aws_client_new ("s3", f->s3, "us-east-1", credentials);
+    Sent sent = { FALSE, NULL, NULL };
+    g_autoptr(ThumbingAwsResponse) response = NULL;
+
+    thumbing_aws_client_send_async (client, thumbing_aws_request_new ("GET", "", "/outputs/big/big.bin"), NULL,
+                                    on_sent, &sent);
+    while (!sent.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_no_error (sent.error);
+    response = sent.response;
+    g_assert_true (g_bytes_equal (response->body, bytes));
+  }
+
+  /* It went in three parts: create, 5 + 5 + 2 MiB, complete. */
+  {
+    g_autoptr(ThumbingAwsCredentials) credentials = thumbing_aws_credentials_new ("S3RVER", "S3RVER", NULL, NULL, "test");
+    g_autoptr(ThumbingAwsClient) client = thumbing_aws_client_new ("s3", f->s3, "us-east-1", credentials);
+    Sent sent = { FALSE, NULL, NULL };
+    g_autoptr(ThumbingAwsResponse) response = NULL;
+    g_autofree char *log = NULL;
+
+    thumbing_aws_client_send_async (client, thumbing_aws_request_new ("GET", "", "/__requests"), NULL, on_sent, &sent);
+    while (!sent.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_no_error (sent.error);
+    response = sent.response;
+    log = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
+    g_assert_nonnull (strstr (log, "\"POST /outputs/big/big.bin?uploads="));
+    for (guint part = 1; part <= 3; part++)
+      {
+        g_autofree char *needle = g_strdup_printf ("\"PUT /outputs/big/big.bin?partNumber=%u&uploadId=", part);
+
+        g_assert_nonnull (strstr (log, needle));
+      }
+    g_assert_null (strstr (log, "partNumber=4"));
+    g_assert_nonnull (strstr (log, "\"POST /outputs/big/big.bin?uploadId="));
+  }
+}
+
+static void
 test_get_refuses_items_without_s3_origin (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -246,6 +313,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/s3-elements/put-then-get", test_put_then_get);
   ADD ("/s3-elements/get-skips-what-cannot-be-processed", test_get_skips_what_cannot_be_processed);
+  ADD ("/s3-elements/multipart-upload", test_multipart_upload);
   ADD ("/s3-elements/get-refuses-items-without-s3-origin", test_get_refuses_items_without_s3_origin);
   ADD ("/s3-elements/pipeline-into-a-bucket", test_pipeline_into_a_bucket);
   return g_test_run ();

@@ -12,7 +12,8 @@
 // With "faults": true, "s3" is a proxy in front of s3rver that a test can make
 // misbehave: POST {"drop": N} to its /__faults closes the next N connections
 // unanswered (S3 unreachable), {"fail": {"method": "PUT", "count": N, "status": 500}}
-// answers the next N such requests with an S3 error.
+// answers the next N such requests with an S3 error; GET /__requests lists the
+// requests that passed, as "METHOD /path?query".
 
 import { createServer } from "node:net";
 import http from "node:http";
@@ -122,8 +123,15 @@ sqsStore.host = "";
 let s3Public = s3Endpoint;
 if (config.faults) {
   const faults = { drop: 0, fail: null };
+  const seen = [];
   const proxyPort = await freePort();
   const proxy = http.createServer((request, response) => {
+    if (request.url === "/__requests") {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(seen));
+      return;
+    }
+    seen.push(`${request.method} ${request.url}`);
     if (request.url === "/__faults" && request.method === "POST") {
       let body = "";
       request.on("data", (chunk) => (body += chunk));
