@@ -222,6 +222,38 @@ def test_a_killed_worker_loses_nothing():
         assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
 
 
+def record(key, etag=None):
+    return {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+            "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": "thumbs", "arn": "arn:aws:s3:::thumbs"},
+                   "object": {"key": urllib.parse.quote_plus(key, safe="/"), "size": 10, "sequencer": "0A"}}}
+
+
+def test_many_records_and_the_test_event():
+    with AwsStack(**stack_config("direct")) as stack:
+        url = stack.endpoints["queues"]["uploads"]
+        with open(os.path.join(SAMPLES, "good", "grey.jpg"), "rb") as f:
+            stack.s3_put("thumbs", "elsewhere/a b.jpg", f.read(), "image/jpeg")
+        # The notification sent when S3 is configured: deleted, nothing to do.
+        stack.sqs("SendMessage", {"QueueUrl": url, "MessageBody": json.dumps(
+            {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": "thumbs", "RequestId": "1", "HostId": "2"})})
+        # One message, three records: one image, one gone, one outside the prefix.
+        stack.sqs("SendMessage", {"QueueUrl": url, "MessageBody": json.dumps({"Records": [
+            record("uploads/two words.jpg"), record("uploads/never-uploaded.jpg"), record("elsewhere/a b.jpg")]})})
+        with open(os.path.join(SAMPLES, "good", "grey.jpg"), "rb") as f:
+            stack.s3_put("thumbs", "uploads/two words.jpg", f.read(), "image/jpeg")
+        wait_for_depth(stack, "uploads", 3)
+        result = run_thumbing(stack)
+        assert result.returncode == 0, result.stderr
+        # The crafted message's two wanted records became items, and the upload's
+        # own event a third; every message went once its items were done.
+        assert "processed 3, failed 0" in result.stderr, result.stderr
+        assert "uploads/never-uploaded.jpg is gone; skipped" in result.stderr
+        headers, body = s3_get(stack, "avatars/two words.jpg")
+        assert struct.unpack(">II", body[16:24]) == (512, 512)
+        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+
+
 def test_check_refuses_outputs_that_come_back():
     with AwsStack(**stack_config("direct")) as stack:
         env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
@@ -242,5 +274,6 @@ if __name__ == "__main__":
         test_s3_unreachable_for_a_while_then_back,
         test_a_500_on_one_put_is_retried,
         test_a_killed_worker_loses_nothing,
+        test_many_records_and_the_test_event,
         test_check_refuses_outputs_that_come_back,
     ]))
