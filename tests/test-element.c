@@ -222,12 +222,16 @@ test_required_and_check (void)
   g_autoptr(TestProps) self = new_props ();
   g_autoptr(GError) error = NULL;
 
+  g_assert_cmpstr (thumbing_element_get_unset_required (THUMBING_ELEMENT (self)), ==, "target");
+  set_ok (self, "target", "");
+  g_assert_cmpstr (thumbing_element_get_unset_required (THUMBING_ELEMENT (self)), ==, "target");
   g_assert_false (thumbing_element_check (THUMBING_ELEMENT (self), &error));
   g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY);
   g_assert_nonnull (strstr (error->message, "“target”"));
   g_clear_error (&error);
 
   set_ok (self, "target", "x");
+  g_assert_null (thumbing_element_get_unset_required (THUMBING_ELEMENT (self)));
   g_assert_true (thumbing_element_check (THUMBING_ELEMENT (self), &error));
   g_assert_no_error (error);
 

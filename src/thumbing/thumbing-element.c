@@ -413,12 +413,23 @@ thumbing_element_set_property_from_string (ThumbingElement *self,
   return TRUE;
 }
 
-static gboolean
-check_required_properties (ThumbingElement *self,
-                           GError         **error)
+/**
+ * thumbing_element_get_unset_required:
+ * @self: a #ThumbingElement
+ *
+ * Finds a property marked %THUMBING_PARAM_REQUIRED that still has its
+ * default value (or an empty string).
+ *
+ * Returns: (transfer none) (nullable): the first such property's name, or
+ *   %NULL when every required property is set
+ */
+const char *
+thumbing_element_get_unset_required (ThumbingElement *self)
 {
   g_autofree GParamSpec **pspecs = NULL;
   guint n_pspecs = 0;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
 
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
   for (guint i = 0; i < n_pspecs; i++)
@@ -431,14 +442,9 @@ check_required_properties (ThumbingElement *self,
       g_object_get_property (G_OBJECT (self), pspecs[i]->name, &value);
       if (g_param_value_defaults (pspecs[i], &value)
           || (G_VALUE_HOLDS_STRING (&value) && g_value_get_string (&value)[0] == '\0'))
-        {
-          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
-                       _("%s: required property “%s” is not set"),
-                       thumbing_element_get_factory_name (self), pspecs[i]->name);
-          return FALSE;
-        }
+        return pspecs[i]->name;
     }
-  return TRUE;
+  return NULL;
 }
 
 /**
@@ -456,11 +462,18 @@ thumbing_element_check (ThumbingElement *self,
                         GError         **error)
 {
   ThumbingElementClass *klass;
+  const char *unset;
 
   g_return_val_if_fail (THUMBING_IS_ELEMENT (self), FALSE);
 
-  if (!check_required_properties (self, error))
-    return FALSE;
+  unset = thumbing_element_get_unset_required (self);
+  if (unset != NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
+                   _("%s: required property “%s” is not set"),
+                   thumbing_element_get_factory_name (self), unset);
+      return FALSE;
+    }
   klass = THUMBING_ELEMENT_GET_CLASS (self);
   return klass->check == NULL || klass->check (self, error);
 }

@@ -103,6 +103,7 @@ gboolean       thumbing_element_set_property_from_string (ThumbingElement   *sel
                                                        const char           *property,
                                                        const char           *value,
                                                        GError              **error);
+const char    *thumbing_element_get_unset_required    (ThumbingElement      *self);
 gboolean       thumbing_element_check                 (ThumbingElement      *self,
                                                        GError              **error);
 gboolean       thumbing_element_start                 (ThumbingElement      *self,

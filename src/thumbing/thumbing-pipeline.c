@@ -888,28 +888,16 @@ check_element (ThumbingPipeline *self,
                ThumbingElement  *element,
                GError          **error)
 {
-  g_autofree GParamSpec **pspecs = NULL;
-  guint n_pspecs = 0;
+  const char *unset = thumbing_element_get_unset_required (element);
 
   /* Required properties first, so the message can name the key. */
-  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n_pspecs);
-  for (guint i = 0; i < n_pspecs; i++)
+  if (unset != NULL)
     {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      if (!(pspecs[i]->flags & THUMBING_PARAM_REQUIRED))
-        continue;
-      g_value_init (&value, pspecs[i]->value_type);
-      g_object_get_property (G_OBJECT (element), pspecs[i]->name, &value);
-      if (g_param_value_defaults (pspecs[i], &value)
-          || (G_VALUE_HOLDS_STRING (&value) && g_value_get_string (&value)[0] == '\0'))
-        {
-          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
-                       _("required property of %s is not set"),
-                       thumbing_element_get_factory_name (element));
-          locate_error (self, error, element, pspecs[i]->name);
-          return FALSE;
-        }
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
+                   _("required property of %s is not set"),
+                   thumbing_element_get_factory_name (element));
+      locate_error (self, error, element, unset);
+      return FALSE;
     }
 
   if (!thumbing_element_check (element, error))
