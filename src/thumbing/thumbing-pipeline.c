@@ -1134,6 +1134,18 @@ step_advance (Step *step)
   step_free (step);
 }
 
+/* In the order they were added, so the source, always first, stops taking
+ * work before anything after it stops. Warnings still reach the context. */
+static void
+stop_started_elements (ThumbingPipeline *self)
+{
+  for (guint i = 0; i < self->order->len; i++)
+    {
+      thumbing_element_stop (self->order->pdata[i]);
+      _thumbing_element_set_runtime (self->order->pdata[i], NULL, self->context);
+    }
+}
+
 static gboolean
 finish_idle (gpointer user_data)
 {
@@ -1145,12 +1157,7 @@ finish_idle (gpointer user_data)
 
   self->state = STATE_FINISHED;
   g_signal_handlers_disconnect_by_data (self->source, self);
-  thumbing_element_stop (THUMBING_ELEMENT (self->source));
-  for (guint i = 0; i < self->order->len; i++)
-    {
-      thumbing_element_stop (self->order->pdata[i]);
-      _thumbing_element_set_runtime (self->order->pdata[i], NULL, self->context);
-    }
+  stop_started_elements (self);
   /* Nothing is queued: every item settled. */
   g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
 
@@ -1293,16 +1300,6 @@ on_source_failed (ThumbingSource   *source,
                       thumbing_element_get_name (THUMBING_ELEMENT (source)));
     }
   thumbing_pipeline_stop (self);
-}
-
-static void
-stop_started_elements (ThumbingPipeline *self)
-{
-  for (guint i = 0; i < self->order->len; i++)
-    {
-      thumbing_element_stop (self->order->pdata[i]);
-      _thumbing_element_set_runtime (self->order->pdata[i], NULL, NULL);
-    }
 }
 
 /**
