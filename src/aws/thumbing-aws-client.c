@@ -20,6 +20,7 @@ struct _ThumbingAwsClient
   char                   *service;
   char                   *endpoint;       /* scheme://host[:port][/base], no trailing slash */
   char                   *base_path;      /* the endpoint's path, prefixed to every request */
+  char                   *scheme;
   char                   *host;           /* host[:port] as sent in Host */
   char                   *region;
   ThumbingAwsCredentialsProvider *credentials;   /* NULL: none could be found */
@@ -71,6 +72,7 @@ thumbing_aws_client_new_with_provider (const char                     *service,
   self->region = g_strdup (region);
   self->credentials = provider != NULL ? thumbing_aws_credentials_provider_ref (provider) : NULL;
   port = g_uri_get_port (uri);
+  self->scheme = g_strdup (g_uri_get_scheme (uri));
   self->host = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), port) : g_strdup (g_uri_get_host (uri));
   self->base_path = g_strdup (g_strcmp0 (g_uri_get_path (uri), "/") == 0 ? "" : g_uri_get_path (uri));
   /* One session: connections are reused across requests. */
@@ -110,6 +112,7 @@ thumbing_aws_client_unref (ThumbingAwsClient *self)
   g_free (self->service);
   g_free (self->endpoint);
   g_free (self->base_path);
+  g_free (self->scheme);
   g_free (self->host);
   g_free (self->region);
   g_clear_pointer (&self->credentials, thumbing_aws_credentials_provider_unref);
@@ -404,13 +407,8 @@ request_uri (ThumbingAwsClient  *client,
 {
   g_autofree char *path = thumbing_aws_request_encoded_path (request);
   g_autofree char *query = thumbing_aws_request_encoded_query (request);
-  g_autoptr(GUri) endpoint = g_uri_parse (client->endpoint, G_URI_FLAGS_NONE, NULL);
-  int port = g_uri_get_port (endpoint);
-  g_autofree char *authority = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (endpoint), port)
-                                        : g_strdup (g_uri_get_host (endpoint));
 
-  return g_strdup_printf ("%s://%s%s%s%s", g_uri_get_scheme (endpoint), authority, path,
-                          *query != '\0' ? "?" : "", query);
+  return g_strdup_printf ("%s://%s%s%s%s", client->scheme, client->host, path, *query != '\0' ? "?" : "", query);
 }
 
 static void
