@@ -70,6 +70,20 @@ has_glob (const char *text)
   return strpbrk (text, "*?[") != NULL;
 }
 
+/* The folder an absolute path names: itself, or the one holding the file
+ * or the wildcard pattern it ends with. A path that names nothing yet is
+ * taken as a folder. */
+static char *
+folder_of (const char *absolute)
+{
+  g_autofree char *basename = g_path_get_basename (absolute);
+
+  if (g_file_test (absolute, G_FILE_TEST_IS_DIR)
+      || !(has_glob (basename) || g_file_test (absolute, G_FILE_TEST_EXISTS)))
+    return g_strdup (absolute);
+  return g_path_get_dirname (absolute);
+}
+
 static void
 thumbing_folder_source_finalize (GObject *object)
 {
@@ -399,32 +413,26 @@ thumbing_folder_source_start (ThumbingElement *element,
   absolute = g_canonicalize_filename (self->path, NULL);
   basename = g_path_get_basename (absolute);
 
-  g_clear_pointer (&self->root, g_free);
   g_clear_pointer (&self->only_file, g_free);
   g_free (self->display_root);
   self->display_root = g_path_get_dirname (self->path);
   if (g_file_test (absolute, G_FILE_TEST_IS_DIR))
     {
-      self->root = g_steal_pointer (&absolute);
       g_free (self->display_root);
       self->display_root = g_strdup (self->path);
     }
   else if (has_glob (basename))
-    {
-      self->root = g_path_get_dirname (absolute);
-      pattern = basename;
-    }
+    pattern = basename;
   else if (g_file_test (absolute, G_FILE_TEST_IS_REGULAR))
-    {
-      self->root = g_path_get_dirname (absolute);
-      self->only_file = g_steal_pointer (&absolute);
-    }
+    self->only_file = g_strdup (absolute);
   else
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO,
                    _("path: %s is neither a folder nor a file"), self->path);
       return FALSE;
     }
+  g_free (self->root);
+  self->root = folder_of (absolute);
   if (!g_file_test (self->root, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO,
@@ -644,14 +652,11 @@ thumbing_folder_source_get_location (ThumbingElement *element)
   ThumbingFolderSource *self = THUMBING_FOLDER_SOURCE (element);
   g_autofree char *absolute = NULL;
   g_autofree char *folder = NULL;
-  g_autofree char *basename = NULL;
 
   if (self->path == NULL)
     return NULL;
   absolute = g_canonicalize_filename (self->path, NULL);
-  basename = g_path_get_basename (absolute);
-  folder = g_file_test (absolute, G_FILE_TEST_IS_DIR) || !(has_glob (basename) || g_file_test (absolute, G_FILE_TEST_EXISTS))
-             ? g_strdup (absolute) : g_path_get_dirname (absolute);
+  folder = folder_of (absolute);
   return g_strdup_printf ("file://%s/", folder);
 }
 
