@@ -8,7 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "thumbing-aws-client.h"
+#include "thumbing-test-aws.h"
 #include "thumbing-test-util.h"
 
 /* A server in the test answers each path its own way. */
@@ -116,35 +116,6 @@ fake_free (Fake *fake)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fake, fake_free)
 
-typedef struct
-{
-  gboolean             done;
-  ThumbingAwsResponse *response;
-  GError              *error;
-} Outcome;
-
-static void
-on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->response = thumbing_aws_client_send_finish (NULL, result, &outcome->error);
-  outcome->done = TRUE;
-}
-
-static ThumbingAwsResponse *
-send_and_wait (ThumbingAwsClient *client, ThumbingAwsRequest *request, GError **error)
-{
-  Outcome outcome = { FALSE, NULL, NULL };
-
-  thumbing_aws_client_send_async (client, request, NULL, on_sent, &outcome);
-  while (!outcome.done)
-    g_main_context_iteration (NULL, TRUE);
-  if (outcome.error != NULL)
-    g_propagate_error (error, outcome.error);
-  return outcome.response;
-}
-
 static ThumbingAwsClient *
 client_for (const char *service, const char *endpoint)
 {
@@ -163,7 +134,7 @@ test_retries_then_succeeds (void)
   g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingAwsResponse) response =
-    send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", "/flaky"), &error);
+    thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", "/flaky"), &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (response->status, ==, 200);
@@ -181,7 +152,7 @@ test_gives_up_with_the_aws_error (void)
   g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingAwsResponse) response =
-    send_and_wait (client, thumbing_aws_request_new ("PUT", "ignored", "/slow-down"), &error);
+    thumbing_test_aws_send (client, thumbing_aws_request_new ("PUT", "ignored", "/slow-down"), &error);
 
   g_assert_null (response);
   g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_SERVER);
@@ -197,7 +168,7 @@ assert_not_retried (const char *service, const char *path, int code, const char 
   g_autoptr(ThumbingAwsClient) client = client_for (service, fake->endpoint);
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingAwsResponse) response =
-    send_and_wait (client, thumbing_aws_request_new ("POST", "ignored", path), &error);
+    thumbing_test_aws_send (client, thumbing_aws_request_new ("POST", "ignored", path), &error);
 
   g_assert_null (response);
   g_assert_error (error, THUMBING_AWS_ERROR, code);
@@ -231,7 +202,7 @@ test_unreachable_endpoint (void)
   /* The port was free a moment ago and nothing listens on it now. */
   g_socket_listener_close (listener);
   client = client_for ("s3", endpoint);
-  response = send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", "/bucket/key"), &error);
+  response = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", "/bucket/key"), &error);
   g_assert_null (response);
   g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NETWORK);
   g_assert_true (g_str_has_prefix (error->message, "after 4 attempts: s3 http://127.0.0.1:"));
@@ -243,7 +214,7 @@ test_no_credentials (void)
   g_autoptr(ThumbingAwsClient) client = thumbing_aws_client_new ("s3", "http://127.0.0.1:1", "us-east-1", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingAwsResponse) response =
-    send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", "/"), &error);
+    thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", "/"), &error);
 
   g_assert_null (response);
   g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED);
@@ -286,11 +257,11 @@ test_s3rver_round_trip (void)
   request = thumbing_aws_request_new ("PUT", "ignored", key);
   thumbing_aws_request_add_header (request, "Content-Type", "image/png");
   thumbing_aws_request_set_body (request, body);
-  put = send_and_wait (client, request, &error);
+  put = thumbing_test_aws_send (client, request, &error);
   g_assert_no_error (error);
   g_assert_nonnull (soup_message_headers_get_one (put->headers, "ETag"));
 
-  get = send_and_wait (client, thumbing_aws_request_new ("GET", "ignored", key), &error);
+  get = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", key), &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (get->body, body));
   g_assert_cmpstr (soup_message_headers_get_content_type (get->headers, NULL), ==, "image/png");

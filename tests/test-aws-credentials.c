@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "thumbing-aws-client.h"
+#include "thumbing-test-aws.h"
 #include "thumbing-test-util.h"
 
 static const char * const variables[] = {
@@ -260,21 +260,6 @@ test_nothing_found (Fake *fake, gconstpointer data)
   g_assert_no_error (error);
 }
 
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} Sent;
-
-static void
-on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Sent *sent = user_data;
-
-  thumbing_aws_response_free (thumbing_aws_client_send_finish (NULL, result, &sent->error));
-  sent->done = TRUE;
-}
-
 static void
 test_client_signs_with_the_session_token (Fake *fake, gconstpointer data)
 {
@@ -282,16 +267,15 @@ test_client_signs_with_the_session_token (Fake *fake, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingAwsCredentialsProvider) provider = NULL;
   g_autoptr(ThumbingAwsClient) client = NULL;
-  Sent sent = { FALSE, NULL };
+  g_autoptr(ThumbingAwsResponse) response = NULL;
 
   g_setenv ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, TRUE);
   g_setenv ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "agent-secret", TRUE);
   provider = chain (&error);
   client = thumbing_aws_client_new_with_provider ("s3", fake->base, "eu-west-1", provider);
-  thumbing_aws_client_send_async (client, thumbing_aws_request_new ("GET", "", "/bucket/key"), NULL, on_sent, &sent);
-  while (!sent.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (sent.error);
+  response = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "", "/bucket/key"), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
   g_assert_true (g_str_has_prefix (fake->last_authorization, "AWS4-HMAC-SHA256 Credential=ASIA1/"));
   g_assert_nonnull (strstr (fake->last_authorization, "x-amz-security-token"));
   g_assert_cmpstr (fake->last_security_token, ==, "container-session");

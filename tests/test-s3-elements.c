@@ -8,7 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "thumbing-aws-client.h"
+#include "thumbing-test-aws.h"
 #include "thumbing-aws-metadata.h"
 #include "thumbing-test-util.h"
 
@@ -77,22 +77,6 @@ put_object (ThumbingElement *put, const char *name, const char *media, const cha
   return g_strdup (thumbing_item_get_metadata (result, THUMBING_S3_OUTPUT_ETAG));
 }
 
-typedef struct
-{
-  gboolean             done;
-  ThumbingAwsResponse *response;
-  GError              *error;
-} Sent;
-
-static void
-on_sent (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Sent *sent = user_data;
-
-  sent->response = thumbing_aws_client_send_finish (NULL, result, &sent->error);
-  sent->done = TRUE;
-}
-
 /* A plain upload, as a browser's presigned PUT makes: no thumbing metadata. */
 static char *
 upload (Fixture *f, const char *bucket, const char *key, const char *media, const char *data)
@@ -103,16 +87,13 @@ upload (Fixture *f, const char *bucket, const char *key, const char *media, cons
   ThumbingAwsRequest *request = thumbing_aws_request_new ("PUT", "", path);
   g_autoptr(GBytes) body = g_bytes_new (data, strlen (data));
   g_autoptr(ThumbingAwsResponse) response = NULL;
-  Sent sent = { FALSE, NULL, NULL };
+  g_autoptr(GError) error = NULL;
   g_autofree char *etag = NULL;
 
   thumbing_aws_request_add_header (request, "Content-Type", media);
   thumbing_aws_request_set_body (request, body);
-  thumbing_aws_client_send_async (client, request, NULL, on_sent, &sent);
-  while (!sent.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (sent.error);
-  response = sent.response;
+  response = thumbing_test_aws_send (client, request, &error);
+  g_assert_no_error (error);
   etag = g_strdup (soup_message_headers_get_one (response->headers, "ETag"));
   return g_strdup (g_strstrip (g_strdelimit (etag, "\"", ' ')));
 }
@@ -227,15 +208,10 @@ test_multipart_upload (Fixture *f, gconstpointer data)
   {
     g_autoptr(ThumbingAwsCredentials) credentials = thumbing_aws_credentials_new ("S3RVER", "S3RVER", NULL, NULL, "test");
     g_autoptr(ThumbingAwsClient) client = thumbing_aws_client_new ("s3", f->s3, "us-east-1", credentials);
-    Sent sent = { FALSE, NULL, NULL };
-    g_autoptr(ThumbingAwsResponse) response = NULL;
+    g_autoptr(ThumbingAwsResponse) response =
+      thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "", "/outputs/big/big.bin"), &error);
 
-    thumbing_aws_client_send_async (client, thumbing_aws_request_new ("GET", "", "/outputs/big/big.bin"), NULL,
-                                    on_sent, &sent);
-    while (!sent.done)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_no_error (sent.error);
-    response = sent.response;
+    g_assert_no_error (error);
     g_assert_true (g_bytes_equal (response->body, bytes));
   }
 
@@ -243,15 +219,11 @@ test_multipart_upload (Fixture *f, gconstpointer data)
   {
     g_autoptr(ThumbingAwsCredentials) credentials = thumbing_aws_credentials_new ("S3RVER", "S3RVER", NULL, NULL, "test");
     g_autoptr(ThumbingAwsClient) client = thumbing_aws_client_new ("s3", f->s3, "us-east-1", credentials);
-    Sent sent = { FALSE, NULL, NULL };
-    g_autoptr(ThumbingAwsResponse) response = NULL;
+    g_autoptr(ThumbingAwsResponse) response =
+      thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "", "/__requests"), &error);
     g_autofree char *log = NULL;
 
-    thumbing_aws_client_send_async (client, thumbing_aws_request_new ("GET", "", "/__requests"), NULL, on_sent, &sent);
-    while (!sent.done)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_no_error (sent.error);
-    response = sent.response;
+    g_assert_no_error (error);
     log = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
     g_assert_nonnull (strstr (log, "\"POST /outputs/big/big.bin?uploads="));
     for (guint part = 1; part <= 3; part++)
