@@ -15,7 +15,7 @@ void
 thumbing_test_init (int    *argc,
                     char ***argv)
 {
-  static const char * const own_domains[] = { "Thumbing", "thumbing-core", "thumbing-vips", "thumbing-aws" };
+  static const char * const own_domains[] = { "Thumbing", "thumbing-core", "thumbing-vips", "thumbing-aws", "thumbing-http" };
 
   g_test_init (argc, argv, NULL);
   /* Warnings are fatal in thumbing's own code. libvips reports recoverable
