@@ -247,6 +247,7 @@ test_retries_then_succeeds (void)
   g_autoptr(ThumbingItem) result = thumbing_test_process (webhook, item, &error);
 
   g_assert_no_error (error);
+  g_assert_true (result == item);
   g_assert_cmpuint (receiver->requests->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     {
