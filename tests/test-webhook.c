@@ -269,6 +269,7 @@ test_honours_retry_after (void)
   Received *first, *second;
 
   g_assert_no_error (error);
+  g_assert_true (result == item);
   g_assert_cmpuint (receiver->requests->len, ==, 2);
   first = receiver->requests->pdata[0];
   second = receiver->requests->pdata[1];
