@@ -59,6 +59,25 @@ test_through_sns (void)
   g_assert_cmpstr (((ThumbingS3Record *) records->pdata[0])->key, ==, "uploads/a b.jpg");
 }
 
+/* MinIO's webhook target: its own envelope around AWS-shaped records whose
+ * source is minio:s3 and whose names start with “s3:”. */
+static void
+test_minio_webhook (void)
+{
+  gboolean test_event = TRUE;
+  g_autoptr(GPtrArray) records =
+    parse_ok ("{\"EventName\":\"s3:ObjectCreated:Put\",\"Key\":\"thumbs/uploads/a.jpg\",\"Records\":[{"
+              "\"eventVersion\":\"2.0\",\"eventSource\":\"minio:s3\",\"awsRegion\":\"\","
+              "\"eventName\":\"s3:ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"thumbs\"},"
+              "\"object\":{\"key\":\"uploads%2Fa.jpg\",\"size\":5,\"eTag\":\"abc\"}}}]}", &test_event);
+  ThumbingS3Record *record = records->pdata[0];
+
+  g_assert_false (test_event);
+  g_assert_cmpstr (record->event_name, ==, "ObjectCreated:Put");
+  g_assert_cmpstr (record->key, ==, "uploads/a.jpg");
+  g_assert_cmpstr (record->etag, ==, "abc");
+}
+
 static void
 test_test_event (void)
 {
@@ -107,6 +126,7 @@ main (int    argc,
   thumbing_test_init (&argc, &argv);
   g_test_add_func ("/s3-event/direct-records", test_direct_records);
   g_test_add_func ("/s3-event/through-sns", test_through_sns);
+  g_test_add_func ("/s3-event/minio-webhook", test_minio_webhook);
   g_test_add_func ("/s3-event/test-event", test_test_event);
   g_test_add_func ("/s3-event/refusals", test_refusals);
   return g_test_run ();

@@ -68,6 +68,7 @@ parse_record (JsonObject *record,
   JsonObject *object = member_object (s3, "object");
   const char *version = member_string (record, "eventVersion");
   const char *key;
+  const char *event_name;
   JsonNode *size;
 
   /* Versions 2.x share a layout; check the major version only. */
@@ -77,7 +78,8 @@ parse_record (JsonObject *record,
                    _("record %u: event version “%s” is not 2.x"), index, version != NULL ? version : "");
       return NULL;
     }
-  if (g_strcmp0 (member_string (record, "eventSource"), "aws:s3") != 0)
+  /* S3-compatible stores name themselves: minio:s3, ceph:s3. */
+  if (member_string (record, "eventSource") == NULL || !g_str_has_suffix (member_string (record, "eventSource"), ":s3"))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                    _("record %u: not an S3 event (eventSource “%s”)"), index,
@@ -92,7 +94,9 @@ parse_record (JsonObject *record,
       return NULL;
     }
 
-  parsed->event_name = g_strdup (member_string (record, "eventName"));
+  /* MinIO prefixes the names AWS uses with “s3:”. */
+  event_name = member_string (record, "eventName");
+  parsed->event_name = g_strdup (g_str_has_prefix (event_name, "s3:") ? event_name + 3 : event_name);
   parsed->region = g_strdup (member_string (record, "awsRegion"));
   parsed->bucket = g_strdup (member_string (bucket, "name"));
   parsed->key = thumbing_s3_decode_key (key);

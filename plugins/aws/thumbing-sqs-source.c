@@ -12,6 +12,7 @@
 #include "thumbing-aws-metadata.h"
 #include "thumbing-s3-bucket.h"
 #include "thumbing-s3-event.h"
+#include "thumbing-s3-notification-source.h"
 #include "thumbing-sqs-source.h"
 
 #define METADATA_MESSAGE_ID "sqs.message-id"
@@ -35,15 +36,11 @@ typedef struct
 
 struct _ThumbingSqsSource
 {
-  ThumbingSource     parent_instance;
+  ThumbingS3NotificationSource parent_instance;
 
   char              *queue_url;
   char              *endpoint;
   char              *region;
-  char              *bucket;
-  char              *prefix;
-  char              *suffix;
-  char              *events;
   guint              wait_time;
   guint              visibility_timeout;
   guint              batch_size;
@@ -63,17 +60,13 @@ struct _ThumbingSqsSource
   guint              retry_timer;
 };
 
-G_DEFINE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING_TYPE_SOURCE)
+G_DEFINE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
 
 enum {
   PROP_0,
   PROP_QUEUE_URL,
   PROP_ENDPOINT,
   PROP_REGION,
-  PROP_BUCKET,
-  PROP_PREFIX,
-  PROP_SUFFIX,
-  PROP_EVENTS,
   PROP_WAIT_TIME,
   PROP_VISIBILITY_TIMEOUT,
   PROP_BATCH_SIZE,
@@ -101,10 +94,6 @@ thumbing_sqs_source_finalize (GObject *object)
   g_free (self->queue_url);
   g_free (self->endpoint);
   g_free (self->region);
-  g_free (self->bucket);
-  g_free (self->prefix);
-  g_free (self->suffix);
-  g_free (self->events);
   g_clear_pointer (&self->client, thumbing_aws_client_unref);
   g_clear_object (&self->cancellable);
   g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
@@ -126,10 +115,6 @@ thumbing_sqs_source_get_property (GObject    *object,
     case PROP_QUEUE_URL: g_value_set_string (value, self->queue_url); break;
     case PROP_ENDPOINT: g_value_set_string (value, self->endpoint); break;
     case PROP_REGION: g_value_set_string (value, self->region); break;
-    case PROP_BUCKET: g_value_set_string (value, self->bucket); break;
-    case PROP_PREFIX: g_value_set_string (value, self->prefix); break;
-    case PROP_SUFFIX: g_value_set_string (value, self->suffix); break;
-    case PROP_EVENTS: g_value_set_string (value, self->events); break;
     case PROP_WAIT_TIME: g_value_set_uint (value, self->wait_time); break;
     case PROP_VISIBILITY_TIMEOUT: g_value_set_uint (value, self->visibility_timeout); break;
     case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
@@ -159,10 +144,6 @@ thumbing_sqs_source_set_property (GObject      *object,
     case PROP_QUEUE_URL: replace_string (&self->queue_url, value); break;
     case PROP_ENDPOINT: replace_string (&self->endpoint, value); break;
     case PROP_REGION: replace_string (&self->region, value); break;
-    case PROP_BUCKET: replace_string (&self->bucket, value); break;
-    case PROP_PREFIX: replace_string (&self->prefix, value); break;
-    case PROP_SUFFIX: replace_string (&self->suffix, value); break;
-    case PROP_EVENTS: replace_string (&self->events, value); break;
     case PROP_WAIT_TIME: self->wait_time = g_value_get_uint (value); break;
     case PROP_VISIBILITY_TIMEOUT: self->visibility_timeout = g_value_get_uint (value); break;
     case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
@@ -470,33 +451,14 @@ message_settled (ThumbingSqsSource *self,
     }
 }
 
-static gboolean
-record_wanted (ThumbingSqsSource *self,
-               ThumbingS3Record  *record)
-{
-  return g_pattern_match_simple (self->events, record->event_name)
-      && (self->bucket == NULL || *self->bucket == '\0' || strcmp (record->bucket, self->bucket) == 0)
-      && g_str_has_prefix (record->key, self->prefix)
-      && g_str_has_suffix (record->key, self->suffix)
-      && strlen (record->key) > strlen (self->prefix);
-}
-
 static ThumbingItem *
 item_for_record (ThumbingSqsSource *self,
                  Message           *message,
                  ThumbingS3Record  *record)
 {
-  g_autofree char *origin = g_strdup_printf ("s3://%s/%s", record->bucket, record->key);
-  ThumbingItem *item = thumbing_item_new (origin, record->key + strlen (self->prefix));
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  ThumbingItem *item =
+    thumbing_s3_notification_source_item_for_record (THUMBING_S3_NOTIFICATION_SOURCE (self), record);
 
-  thumbing_item_set_bytes (item, empty, THUMBING_MEDIA_S3_OBJECT);
-  thumbing_item_set_metadata (item, THUMBING_S3_BUCKET, record->bucket);
-  thumbing_item_set_metadata (item, THUMBING_S3_KEY, record->key);
-  thumbing_item_set_metadata (item, THUMBING_S3_ETAG, record->etag);
-  thumbing_item_set_metadata (item, THUMBING_S3_EVENT, record->event_name);
-  if (record->size >= 0)
-    thumbing_item_set_metadata_int (item, THUMBING_S3_SIZE, record->size);
   thumbing_item_set_metadata (item, METADATA_MESSAGE_ID, message->id);
   return item;
 }
@@ -537,7 +499,7 @@ take_message (ThumbingSqsSource *self,
     }
 
   for (guint i = 0; i < records->len; i++)
-    if (record_wanted (self, records->pdata[i]))
+    if (thumbing_s3_notification_source_wants (THUMBING_S3_NOTIFICATION_SOURCE (self), records->pdata[i]))
       {
         g_queue_push_tail (&self->waiting, item_for_record (self, message, records->pdata[i]));
         message->outstanding++;
@@ -711,16 +673,6 @@ thumbing_sqs_source_nack (ThumbingSource *source,
   message_settled (self, message);
 }
 
-static char *
-thumbing_sqs_source_get_location (ThumbingElement *element)
-{
-  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (element);
-
-  if (self->bucket == NULL || *self->bucket == '\0')
-    return NULL;
-  return g_strdup_printf ("s3://%s/%s", self->bucket, self->prefix);
-}
-
 static void
 thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
 {
@@ -735,7 +687,6 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
   element_class->check = thumbing_sqs_source_check;
   element_class->start = thumbing_sqs_source_start;
   element_class->stop = thumbing_sqs_source_stop;
-  element_class->get_location = thumbing_sqs_source_get_location;
   source_class->request = thumbing_sqs_source_request;
   source_class->ack = thumbing_sqs_source_ack;
   source_class->nack = thumbing_sqs_source_nack;
@@ -754,17 +705,6 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
                          NULL, rw);
   properties[PROP_REGION] =
     g_param_spec_string ("region", NULL, _("AWS region (default: the queue URL’s, or AWS_REGION)"), NULL, rw);
-  properties[PROP_BUCKET] =
-    g_param_spec_string ("bucket", NULL, _("Only events of this bucket (also lets check refuse outputs that would come back)"),
-                         NULL, rw);
-  properties[PROP_PREFIX] =
-    g_param_spec_string ("prefix", NULL, _("Only keys under this prefix, as “uploads/”; item names are relative to it"),
-                         "", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_SUFFIX] =
-    g_param_spec_string ("suffix", NULL, _("Only keys ending so, as “.jpg”"), "", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_EVENTS] =
-    g_param_spec_string ("events", NULL, _("Event names to take, a wildcard pattern"),
-                         "ObjectCreated:*", rw | G_PARAM_CONSTRUCT);
   properties[PROP_WAIT_TIME] =
     g_param_spec_uint ("wait-time", NULL, _("Long polling: seconds a receive waits for messages"),
                        0, 20, 20, rw | G_PARAM_CONSTRUCT);

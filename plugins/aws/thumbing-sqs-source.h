@@ -4,11 +4,11 @@
  */
 #pragma once
 
-#include <thumbing/thumbing.h>
+#include "thumbing-s3-notification-source.h"
 
 G_BEGIN_DECLS
 
 #define THUMBING_TYPE_SQS_SOURCE (thumbing_sqs_source_get_type ())
-G_DECLARE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING, SQS_SOURCE, ThumbingSource)
+G_DECLARE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING, SQS_SOURCE, ThumbingS3NotificationSource)
 
 G_END_DECLS

@@ -1,0 +1,27 @@
+/* thumbing-s3-notification-source.h: the base of sources that take S3 event notifications
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <thumbing/thumbing.h>
+
+#include "thumbing-s3-event.h"
+
+G_BEGIN_DECLS
+
+#define THUMBING_TYPE_S3_NOTIFICATION_SOURCE (thumbing_s3_notification_source_get_type ())
+G_DECLARE_DERIVABLE_TYPE (ThumbingS3NotificationSource, thumbing_s3_notification_source,
+                          THUMBING, S3_NOTIFICATION_SOURCE, ThumbingSource)
+
+struct _ThumbingS3NotificationSourceClass
+{
+  ThumbingSourceClass parent_class;
+};
+
+gboolean      thumbing_s3_notification_source_wants           (ThumbingS3NotificationSource *self,
+                                                               const ThumbingS3Record       *record);
+ThumbingItem *thumbing_s3_notification_source_item_for_record (ThumbingS3NotificationSource *self,
+                                                               const ThumbingS3Record       *record);
+
+G_END_DECLS
