@@ -18,7 +18,7 @@ static GPtrArray *
 parse_ok (const char *body, gboolean *test_event)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *records = thumbing_s3_event_parse (body, test_event, &error);
+  GPtrArray *records = thumbing_s3_event_parse (body, TRUE, test_event, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (records);
@@ -110,7 +110,7 @@ test_refusals (void)
     {
       g_autoptr(GError) error = NULL;
       gboolean test_event = FALSE;
-      g_autoptr(GPtrArray) records = thumbing_s3_event_parse (cases[i].body, &test_event, &error);
+      g_autoptr(GPtrArray) records = thumbing_s3_event_parse (cases[i].body, TRUE, &test_event, &error);
 
       g_assert_null (records);
       g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT);

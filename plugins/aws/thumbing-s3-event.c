@@ -118,12 +118,14 @@ parse_record (JsonObject *record,
   return g_steal_pointer (&parsed);
 }
 
-/* Parses an SQS message body holding an S3 event: the event itself (S3 to
- * SQS, or SNS with raw delivery) or an SNS notification whose Message is
- * the event. The test event S3 sends when a notification is configured
- * gives no records and sets @is_test_event. */
+/* Parses an S3 event: the event itself (S3 to SQS, SNS with raw delivery,
+ * an S3-compatible store's webhook) or, with @unwrap_sns, an SNS
+ * notification whose Message is the event; without it such an envelope,
+ * whose signature no one checked, is refused. The test event S3 sends when
+ * a notification is configured gives no records and sets @is_test_event. */
 GPtrArray *
 thumbing_s3_event_parse (const char *body,
+                         gboolean    unwrap_sns,
                          gboolean   *is_test_event,
                          GError    **error)
 {
@@ -144,6 +146,12 @@ thumbing_s3_event_parse (const char *body,
     }
   root = json_node_get_object (json_parser_get_root (parser));
 
+  if (g_strcmp0 (member_string (root, "Type"), "Notification") == 0 && !unwrap_sns)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                   _("an SNS notification where a bare S3 event was expected"));
+      return NULL;
+    }
   if (g_strcmp0 (member_string (root, "Type"), "Notification") == 0 && member_string (root, "Message") != NULL)
     {
       inner = json_parser_new ();

@@ -22,6 +22,7 @@ typedef struct
 void       thumbing_s3_record_free  (ThumbingS3Record *record);
 char      *thumbing_s3_decode_key   (const char       *encoded);
 GPtrArray *thumbing_s3_event_parse  (const char       *body,
+                                     gboolean          unwrap_sns,
                                      gboolean         *is_test_event,
                                      GError          **error);
 

@@ -486,7 +486,7 @@ take_message (ThumbingSqsSource *self,
                                                  "ApproximateReceiveCount", "1"), NULL, 10);
   g_hash_table_insert (self->messages, message->id, message);
 
-  records = thumbing_s3_event_parse (body, &test_event, &error);
+  records = thumbing_s3_event_parse (body, TRUE, &test_event, &error);
   if (records == NULL)
     {
       /* Never deleted silently: it comes back, then goes to the dead-letter queue. */

@@ -1,0 +1,734 @@
+/* thumbing-s3-event-source.c: S3 event notifications pushed over HTTP
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Two kinds of sender POST here: S3-compatible stores' webhook targets
+ * (MinIO, Ceph RGW, Garage), whose bare S3 event JSON is trusted through a
+ * bearer token, and SNS HTTP(S) subscriptions, whose messages are trusted
+ * through their signature. A request is answered only once its items
+ * settle: 200 when every one succeeded, 500 otherwise, so the sender's own
+ * retries stand in for a queue.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "thumbing-aws-metadata.h"
+#include "thumbing-s3-event-source.h"
+#include "thumbing-sns-message.h"
+
+#define SNS_TYPE_HEADER "x-amz-sns-message-type"
+#define RETRY_AFTER_SECONDS "5"
+
+struct _ThumbingS3EventSource
+{
+  ThumbingS3NotificationSource parent_instance;
+
+  char        *address;
+  guint        port;
+  char        *path;
+  char        *token;
+  gboolean     allow_unauthenticated;
+  char       **topic_arns;
+  char        *trust_certificate_url;
+  char        *ca_file;
+  guint        max_body;
+  guint        max_pending;
+
+  SoupServer  *server;
+  SoupSession *session;
+  GHashTable  *certificates;   /* URL → GBytes of PEM */
+  GHashTable  *pending;        /* ThumbingItem → Request, pushed or waiting */
+  GHashTable  *requests;       /* Request set: answered at stop if still open */
+  GQueue       waiting;        /* ThumbingItem, not pushed yet */
+  guint        credit;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingS3EventSource, thumbing_s3_event_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_PATH,
+  PROP_TOKEN,
+  PROP_ALLOW_UNAUTHENTICATED,
+  PROP_TOPIC_ARNS,
+  PROP_TRUST_CERTIFICATE_URL,
+  PROP_CA_FILE,
+  PROP_MAX_BODY,
+  PROP_MAX_PENDING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* One POST waiting for its items, or for a certificate to verify it. */
+typedef struct
+{
+  ThumbingS3EventSource *self;
+  SoupServerMessage     *message;
+  char                  *peer;
+  guint                  outstanding;
+  gboolean               failed;
+  gboolean               gone;
+} Request;
+
+static void
+thumbing_s3_event_source_finalize (GObject *object)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (object);
+
+  g_free (self->address);
+  g_free (self->path);
+  g_free (self->token);
+  g_strfreev (self->topic_arns);
+  g_free (self->trust_certificate_url);
+  g_free (self->ca_file);
+  G_OBJECT_CLASS (thumbing_s3_event_source_parent_class)->finalize (object);
+}
+
+static void
+thumbing_s3_event_source_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS: g_value_set_string (value, self->address); break;
+    case PROP_PORT: g_value_set_uint (value, self->port); break;
+    case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_TOKEN: g_value_set_string (value, self->token); break;
+    case PROP_ALLOW_UNAUTHENTICATED: g_value_set_boolean (value, self->allow_unauthenticated); break;
+    case PROP_TOPIC_ARNS: g_value_set_boxed (value, self->topic_arns); break;
+    case PROP_TRUST_CERTIFICATE_URL: g_value_set_string (value, self->trust_certificate_url); break;
+    case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
+    case PROP_MAX_BODY: g_value_set_uint (value, self->max_body); break;
+    case PROP_MAX_PENDING: g_value_set_uint (value, self->max_pending); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+replace_string (char        **field,
+                const GValue *value)
+{
+  g_free (*field);
+  *field = g_value_dup_string (value);
+}
+
+static void
+thumbing_s3_event_source_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS: replace_string (&self->address, value); break;
+    case PROP_PORT: self->port = g_value_get_uint (value); break;
+    case PROP_PATH: replace_string (&self->path, value); break;
+    case PROP_TOKEN: replace_string (&self->token, value); break;
+    case PROP_ALLOW_UNAUTHENTICATED: self->allow_unauthenticated = g_value_get_boolean (value); break;
+    case PROP_TOPIC_ARNS:
+      g_strfreev (self->topic_arns);
+      self->topic_arns = g_value_dup_boxed (value);
+      break;
+    case PROP_TRUST_CERTIFICATE_URL: replace_string (&self->trust_certificate_url, value); break;
+    case PROP_CA_FILE: replace_string (&self->ca_file, value); break;
+    case PROP_MAX_BODY: self->max_body = g_value_get_uint (value); break;
+    case PROP_MAX_PENDING: self->max_pending = g_value_get_uint (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+thumbing_s3_event_source_check (ThumbingElement *element,
+                                GError         **error)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (element);
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (self->address);
+
+  if (address == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("address: “%s” is not an IP address"), self->address);
+      return FALSE;
+    }
+  if (self->path[0] != '/')
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE, _("path: “%s” does not start with /"),
+                   self->path);
+      return FALSE;
+    }
+  if ((self->token == NULL || *self->token == '\0') && !self->allow_unauthenticated
+      && (self->topic_arns == NULL || self->topic_arns[0] == NULL))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("nothing could send events: set token (S3-compatible stores), topic-arns (SNS) or both"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->message);
+  g_free (request->peer);
+  g_free (request);
+}
+
+static void
+respond (Request    *request,
+         guint       status,
+         const char *problem)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (request->gone)
+    return;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, problem != NULL ? "error" : "status");
+  json_builder_add_string_value (builder, problem != NULL ? problem : "accepted");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                  "Retry-After", RETRY_AFTER_SECONDS);
+  soup_server_message_set_status (request->message, status, NULL);
+  soup_server_message_set_response (request->message, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
+  request->gone = TRUE;
+}
+
+/* Answers and forgets @request; refusals are logged with who sent them. */
+static void
+finish (Request    *request,
+        guint       status,
+        const char *problem)
+{
+  ThumbingS3EventSource *self = request->self;
+  gboolean paused = request->message != NULL && !request->gone;
+
+  if (problem != NULL && status < 500)
+    thumbing_element_warn (THUMBING_ELEMENT (self), _("refused a request from %s: %s"), request->peer, problem);
+  respond (request, status, problem);
+  if (paused)
+    soup_server_message_unpause (request->message);
+  g_hash_table_remove (self->requests, request);
+}
+
+static void
+push_waiting (ThumbingS3EventSource *self)
+{
+  while (self->credit > 0 && !g_queue_is_empty (&self->waiting))
+    {
+      g_autoptr(ThumbingItem) item = g_queue_pop_head (&self->waiting);
+
+      self->credit--;
+      thumbing_source_push (THUMBING_SOURCE (self), item);
+    }
+}
+
+static void
+take_event (Request    *request,
+            const char *body)
+{
+  ThumbingS3EventSource *self = request->self;
+  ThumbingS3NotificationSource *source = THUMBING_S3_NOTIFICATION_SOURCE (self);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean test_event = FALSE;
+  guint wanted = 0;
+
+  records = thumbing_s3_event_parse (body, FALSE, &test_event, &error);
+  if (records == NULL)
+    {
+      finish (request, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    wanted += thumbing_s3_notification_source_wants (source, records->pdata[i]);
+  if (wanted == 0)
+    {
+      finish (request, SOUP_STATUS_OK, NULL);
+      return;
+    }
+  if (g_queue_get_length (&self->waiting) + wanted > self->max_pending)
+    {
+      finish (request, SOUP_STATUS_SERVICE_UNAVAILABLE, _("too many events waiting; try again later"));
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    if (thumbing_s3_notification_source_wants (source, records->pdata[i]))
+      {
+        ThumbingItem *item = thumbing_s3_notification_source_item_for_record (source, records->pdata[i]);
+
+        g_hash_table_insert (self->pending, thumbing_item_ref (item), request);
+        g_queue_push_tail (&self->waiting, item);
+        request->outstanding++;
+      }
+  push_waiting (self);
+}
+
+static gboolean
+topic_configured (ThumbingS3EventSource *self,
+                  const char            *topic_arn)
+{
+  return self->topic_arns != NULL && g_strv_contains ((const char * const *) self->topic_arns, topic_arn);
+}
+
+/* AWS's own hosts, or, for tests, URLs under trust-certificate-url. */
+static gboolean
+url_trusted (ThumbingS3EventSource *self,
+             const char            *url)
+{
+  if (self->trust_certificate_url != NULL && *self->trust_certificate_url != '\0')
+    return g_str_has_prefix (url, self->trust_certificate_url);
+  return thumbing_sns_url_is_aws (url);
+}
+
+typedef struct
+{
+  Request            *request;
+  ThumbingSnsMessage *message;
+  char               *url;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  thumbing_sns_message_free (fetch->message);
+  g_free (fetch->url);
+  g_free (fetch);
+}
+
+static void
+on_confirmed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Fetch *fetch = data;
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  if (reply != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    {
+      g_message (_("%s: subscribed to %s"), thumbing_element_get_name (THUMBING_ELEMENT (fetch->request->self)),
+                 fetch->message->topic_arn);
+      finish (fetch->request, SOUP_STATUS_OK, NULL);
+    }
+  else
+    {
+      g_autofree char *problem = g_strdup_printf (_("confirming the subscription to %s failed: %s"),
+                                                  fetch->message->topic_arn,
+                                                  error != NULL ? error->message : soup_message_get_reason_phrase (message));
+
+      thumbing_element_warn (THUMBING_ELEMENT (fetch->request->self), "%s", problem);
+      finish (fetch->request, SOUP_STATUS_BAD_GATEWAY, problem);
+    }
+  fetch_free (fetch);
+}
+
+static void
+act_on (Fetch *fetch)
+{
+  ThumbingS3EventSource *self = fetch->request->self;
+  ThumbingSnsMessage *message = fetch->message;
+
+  if (strcmp (message->type, "Notification") == 0)
+    take_event (fetch->request, message->message);
+  else if (strcmp (message->type, "UnsubscribeConfirmation") == 0)
+    {
+      g_message (_("%s: unsubscribed from %s"), thumbing_element_get_name (THUMBING_ELEMENT (self)), message->topic_arn);
+      finish (fetch->request, SOUP_STATUS_OK, NULL);
+    }
+  else if (!url_trusted (self, message->subscribe_url))
+    finish (fetch->request, SOUP_STATUS_FORBIDDEN, _("SubscribeURL is not an https URL of SNS"));
+  else
+    {
+      g_autoptr(SoupMessage) confirm = soup_message_new (SOUP_METHOD_GET, message->subscribe_url);
+
+      if (confirm == NULL)
+        finish (fetch->request, SOUP_STATUS_BAD_REQUEST, _("SubscribeURL is not a URL"));
+      else
+        {
+          soup_session_send_and_read_async (self->session, confirm, G_PRIORITY_DEFAULT, NULL, on_confirmed,
+                                            g_steal_pointer (&fetch));
+          return;
+        }
+    }
+  fetch_free (fetch);
+}
+
+static void
+verify_and_act (Fetch  *fetch,
+                GBytes *certificate)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!thumbing_sns_message_verify (fetch->message, certificate, &error))
+    {
+      finish (fetch->request, SOUP_STATUS_FORBIDDEN, error->message);
+      fetch_free (fetch);
+      return;
+    }
+  act_on (fetch);
+}
+
+static void
+on_certificate (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Fetch *fetch = data;
+  ThumbingS3EventSource *self = fetch->request->self;
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pem = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  if (pem == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    {
+      g_autofree char *problem = g_strdup_printf (_("fetching the signing certificate %s failed: %s"), fetch->url,
+                                                  error != NULL ? error->message : soup_message_get_reason_phrase (message));
+
+      thumbing_element_warn (THUMBING_ELEMENT (self), "%s", problem);
+      /* SNS retries; the certificate may be reachable then. */
+      finish (fetch->request, SOUP_STATUS_SERVICE_UNAVAILABLE, problem);
+      fetch_free (fetch);
+      return;
+    }
+  g_hash_table_replace (self->certificates, g_strdup (fetch->url), g_bytes_ref (pem));
+  verify_and_act (fetch, pem);
+}
+
+static void
+take_sns (Request    *request,
+          const char *header_type,
+          GBytes     *body)
+{
+  ThumbingS3EventSource *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingSnsMessage) message = thumbing_sns_message_parse (g_bytes_get_data (body, NULL),
+                                                                      g_bytes_get_size (body), &error);
+  g_autoptr(SoupMessage) fetch_message = NULL;
+  GBytes *certificate;
+  Fetch *fetch;
+
+  if (message == NULL)
+    {
+      finish (request, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  if (strcmp (message->type, header_type) != 0)
+    {
+      finish (request, SOUP_STATUS_BAD_REQUEST, _("the message type differs from its header"));
+      return;
+    }
+  if (!topic_configured (self, message->topic_arn))
+    {
+      g_autofree char *problem = g_strdup_printf (_("topic %s is not in topic-arns"), message->topic_arn);
+
+      finish (request, SOUP_STATUS_FORBIDDEN, problem);
+      return;
+    }
+  if (!url_trusted (self, message->signing_cert_url))
+    {
+      g_autofree char *problem = g_strdup_printf (_("SigningCertURL %s is not an https URL of SNS"),
+                                                  message->signing_cert_url);
+
+      finish (request, SOUP_STATUS_FORBIDDEN, problem);
+      return;
+    }
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->request = request;
+  fetch->url = g_strdup (message->signing_cert_url);
+  fetch->message = g_steal_pointer (&message);
+  certificate = g_hash_table_lookup (self->certificates, fetch->url);
+  if (certificate != NULL)
+    {
+      verify_and_act (fetch, certificate);
+      return;
+    }
+  fetch_message = soup_message_new (SOUP_METHOD_GET, fetch->url);
+  if (fetch_message == NULL)
+    {
+      finish (request, SOUP_STATUS_BAD_REQUEST, _("SigningCertURL is not a URL"));
+      fetch_free (fetch);
+      return;
+    }
+  soup_session_send_and_read_async (self->session, fetch_message, G_PRIORITY_DEFAULT, NULL, on_certificate, fetch);
+}
+
+/* Compares in time independent of where the strings differ. */
+static gboolean
+token_matches (const char *expected,
+               const char *given)
+{
+  gsize length = strlen (expected);
+  guchar difference = 0;
+
+  if (given == NULL || strlen (given) != length)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    difference |= (guchar) expected[i] ^ (guchar) given[i];
+  return difference == 0;
+}
+
+static void
+on_disconnected (SoupServerMessage *message,
+                 Request           *request)
+{
+  request->gone = TRUE;
+}
+
+static void
+handle_post (SoupServer        *server,
+             SoupServerMessage *message,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  ThumbingS3EventSource *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *sns_type = soup_message_headers_get_one (headers, SNS_TYPE_HEADER);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  GInetAddress *remote = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (message)));
+  Request *request = g_new0 (Request, 1);
+
+  request->self = self;
+  request->message = g_object_ref (message);
+  request->peer = g_inet_address_to_string (remote);
+  g_hash_table_add (self->requests, request);
+  g_signal_connect (message, "disconnected", G_CALLBACK (on_disconnected), request);
+  soup_server_message_pause (message);
+
+  if (sns_type != NULL)
+    take_sns (request, sns_type, body);
+  else if (self->token != NULL && *self->token != '\0'
+           && (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ")
+               || !token_matches (self->token, authorization + strlen ("Bearer "))))
+    finish (request, SOUP_STATUS_UNAUTHORIZED, _("a bare S3 event without the configured bearer token"));
+  else if ((self->token == NULL || *self->token == '\0') && !self->allow_unauthenticated)
+    finish (request, SOUP_STATUS_UNAUTHORIZED, _("bare S3 events are not accepted here (no token is set)"));
+  else if (g_bytes_get_size (body) == 0 || memchr (g_bytes_get_data (body, NULL), '\0', g_bytes_get_size (body)) != NULL)
+    finish (request, SOUP_STATUS_BAD_REQUEST, _("the body is not JSON text"));
+  else
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+      take_event (request, text);
+    }
+}
+
+/* Refuses other methods, and what is too big, before a body is read. */
+static void
+handle_early (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           data)
+{
+  ThumbingS3EventSource *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (strcmp (soup_server_message_get_method (message), SOUP_METHOD_POST) != 0)
+    soup_server_message_set_status (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+  else if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    soup_server_message_set_status (message, SOUP_STATUS_LENGTH_REQUIRED, NULL);
+  else if (length > (goffset) self->max_body)
+    soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+}
+
+static gboolean
+thumbing_s3_event_source_start (ThumbingElement *element,
+                                GError         **error)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (element);
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (self->address);
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, self->port);
+  GSList *uris;
+
+  if (thumbing_source_get_once (THUMBING_SOURCE (self)))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("events are pushed to this source as they happen, so there is no backlog to drain with --once"));
+      return FALSE;
+    }
+  self->session = soup_session_new_with_options ("timeout", 10, "user-agent", "thumbing/" PACKAGE_VERSION, NULL);
+  if (self->ca_file != NULL && *self->ca_file != '\0')
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->ca_file, error);
+
+      if (database == NULL)
+        {
+          g_prefix_error (error, _("ca-file: "));
+          return FALSE;
+        }
+      soup_session_set_tls_database (self->session, database);
+    }
+  self->certificates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->pending = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) thumbing_item_unref, NULL);
+  self->requests = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_free, NULL);
+  self->server = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (self->server, self->path, handle_early, self, NULL);
+  soup_server_add_handler (self->server, self->path, handle_post, self, NULL);
+  if (!soup_server_listen (self->server, socket_address, 0, error))
+    {
+      g_prefix_error (error, _("listening on %s port %u: "), self->address, self->port);
+      return FALSE;
+    }
+  uris = soup_server_get_uris (self->server);
+  self->port = g_uri_get_port (uris->data);
+  g_message (_("%s: listening on http://%s:%u%s"), thumbing_element_get_name (element),
+             self->address, self->port, self->path);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+static void
+thumbing_s3_event_source_stop (ThumbingElement *element)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (element);
+  g_autoptr(GList) open = NULL;
+
+  if (self->requests != NULL)
+    {
+      /* The senders try again later: nothing they sent is lost. */
+      open = g_hash_table_get_keys (self->requests);
+      for (GList *l = open; l != NULL; l = l->next)
+        finish (l->data, SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
+    }
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->requests, g_hash_table_unref);
+  g_clear_pointer (&self->certificates, g_hash_table_unref);
+}
+
+static void
+settle (ThumbingS3EventSource *self,
+        ThumbingItem          *item,
+        gboolean               failed)
+{
+  Request *request = self->pending != NULL ? g_hash_table_lookup (self->pending, item) : NULL;
+
+  if (request == NULL)
+    return;
+  g_hash_table_remove (self->pending, item);
+  request->failed |= failed;
+  if (--request->outstanding == 0)
+    finish (request, request->failed ? SOUP_STATUS_INTERNAL_SERVER_ERROR : SOUP_STATUS_OK,
+            request->failed ? _("processing failed; send the event again") : NULL);
+}
+
+static void
+thumbing_s3_event_source_request (ThumbingSource *source,
+                                  guint           n_items)
+{
+  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (source);
+
+  self->credit += n_items;
+  push_waiting (self);
+}
+
+static void
+thumbing_s3_event_source_ack (ThumbingSource *source,
+                              ThumbingItem   *item)
+{
+  settle (THUMBING_S3_EVENT_SOURCE (source), item, FALSE);
+}
+
+static void
+thumbing_s3_event_source_nack (ThumbingSource *source,
+                               ThumbingItem   *item,
+                               const GError   *error)
+{
+  settle (THUMBING_S3_EVENT_SOURCE (source), item, TRUE);
+}
+
+static void
+thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+  ThumbingSourceClass *source_class = THUMBING_SOURCE_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = thumbing_s3_event_source_finalize;
+  object_class->get_property = thumbing_s3_event_source_get_property;
+  object_class->set_property = thumbing_s3_event_source_set_property;
+  element_class->check = thumbing_s3_event_source_check;
+  element_class->start = thumbing_s3_event_source_start;
+  element_class->stop = thumbing_s3_event_source_stop;
+  source_class->request = thumbing_s3_event_source_request;
+  source_class->ack = thumbing_s3_event_source_ack;
+  source_class->nack = thumbing_s3_event_source_nack;
+
+  thumbing_element_class_set_metadata (element_class, "s3-event-source",
+                                       _("Receives S3 event notifications over HTTP from S3-compatible stores and SNS subscriptions"));
+  thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
+                       0, 65535, 8080, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, _("Path events are POSTed to"), "/events", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_TOKEN] =
+    g_param_spec_string ("token", NULL, _("Bearer token S3-compatible stores send with bare events; use ${VARIABLE}"),
+                         NULL, rw);
+  properties[PROP_ALLOW_UNAUTHENTICATED] =
+    g_param_spec_boolean ("allow-unauthenticated", NULL, _("Take bare events without a token (a trusted network only)"),
+                          FALSE, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_TOPIC_ARNS] =
+    g_param_spec_boxed ("topic-arns", NULL, _("SNS topics whose signed messages and subscriptions are taken, separated by “;”"),
+                        G_TYPE_STRV, rw);
+  properties[PROP_TRUST_CERTIFICATE_URL] =
+    g_param_spec_string ("trust-certificate-url", NULL,
+                         _("For tests: trust signing certificates and subscription links under this URL instead of SNS’s hosts"),
+                         NULL, rw);
+  properties[PROP_CA_FILE] =
+    g_param_spec_string ("ca-file", NULL, _("PEM file of certificate authorities to trust when fetching certificates"),
+                         NULL, rw);
+  properties[PROP_MAX_BODY] =
+    g_param_spec_uint ("max-body", NULL, _("Largest request body in bytes"), 1024, 16 * 1024 * 1024, 512 * 1024,
+                       rw | G_PARAM_CONSTRUCT);
+  properties[PROP_MAX_PENDING] =
+    g_param_spec_uint ("max-pending", NULL, _("Items waiting for the pipeline before requests are turned away with 503"),
+                       1, 1000000, 1000, rw | G_PARAM_CONSTRUCT);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_s3_event_source_init (ThumbingS3EventSource *self)
+{
+  g_queue_init (&self->waiting);
+}
