@@ -73,6 +73,16 @@ class AwsStack:
                 return messages
             messages += got["Messages"]
 
+    def s3_get(self, bucket, key):
+        """The headers and body of an object."""
+        url = f"{self.endpoints['s3']}/{bucket}/{urllib.parse.quote(key, safe='/~')}"
+        request = urllib.request.Request(url, headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
+                             "SignedHeaders=host, Signature=0",
+            "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.headers, response.read()
+
     def s3_put(self, bucket, key, data, content_type="application/octet-stream"):
         url = f"{self.endpoints['s3']}/{bucket}/{urllib.parse.quote(key, safe='/~')}"
         request = urllib.request.Request(

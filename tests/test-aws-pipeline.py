@@ -72,13 +72,7 @@ def run_thumbing(stack, *extra, env=None):
 
 
 def s3_get(stack, key):
-    url = f"{stack.endpoints['s3']}/thumbs/{urllib.parse.quote(key, safe='/~')}"
-    request = urllib.request.Request(url, headers={
-        "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
-                         "SignedHeaders=host, Signature=0",
-        "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.headers, response.read()
+    return stack.s3_get("thumbs", key)
 
 
 def upload_all(stack):

@@ -89,6 +89,30 @@ test_keyfile_builds (void)
   }
 }
 
+/* ${VAR:+…} adds a stage only when VAR is set: the optional webhook of thumbing.conf. */
+static void
+test_keyfile_optional_stage (void)
+{
+  const char *conf = "[pipeline]\nstages=in;png${THUMBING_TEST_WIDTH:+;report}${THUMBING_TEST_UNSET:+;notify}\n"
+                     "[in]\nelement=folder-source\npath=/tmp\n"
+                     "[png]\nelement=png-encode\n"
+                     "[report]\nelement=log\njson=${THUMBING_TEST_WIDTH:+true}\n"
+                     "[notify]\nelement=log\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingPipeline) pipeline = NULL;
+  g_autoptr(GList) elements = NULL;
+  gboolean json = FALSE;
+
+  g_setenv ("THUMBING_TEST_WIDTH", "300", TRUE);
+  pipeline = from_keyfile (conf, &error);
+  g_assert_no_error (error);
+  elements = thumbing_pipeline_list_elements (pipeline);
+  g_assert_cmpuint (g_list_length (elements), ==, 3);
+  g_assert_null (thumbing_pipeline_get_element (pipeline, "notify"));
+  g_object_get (thumbing_pipeline_get_element (pipeline, "report"), "json", &json, NULL);
+  g_assert_true (json);
+}
+
 static void
 test_keyfile_fan_out (void)
 {
@@ -335,6 +359,7 @@ main (int    argc,
 {
   thumbing_test_init (&argc, &argv);
   g_test_add_func ("/pipeline-parser/keyfile-builds", test_keyfile_builds);
+  g_test_add_func ("/pipeline-parser/keyfile-optional-stage", test_keyfile_optional_stage);
   g_test_add_func ("/pipeline-parser/keyfile-fan-out", test_keyfile_fan_out);
   g_test_add_func ("/pipeline-parser/keyfile-errors", test_keyfile_errors);
   g_test_add_func ("/pipeline-parser/feedback-allowed-when-asked", test_feedback_allowed_when_asked);

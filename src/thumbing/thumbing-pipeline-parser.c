@@ -319,6 +319,30 @@ parse_pipeline_group (KeyfileParser *parser,
   return TRUE;
 }
 
+/* Whether @name is written in some stage list before expansion: a stage
+ * that ${VAR:+…} left out is meant, not a typo. */
+static gboolean
+written_in_a_stage_list (GKeyFile   *keyfile,
+                         const char *name)
+{
+  static const char * const lists[] = { "stages", "branches" };
+  g_auto(GStrv) groups = g_key_file_get_groups (keyfile, NULL);
+
+  for (char **g = groups; *g != NULL; g++)
+    for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+      {
+        g_autofree char *raw = g_key_file_get_value (keyfile, *g, lists[i], NULL);
+        g_auto(GStrv) words = NULL;
+
+        if (raw == NULL)
+          continue;
+        words = g_regex_split_simple ("[^A-Za-z0-9_.-]+", raw, 0, 0);
+        if (g_strv_contains ((const char * const *) words, name))
+          return TRUE;
+      }
+  return FALSE;
+}
+
 gboolean
 _thumbing_pipeline_parse_keyfile (ThumbingPipeline *self,
                                   GKeyFile         *keyfile,
@@ -345,7 +369,8 @@ _thumbing_pipeline_parse_keyfile (ThumbingPipeline *self,
   /* A group nothing refers to is almost always a typo in a stage list. */
   groups = g_key_file_get_groups (keyfile, NULL);
   for (char **g = groups; *g != NULL; g++)
-    if (strcmp (*g, PIPELINE_GROUP) != 0 && !g_hash_table_contains (used, *g))
+    if (strcmp (*g, PIPELINE_GROUP) != 0 && !g_hash_table_contains (used, *g)
+        && !written_in_a_stage_list (keyfile, *g))
       {
         g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
                      _("%s: [%s]: the group is not listed in any “stages” or “branches”"),

@@ -81,9 +81,11 @@ matching_brace (const char *start)
   return NULL;
 }
 
-/* Expands ${VAR} and ${VAR:-default} from the environment; $$ is a literal $.
- * An unset variable without a default is an error, so a pipeline never runs
- * with an empty bucket name or queue URL by accident. */
+/* Expands ${VAR}, ${VAR:-default} and ${VAR:+alternative} (the alternative
+ * when VAR is set and not empty, else nothing: optional stages) from the
+ * environment; $$ is a literal $. An unset variable without a default is an
+ * error, so a pipeline never runs with an empty bucket name or queue URL by
+ * accident. */
 char *
 _thumbing_expand_env (const char *text,
                       GError    **error)
@@ -121,7 +123,9 @@ _thumbing_expand_env (const char *text,
                        _("“${” without a closing “}” in “%s”"), text);
           return NULL;
         }
-      colon = g_strstr_len (p + 2, close - (p + 2), ":-");
+      colon = p + 2 + strcspn (p + 2, ":}");
+      if (colon >= close || (colon[1] != '-' && colon[1] != '+'))
+        colon = NULL;
       name = g_strndup (p + 2, (colon != NULL ? colon : close) - (p + 2));
       if (name[0] == '\0')
         {
@@ -138,7 +142,20 @@ _thumbing_expand_env (const char *text,
           }
 
       value = g_getenv (name);
-      if (value != NULL && (value[0] != '\0' || colon == NULL))
+      if (colon != NULL && colon[1] == '+')
+        {
+          g_autofree char *alternative = g_strndup (colon + 2, close - (colon + 2));
+          g_autofree char *expanded = NULL;
+
+          if (value != NULL && value[0] != '\0')
+            {
+              expanded = _thumbing_expand_env (alternative, error);
+              if (expanded == NULL)
+                return NULL;
+              g_string_append (out, expanded);
+            }
+        }
+      else if (value != NULL && (value[0] != '\0' || colon == NULL))
         g_string_append (out, value);
       else if (colon != NULL)
         {

@@ -1,0 +1,255 @@
+#!/usr/bin/python3
+"""thumbing as an AWS Lambda custom runtime: a stand-in for the Runtime API
+serves invocations and records the answers, while real S3 (s3rver) holds the
+images. Covers direct, SNS-wrapped and SQS-batched S3 events, partial batch
+failures, the deadline, and init errors."""
+
+import http.server
+import json
+import os
+import queue
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import thumbing_tap  # noqa: E402
+from aws_stack import AwsStack  # noqa: E402
+
+TOOL = os.environ["THUMBING_TOOL"]
+SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
+CONF = os.path.join(os.environ["THUMBING_SOURCE_ROOT"], "data", "pipelines", "lambda.conf")
+
+
+class RuntimeApi:
+    """Serves queued events on invocation/next; records every answer."""
+
+    def __init__(self):
+        self.events = queue.Queue()
+        self.answers = queue.Queue()
+        self.slow_hooks = 0
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                if self.path != "/2018-06-01/runtime/invocation/next":
+                    self.send_error(404)
+                    return
+                while True:
+                    try:
+                        request_id, deadline_ms, event = api.events.get(timeout=0.2)
+                        break
+                    except queue.Empty:
+                        if api.closing:
+                            return
+                body = json.dumps(event).encode()
+                self.send_response(200)
+                self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+                self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline_ms))
+                self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:1:function:t")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"null")
+                if self.path == "/slow-hook":
+                    api.slow_hooks += 1
+                    time.sleep(4)
+                else:
+                    api.answers.put((self.path, self.headers.get("Lambda-Runtime-Function-Error-Type"), body))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.closing = False
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def invoke(self, request_id, event, seconds=30):
+        self.events.put((request_id, int(time.time() * 1000) + seconds * 1000, event))
+
+    def answer(self, timeout=60):
+        return self.answers.get(timeout=timeout)
+
+    def close(self):
+        self.closing = True
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def s3_record(key, bucket="thumbs"):
+    return {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+            "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": bucket}, "object": {"key": urllib.parse.quote_plus(key, safe="/"), "size": 1}}}
+
+
+def s3_event(*keys):
+    return {"Records": [s3_record(key) for key in keys]}
+
+
+def upload(stack, key, sample="photo-baseline.jpg", data=None):
+    if data is None:
+        with open(os.path.join(SAMPLES, "good", sample), "rb") as f:
+            data = f.read()
+    assert stack.s3_put("thumbs", key, data) == 200
+
+
+def assert_thumbnail(stack, key):
+    headers, body = stack.s3_get("thumbs", key)
+    assert headers["Content-Type"] == "image/png", key
+    assert struct.unpack(">II", body[16:24]) == (512, 512), key
+
+
+class Function:
+    """`thumbing run lambda.conf` (or a launch line) against a RuntimeApi and an AwsStack."""
+
+    def __init__(self, stack, api, *command, env=None):
+        full_env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
+                        AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
+                        AWS_LAMBDA_RUNTIME_API=api.address, THUMBING_BUCKET_NAME="thumbs")
+        full_env.update(env or {})
+        self.process = subprocess.Popen([TOOL, *(command or ("run", "--quiet", CONF))], env=full_env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.communicate(timeout=30)
+
+
+def with_function(body, command=lambda api: ()):
+    """Runs body(stack, api) while the function (lambda.conf, or the command
+    command(api) returns) serves invocations."""
+    api = RuntimeApi()
+    try:
+        with AwsStack(buckets=["thumbs"]) as stack:
+            function = Function(stack, api, *command(api))
+            try:
+                body(stack, api)
+            finally:
+                function.stop()
+    finally:
+        api.close()
+
+
+def test_direct_and_sns_events():
+    def body(stack, api):
+        upload(stack, "uploads/a.jpg")
+        upload(stack, "uploads/sub/b c.png", "portrait-alpha.png")
+        api.invoke("req-1", s3_event("uploads/a.jpg", "uploads/sub/b c.png", "elsewhere/x.jpg"))
+        path, error_type, answer = api.answer()
+        assert path == "/2018-06-01/runtime/invocation/req-1/response", path
+        assert error_type is None and answer == {"processed": 2}, answer
+        assert_thumbnail(stack, "avatars/a.jpg")
+        assert_thumbnail(stack, "avatars/sub/b c.png")
+
+        upload(stack, "uploads/through-sns.jpg")
+        api.invoke("req-2", {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0",
+                                          "Sns": {"Type": "Notification", "TopicArn": "arn:aws:sns:us-east-1:1:t",
+                                                  "Message": json.dumps(s3_event("uploads/through-sns.jpg"))}}]})
+        path, _, answer = api.answer()
+        assert path.endswith("/req-2/response") and answer == {"processed": 1}, (path, answer)
+        assert_thumbnail(stack, "avatars/through-sns.jpg")
+
+    with_function(body)
+
+
+def test_sqs_batch_reports_only_failures():
+    def body(stack, api):
+        upload(stack, "uploads/good.jpg")
+        upload(stack, "uploads/corrupt.jpg", data=b"\xff\xd8\xff\xe0 not really a jpeg")
+        batch = {"Records": [
+            {"messageId": "m-good", "eventSource": "aws:sqs", "body": json.dumps(s3_event("uploads/good.jpg"))},
+            {"messageId": "m-poison", "eventSource": "aws:sqs", "body": "not an event"},
+            {"messageId": "m-corrupt", "eventSource": "aws:sqs", "body": json.dumps(s3_event("uploads/corrupt.jpg"))},
+            {"messageId": "m-gone", "eventSource": "aws:sqs", "body": json.dumps(s3_event("uploads/deleted.jpg"))},
+        ]}
+        api.invoke("req-sqs", batch)
+        path, error_type, answer = api.answer()
+        assert path.endswith("/req-sqs/response") and error_type is None, path
+        failed = sorted(entry["itemIdentifier"] for entry in answer["batchItemFailures"])
+        assert failed == ["m-corrupt", "m-poison"], answer
+        assert_thumbnail(stack, "avatars/good.jpg")
+
+    with_function(body)
+
+
+def test_failed_direct_event_is_an_error():
+    def body(stack, api):
+        upload(stack, "uploads/corrupt.jpg", data=b"GIF89a broken")
+        api.invoke("req-bad", s3_event("uploads/corrupt.jpg"))
+        path, error_type, answer = api.answer()
+        assert path.endswith("/req-bad/error"), path
+        assert error_type == "Thumbing.ProcessingFailed" == answer["errorType"], (error_type, answer)
+        assert "1 of 1 images failed" in answer["errorMessage"], answer
+
+        api.invoke("req-junk", {"hello": "world"})
+        path, error_type, answer = api.answer()
+        assert path.endswith("/req-junk/error") and error_type == "Thumbing.BadEvent", (path, answer)
+        assert "Records" in answer["errorMessage"], answer
+
+    with_function(body)
+
+
+def test_deadline_is_honoured():
+    def body(stack, api):
+        upload(stack, "uploads/slow.jpg")
+        started = time.monotonic()
+        api.invoke("req-late", s3_event("uploads/slow.jpg"), seconds=2)
+        path, error_type, answer = api.answer(timeout=30)
+        # Answered before the deadline although the webhook takes 4 s.
+        assert time.monotonic() - started < 3.5, time.monotonic() - started
+        assert path.endswith("/req-late/error") and error_type == "Thumbing.ProcessingFailed", (path, answer)
+        assert api.slow_hooks == 1
+
+    # The webhook posts to the stand-in, which holds it for 4 s.
+    with_function(body, lambda api: (
+        "launch", "--quiet",
+        "lambda-source prefix=uploads/ ! s3-get ! resize width=64 height=64 ! png-encode"
+        f" ! s3-put bucket=thumbs prefix=avatars/ ! webhook urls=http://{api.address}/slow-hook"
+        " allow-private=true timeout=30 secret=0123456789abcdef0123"))
+
+
+def test_init_error_is_reported():
+    api = RuntimeApi()
+    try:
+        env = dict(os.environ, AWS_LAMBDA_RUNTIME_API=api.address)
+        env.pop("THUMBING_BUCKET_NAME", None)
+        result = subprocess.run([TOOL, "run", CONF], env=env, capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2, result
+        path, error_type, answer = api.answer(timeout=5)
+        assert path == "/2018-06-01/runtime/init/error" and error_type == "Thumbing.InitError", path
+        assert "THUMBING_BUCKET_NAME" in answer["errorMessage"], answer
+    finally:
+        api.close()
+
+
+def test_once_answers_one_invocation_and_exits():
+    api = RuntimeApi()
+    try:
+        with AwsStack(buckets=["thumbs"]) as stack:
+            upload(stack, "uploads/once.jpg")
+            api.invoke("req-once", s3_event("uploads/once.jpg"))
+            function = Function(stack, api, "run", "--once", "--quiet", CONF)
+            _, err = function.process.communicate(timeout=60)
+            assert function.process.returncode == 0, err
+            path, _, answer = api.answer(timeout=5)
+            assert path.endswith("/req-once/response") and answer == {"processed": 1}, (path, answer)
+    finally:
+        api.close()
+
+
+if __name__ == "__main__":
+    sys.exit(thumbing_tap.run([test_direct_and_sns_events, test_sqs_batch_reports_only_failures,
+                               test_failed_direct_event_is_an_error, test_deadline_is_honoured,
+                               test_init_error_is_reported, test_once_answers_one_invocation_and_exits]))
