@@ -160,9 +160,12 @@ def test_shipped_pipelines_pass_check():
     folder = os.path.join(SOURCE_ROOT, "data", "pipelines")
     confs = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".conf"))
     assert confs, "no shipped pipelines"
-    # thumbing.conf takes the seed's settings from the environment, as deployed.
+    # thumbing.conf and lambda.conf take the seed's settings from the
+    # environment, as deployed, with the optional stages switched on.
     seed_settings = {"THUMBING_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/uploads",
-                     "THUMBING_BUCKET_NAME": "thumbs", "THUMBING_TOPIC_NAME": "thumbnails"}
+                     "THUMBING_BUCKET_NAME": "thumbs", "THUMBING_TOPIC_NAME": "thumbnails",
+                     "THUMBING_WEBHOOK_URL": "https://hooks.example.com/a;https://hooks.example.org/b",
+                     "THUMBING_WEBHOOK_SECRET": "0123456789abcdef0123", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
     result = thumbing("check", "--verbose", *confs, env=seed_settings)
     assert result.returncode == 0, result.stderr
     for conf in confs:
