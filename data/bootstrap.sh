@@ -113,13 +113,15 @@ test_suite() {
   install_test_servers
   say "building with gcc, warnings as errors"
   build build -Dwerror=true -Ddocs=enabled --prefix="$root/build/prefix"
-  say "building with clang, warnings as errors"
-  CC=clang build build-clang -Dwerror=true -Dintrospection=disabled
+  say "building with clang, warnings as errors, plugins linked into the program"
+  CC=clang build build-clang -Dwerror=true -Dintrospection=disabled -Dstatic-plugins=true
   say "building with AddressSanitizer and UndefinedBehaviorSanitizer"
   build build-sanitize -Dwerror=true -Dintrospection=disabled -Db_sanitize=address,undefined -Db_lundef=false
 
   say "running every test"
   meson test -C build --no-rebuild --print-errorlogs || status=1
+  say "running the statically linked program and its Lambda package"
+  meson test -C build-clang --no-rebuild --print-errorlogs --suite static || status=1
   say "running the unit tests under ASan and UBSan"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-sanitize --no-rebuild --print-errorlogs --suite unit || status=1
@@ -146,7 +148,8 @@ test_suite() {
   meson compile -C build thumbing-pot >/dev/null || status=1
 
   summarise build/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
-    build-sanitize/meson-logs/testlog.json build/meson-logs/install.json || status=1
+    build-clang/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json \
+    build/meson-logs/install.json || status=1
   return "$status"
 }
 

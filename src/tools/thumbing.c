@@ -627,6 +627,32 @@ print_usage (FILE *out)
              "  --help            Print this help; COMMAND --help describes a command\n"));
 }
 
+#ifdef THUMBING_STATIC_PLUGINS
+/* Built with -Dstatic-plugins=true: the plugins are part of the program,
+ * which then needs no plugin folder (a Lambda bootstrap, say). */
+const ThumbingPluginDesc *thumbing_plugin_core_describe (void);
+const ThumbingPluginDesc *thumbing_plugin_vips_describe (void);
+const ThumbingPluginDesc *thumbing_plugin_aws_describe (void);
+const ThumbingPluginDesc *thumbing_plugin_http_describe (void);
+
+static void
+add_static_plugins (void)
+{
+  const ThumbingPluginDesc *(*describe[]) (void) = {
+    thumbing_plugin_core_describe, thumbing_plugin_vips_describe,
+    thumbing_plugin_aws_describe, thumbing_plugin_http_describe,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (describe); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!thumbing_registry_add_static_plugin (thumbing_registry_get_default (), describe[i] (), &error))
+        fprintf (stderr, _("thumbing: warning: %s\n"), error->message);
+    }
+}
+#endif
+
 int
 main (int    argc,
       char **argv)
@@ -646,6 +672,9 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("thumbing");
+#ifdef THUMBING_STATIC_PLUGINS
+  add_static_plugins ();
+#endif
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
