@@ -209,7 +209,7 @@ test_values_refused (void)
   set_fails (self, "ratio", "1.5", THUMBING_ERROR_INVALID_VALUE, "*out of range*");
   set_fails (self, "ratio", "nan", THUMBING_ERROR_INVALID_VALUE, "*not a number");
   set_fails (self, "flag", "maybe", THUMBING_ERROR_INVALID_VALUE, "*not a boolean*");
-  set_fails (self, "kind", "sideways", THUMBING_ERROR_INVALID_VALUE, "“sideways” is not one of: source, transform, sink");
+  set_fails (self, "kind", "sideways", THUMBING_ERROR_INVALID_VALUE, "“sideways” is not one of: source, transform, sink, service");
   set_fails (self, "flags", "watch-moves+bogus", THUMBING_ERROR_INVALID_VALUE, "“bogus” is not one of:*");
   set_fails (self, "cuont", "1", THUMBING_ERROR_UNKNOWN_PROPERTY, "test-props has no property “cuont” (did you mean “count”?)");
   set_fails (self, "zzzzzzzz", "1", THUMBING_ERROR_UNKNOWN_PROPERTY, "test-props has no property “zzzzzzzz”");

@@ -343,6 +343,83 @@ test_work_init (TestWork *self)
 {
 }
 
+/* A service that records when it runs, and can refuse its check. */
+#define TEST_TYPE_SERVICE (test_service_get_type ())
+G_DECLARE_FINAL_TYPE (TestService, test_service, TEST, SERVICE, ThumbingService)
+
+struct _TestService
+{
+  ThumbingService parent_instance;
+  gboolean        refuse;
+  gboolean        running;
+  guint           items_seen_at_start;
+};
+
+G_DEFINE_FINAL_TYPE (TestService, test_service, THUMBING_TYPE_SERVICE)
+
+static gboolean
+test_service_check (ThumbingElement *element, GError **error)
+{
+  if (TEST_SERVICE (element)->refuse)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG, "refused as asked");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+test_service_start (ThumbingElement *element, GError **error)
+{
+  TEST_SERVICE (element)->running = TRUE;
+  /* Started before the source: nothing was collected yet. */
+  TEST_SERVICE (element)->items_seen_at_start = g_hash_table_size (seen.collected);
+  return TRUE;
+}
+
+static void
+test_service_stop (ThumbingElement *element)
+{
+  TestService *self = TEST_SERVICE (element);
+
+  self->running = FALSE;
+  /* Stopped after every item settled. */
+  g_assert_cmpuint (g_hash_table_size (seen.acks) + g_hash_table_size (seen.nacks), ==, 4);
+}
+
+static void
+test_service_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  TEST_SERVICE (object)->refuse = g_value_get_boolean (value);
+}
+
+static void
+test_service_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  g_value_set_boolean (value, TEST_SERVICE (object)->refuse);
+}
+
+static void
+test_service_class_init (TestServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+
+  object_class->set_property = test_service_set_property;
+  object_class->get_property = test_service_get_property;
+  element_class->check = test_service_check;
+  element_class->start = test_service_start;
+  element_class->stop = test_service_stop;
+  thumbing_element_class_set_metadata (element_class, "test-service", "Runs beside the chain");
+  g_object_class_install_property (object_class, 1,
+                                   g_param_spec_boolean ("refuse", NULL, NULL, FALSE, G_PARAM_READWRITE));
+}
+
+static void
+test_service_init (TestService *self)
+{
+}
+
 static void
 register_test_elements (void)
 {
@@ -351,6 +428,7 @@ register_test_elements (void)
 
   g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_SOURCE, "test", &error));
   g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_WORK, "test", &error));
+  g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_SERVICE, "test", &error));
   g_assert_no_error (error);
 }
 
@@ -638,6 +716,53 @@ test_append_api (void)
   g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_STATE);
 }
 
+static void
+test_services_run_beside_the_chain (void)
+{
+  g_autoptr(ThumbingPipeline) pipeline = NULL;
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  TestService *api;
+
+  seen_reset ();
+  g_assert_true (g_key_file_load_from_data (keyfile,
+                                            "[pipeline]\nstages=in;work\nservices=api\n"
+                                            "[in]\nelement=test-source\ncount=4\n"
+                                            "[work]\nelement=test-work\n"
+                                            "[api]\nelement=test-service\n", -1, 0, &error));
+  pipeline = thumbing_pipeline_new_from_keyfile (keyfile, "services.conf", &error);
+  g_assert_no_error (error);
+  api = TEST_SERVICE (thumbing_pipeline_get_element (pipeline, "api"));
+  g_assert_true (thumbing_pipeline_run (pipeline, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (thumbing_pipeline_get_n_succeeded (pipeline), ==, 4);
+  g_assert_cmpuint (api->items_seen_at_start, ==, 0);
+  g_assert_false (api->running);
+
+  /* A service's check is the pipeline's. */
+  g_clear_object (&pipeline);
+  g_key_file_set_string (keyfile, "api", "refuse", "true");
+  pipeline = thumbing_pipeline_new_from_keyfile (keyfile, "services.conf", &error);
+  g_assert_no_error (error);
+  g_assert_false (thumbing_pipeline_check (pipeline, &error));
+  g_assert_nonnull (strstr (error->message, "refused as asked"));
+  g_clear_error (&error);
+
+  /* Services and stages do not mix. */
+  g_clear_object (&pipeline);
+  g_key_file_set_string (keyfile, "pipeline", "stages", "in;work;api");
+  g_key_file_set_string (keyfile, "pipeline", "services", "");
+  pipeline = thumbing_pipeline_new_from_keyfile (keyfile, "services.conf", &error);
+  g_assert_null (pipeline);
+  g_assert_nonnull (strstr (error->message, "test-service is a service, which no item passes through"));
+  g_clear_error (&error);
+  g_key_file_set_string (keyfile, "pipeline", "stages", "in;api");
+  g_key_file_set_string (keyfile, "pipeline", "services", "work");
+  pipeline = thumbing_pipeline_new_from_keyfile (keyfile, "services.conf", &error);
+  g_assert_null (pipeline);
+  g_assert_nonnull (strstr (error->message, "is a service"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -654,5 +779,6 @@ main (int    argc,
   g_test_add_func ("/pipeline/empty-source-finishes", test_empty_source_finishes);
   g_test_add_func ("/pipeline/finishing-waits-for-async-settling", test_finishing_waits_for_async_settling);
   g_test_add_func ("/pipeline/append-api", test_append_api);
+  g_test_add_func ("/pipeline/services-run-beside-the-chain", test_services_run_beside_the_chain);
   return g_test_run ();
 }

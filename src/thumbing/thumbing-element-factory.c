@@ -9,6 +9,7 @@
 #include "thumbing-element-factory.h"
 #include "thumbing-element-private.h"
 #include "thumbing-error.h"
+#include "thumbing-service.h"
 #include "thumbing-sink.h"
 #include "thumbing-source.h"
 #include "thumbing-transform.h"
@@ -79,10 +80,12 @@ thumbing_element_factory_new (GType        element_type,
     kind = THUMBING_ELEMENT_KIND_TRANSFORM;
   else if (g_type_is_a (element_type, THUMBING_TYPE_SINK))
     kind = THUMBING_ELEMENT_KIND_SINK;
+  else if (g_type_is_a (element_type, THUMBING_TYPE_SERVICE))
+    kind = THUMBING_ELEMENT_KIND_SERVICE;
   else
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
-                   _("plugin %s: type %s is not a source, transform or sink"),
+                   _("plugin %s: type %s is not a source, transform, sink or service"),
                    plugin_name, g_type_name (element_type));
       return NULL;
     }
@@ -103,7 +106,7 @@ thumbing_element_factory_new (GType        element_type,
                    plugin_name, g_type_name (element_type));
       return NULL;
     }
-  if (kind != THUMBING_ELEMENT_KIND_SOURCE && info->accepts == NULL)
+  if (kind != THUMBING_ELEMENT_KIND_SOURCE && kind != THUMBING_ELEMENT_KIND_SERVICE && info->accepts == NULL)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
                    _("plugin %s: element %s does not say what media it accepts"),
@@ -173,9 +176,9 @@ thumbing_element_factory_get_plugin_name (ThumbingElementFactory *self)
  * thumbing_element_factory_get_kind:
  * @self: a #ThumbingElementFactory
  *
- * Tells whether the element is a source, transform or sink.
+ * Tells whether the element is a source, transform, sink or service.
  *
- * Returns: whether the element is a source, transform or sink
+ * Returns: whether the element is a source, transform, sink or service
  */
 ThumbingElementKind
 thumbing_element_factory_get_kind (ThumbingElementFactory *self)
@@ -203,10 +206,10 @@ thumbing_element_factory_get_element_type (ThumbingElementFactory *self)
  * thumbing_element_factory_get_accepts:
  * @self: a #ThumbingElementFactory
  *
- * Gets the media patterns the element accepts; %NULL for a source.
+ * Gets the media patterns the element accepts; %NULL for a source or a service.
  *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the media
- *   patterns the element accepts; %NULL for a source
+ *   patterns the element accepts; %NULL for a source or a service
  */
 const char * const *
 thumbing_element_factory_get_accepts (ThumbingElementFactory *self)

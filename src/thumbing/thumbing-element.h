@@ -24,10 +24,20 @@ G_BEGIN_DECLS
 #define THUMBING_PARAM_REQUIRED (1 << G_PARAM_USER_SHIFT)
 
 /**
+ * THUMBING_PARAM_SECRET:
+ *
+ * A #GParamFlags bit for element properties that hold a secret (a key, a
+ * token): thumbing_pipeline_describe() and other printed descriptions hide
+ * their values.
+ */
+#define THUMBING_PARAM_SECRET (1 << (G_PARAM_USER_SHIFT + 1))
+
+/**
  * ThumbingElementKind:
  * @THUMBING_ELEMENT_KIND_SOURCE: produces items (a #ThumbingSource)
  * @THUMBING_ELEMENT_KIND_TRANSFORM: turns an item into another (a #ThumbingTransform)
  * @THUMBING_ELEMENT_KIND_SINK: stores or announces an item and passes it on (a #ThumbingSink)
+ * @THUMBING_ELEMENT_KIND_SERVICE: runs beside the chain, which no item passes through (a #ThumbingService)
  *
  * What role an element plays in a pipeline.
  */
@@ -35,6 +45,7 @@ typedef enum {
   THUMBING_ELEMENT_KIND_SOURCE,
   THUMBING_ELEMENT_KIND_TRANSFORM,
   THUMBING_ELEMENT_KIND_SINK,
+  THUMBING_ELEMENT_KIND_SERVICE,
 } ThumbingElementKind;
 
 #define THUMBING_TYPE_ELEMENT (thumbing_element_get_type ())

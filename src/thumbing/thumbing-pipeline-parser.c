@@ -150,11 +150,11 @@ parse_branches (KeyfileParser *parser,
   return TRUE;
 }
 
-static gboolean
-parse_element_stage (KeyfileParser *parser,
-                     ThumbingChain *chain,
-                     const char    *group,
-                     GError       **error)
+/* Creates the element a group describes, its properties set. */
+static ThumbingElement *
+build_element (KeyfileParser *parser,
+               const char    *group,
+               GError       **error)
 {
   g_autofree char *element_name = NULL;
   g_autoptr(ThumbingElement) element = NULL;
@@ -162,13 +162,13 @@ parse_element_stage (KeyfileParser *parser,
 
   element_name = get_expanded (parser, group, "element", error);
   if (element_name == NULL)
-    return FALSE;
+    return NULL;
   element = thumbing_registry_create_element (thumbing_registry_get_default (),
                                               element_name, group, error);
   if (element == NULL)
     {
       prefix_at (error, parser->filename, group, "element");
-      return FALSE;
+      return NULL;
     }
 
   keys = g_key_file_get_keys (parser->keyfile, group, NULL, NULL);
@@ -183,18 +183,30 @@ parse_element_stage (KeyfileParser *parser,
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
                        _("the stage name is the group name and cannot be set"));
           prefix_at (error, parser->filename, group, *k);
-          return FALSE;
+          return NULL;
         }
       value = get_expanded (parser, group, *k, error);
       if (value == NULL)
-        return FALSE;
+        return NULL;
       if (!thumbing_element_set_property_from_string (element, *k, value, error))
         {
           prefix_at (error, parser->filename, group, *k);
-          return FALSE;
+          return NULL;
         }
     }
+  return g_steal_pointer (&element);
+}
 
+static gboolean
+parse_element_stage (KeyfileParser *parser,
+                     ThumbingChain *chain,
+                     const char    *group,
+                     GError       **error)
+{
+  g_autoptr(ThumbingElement) element = build_element (parser, group, error);
+
+  if (element == NULL)
+    return FALSE;
   if (!_thumbing_pipeline_add_to_chain (parser->pipeline, chain, element, error))
     {
       prefix_at (error, parser->filename, group, "element");
@@ -274,7 +286,7 @@ parse_pipeline_group (KeyfileParser *parser,
                       GError       **error)
 {
   g_auto(GStrv) keys = g_key_file_get_keys (parser->keyfile, PIPELINE_GROUP, NULL, NULL);
-  static const char * const known[] = { "stages", "name", "max-in-flight", "workers", "allow-feedback", NULL };
+  static const char * const known[] = { "stages", "services", "name", "max-in-flight", "workers", "allow-feedback", NULL };
 
   for (char **k = keys; k != NULL && *k != NULL; k++)
     {
@@ -282,7 +294,7 @@ parse_pipeline_group (KeyfileParser *parser,
       g_auto(GValue) parsed = G_VALUE_INIT;
       GParamSpec *pspec;
 
-      if (strcmp (*k, "stages") == 0)
+      if (strcmp (*k, "stages") == 0 || strcmp (*k, "services") == 0)
         continue;
       if (!g_strv_contains (known, *k))
         {
@@ -293,7 +305,7 @@ parse_pipeline_group (KeyfileParser *parser,
                          _("unknown key (did you mean “%s”?)"), suggestion);
           else
             g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNKNOWN_PROPERTY,
-                         _("unknown key (known: stages, name, max-in-flight, workers, allow-feedback)"));
+                         _("unknown key (known: stages, services, name, max-in-flight, workers, allow-feedback)"));
           prefix_at (error, parser->filename, PIPELINE_GROUP, *k);
           return FALSE;
         }
@@ -319,13 +331,62 @@ parse_pipeline_group (KeyfileParser *parser,
   return TRUE;
 }
 
+/* services=: groups of elements that run beside the chain. */
+static gboolean
+parse_services (KeyfileParser *parser,
+                GError       **error)
+{
+  g_auto(GStrv) services = NULL;
+
+  if (!g_key_file_has_key (parser->keyfile, PIPELINE_GROUP, "services", NULL))
+    return TRUE;
+  services = get_list (parser, PIPELINE_GROUP, "services", error);
+  if (services == NULL)
+    return FALSE;
+  for (char **group = services; *group != NULL; group++)
+    {
+      g_autoptr(ThumbingElement) element = NULL;
+
+      if (strcmp (*group, PIPELINE_GROUP) == 0 || !g_key_file_has_group (parser->keyfile, *group)
+          || !g_key_file_has_key (parser->keyfile, *group, "element", NULL))
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                       _("no group [%s] with an “element” key describes service “%s”"), *group, *group);
+          prefix_at (error, parser->filename, PIPELINE_GROUP, "services");
+          return FALSE;
+        }
+      if (!g_hash_table_add (parser->used_groups, g_strdup (*group)))
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG, _("group [%s] is used more than once"), *group);
+          prefix_at (error, parser->filename, PIPELINE_GROUP, "services");
+          return FALSE;
+        }
+      element = build_element (parser, *group, error);
+      if (element == NULL)
+        return FALSE;
+      if (!THUMBING_IS_SERVICE (element))
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                       _("%s is not a service; list it in “stages”"), thumbing_element_get_factory_name (element));
+          prefix_at (error, parser->filename, *group, "element");
+          return FALSE;
+        }
+      if (!thumbing_pipeline_add_service (parser->pipeline, THUMBING_SERVICE (element), error))
+        {
+          prefix_at (error, parser->filename, *group, "element");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Whether @name is written in some stage list before expansion: a stage
  * that ${VAR:+…} left out is meant, not a typo. */
 static gboolean
 written_in_a_stage_list (GKeyFile   *keyfile,
                          const char *name)
 {
-  static const char * const lists[] = { "stages", "branches" };
+  static const char * const lists[] = { "stages", "branches", "services" };
   g_auto(GStrv) groups = g_key_file_get_groups (keyfile, NULL);
 
   for (char **g = groups; *g != NULL; g++)
@@ -364,6 +425,8 @@ _thumbing_pipeline_parse_keyfile (ThumbingPipeline *self,
   if (!parse_pipeline_group (&parser, error))
     return FALSE;
   if (!parse_stage_list (&parser, _thumbing_pipeline_get_root (self), PIPELINE_GROUP, error))
+    return FALSE;
+  if (!parse_services (&parser, error))
     return FALSE;
 
   /* A group nothing refers to is almost always a typo in a stage list. */

@@ -26,6 +26,9 @@
  * a fan-out: every item is copied into each branch, and its source acks it
  * only once every branch succeeded.
  *
+ * Services (#ThumbingService, listed in `services=`) run beside the chain:
+ * they are checked with it, started before the source and stopped last.
+ *
  * thumbing_pipeline_check() validates everything that can be known before
  * running: media compatibility between neighbours, required properties and
  * each element's own checks. thumbing_pipeline_run() then runs until the
@@ -55,6 +58,7 @@ struct _ThumbingPipeline
 
   ThumbingSource  *source;
   ThumbingChain   *root;
+  GPtrArray       *services;       /* ThumbingService (owned) */
   GHashTable      *elements;       /* stage name → ThumbingElement (not owned) */
   GPtrArray       *order;          /* ThumbingElement in the order they were added (owned) */
 
@@ -152,6 +156,7 @@ thumbing_pipeline_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->order->pdata[i], self);
   g_clear_pointer (&self->root, chain_free);
   g_clear_pointer (&self->order, g_ptr_array_unref);
+  g_clear_pointer (&self->services, g_ptr_array_unref);
   g_clear_object (&self->source);
   G_OBJECT_CLASS (thumbing_pipeline_parent_class)->dispose (object);
 }
@@ -341,6 +346,7 @@ thumbing_pipeline_init (ThumbingPipeline *self)
   self->root = chain_new ();
   self->elements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->order = g_ptr_array_new_with_free_func (g_object_unref);
+  self->services = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -485,6 +491,13 @@ _thumbing_pipeline_add_to_chain (ThumbingPipeline *self,
       return FALSE;
     }
 
+  if (THUMBING_IS_SERVICE (element))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("%s is a service, which no item passes through; list it in the pipeline’s services"),
+                   thumbing_element_get_factory_name (element));
+      return FALSE;
+    }
   if (THUMBING_IS_SOURCE (element))
     {
       if (self->source != NULL || chain != self->root)
@@ -518,6 +531,46 @@ _thumbing_pipeline_add_to_chain (ThumbingPipeline *self,
   g_ptr_array_add (self->order, g_object_ref (element));
   g_hash_table_insert (self->elements, g_strdup (name), element);
   g_signal_connect_object (element, "warning", G_CALLBACK (on_element_warning), self, 0);
+  return TRUE;
+}
+
+/**
+ * thumbing_pipeline_add_service:
+ * @self: a #ThumbingPipeline
+ * @service: a service to run beside the chain
+ * @error: return location for a #GError
+ *
+ * Adds a service, which the pipeline checks with its stages, starts before
+ * its source and stops after its last item settled.
+ *
+ * Returns: %TRUE on success; %FALSE if the pipeline has started or the name is taken
+ */
+gboolean
+thumbing_pipeline_add_service (ThumbingPipeline *self,
+                               ThumbingService  *service,
+                               GError          **error)
+{
+  const char *name;
+
+  g_return_val_if_fail (THUMBING_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (THUMBING_IS_SERVICE (service), FALSE);
+
+  name = thumbing_element_get_name (THUMBING_ELEMENT (service));
+  if (self->state != STATE_IDLE)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_STATE,
+                   _("services cannot be added to a pipeline that has started"));
+      return FALSE;
+    }
+  if (g_hash_table_contains (self->elements, name))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG, _("two stages are named “%s”"), name);
+      return FALSE;
+    }
+  g_ptr_array_add (self->services, g_object_ref (service));
+  g_ptr_array_add (self->order, g_object_ref (service));
+  g_hash_table_insert (self->elements, g_strdup (name), service);
+  g_signal_connect_object (service, "warning", G_CALLBACK (on_element_warning), self, 0);
   return TRUE;
 }
 
@@ -659,7 +712,10 @@ describe_element (GString         *out,
       if (g_param_value_defaults (pspecs[i], &value))
         continue;
       g_string_append_printf (out, " %s=", pspecs[i]->name);
-      append_value_text (out, &value);
+      if (pspecs[i]->flags & THUMBING_PARAM_SECRET)
+        g_string_append (out, "<hidden>");
+      else
+        append_value_text (out, &value);
     }
 }
 
@@ -696,7 +752,8 @@ describe_chain (GString       *out,
  *
  * Writes the pipeline as a launch string, with every property that differs
  * from its default; thumbing_pipeline_new_from_launch() builds the same
- * pipeline from it.
+ * pipeline from it. Secrets (properties flagged %THUMBING_PARAM_SECRET) are
+ * written as `<hidden>`; services are not part of a launch string.
  *
  * Returns: (transfer full): the launch string
  */
@@ -1021,6 +1078,9 @@ thumbing_pipeline_check (ThumbingPipeline *self,
     }
   if (!check_element (self, THUMBING_ELEMENT (self->source), error))
     return FALSE;
+  for (guint i = 0; i < self->services->len; i++)
+    if (!check_element (self, self->services->pdata[i], error))
+      return FALSE;
 
   info = _thumbing_element_info_for_type (G_OBJECT_TYPE (self->source));
   return check_chain (self, self->root, THUMBING_ELEMENT (self->source),

@@ -9,6 +9,7 @@
 #endif
 
 #include "thumbing-element.h"
+#include "thumbing-service.h"
 #include "thumbing-source.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,9 @@ ThumbingPipeline *thumbing_pipeline_new_from_keyfile   (GKeyFile          *keyfi
                                                         const char        *filename,
                                                         GError           **error);
 
+gboolean          thumbing_pipeline_add_service        (ThumbingPipeline  *self,
+                                                        ThumbingService   *service,
+                                                        GError           **error);
 gboolean          thumbing_pipeline_append             (ThumbingPipeline  *self,
                                                         ThumbingElement   *element,
                                                         GError           **error);

@@ -16,6 +16,7 @@
 #include "thumbing-source.h"
 #include "thumbing-transform.h"
 #include "thumbing-sink.h"
+#include "thumbing-service.h"
 #include "thumbing-element-factory.h"
 #include "thumbing-plugin.h"
 #include "thumbing-registry.h"

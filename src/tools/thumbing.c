@@ -444,6 +444,8 @@ kind_name (ThumbingElementKind kind)
       return _("source");
     case THUMBING_ELEMENT_KIND_SINK:
       return _("sink");
+    case THUMBING_ELEMENT_KIND_SERVICE:
+      return _("service");
     case THUMBING_ELEMENT_KIND_TRANSFORM:
     default:
       return _("transform");
