@@ -168,6 +168,8 @@ def test_shipped_pipelines_pass_check():
                      "THUMBING_WEBHOOK_SECRET": "0123456789abcdef0123", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
     result = thumbing("check", "--verbose", *confs, env=seed_settings)
     assert result.returncode == 0, result.stderr
+    # Described with every setting, but never the webhook's secret.
+    assert "secret=<hidden>" in result.stdout and seed_settings["THUMBING_WEBHOOK_SECRET"] not in result.stdout
     for conf in confs:
         assert f"{conf}: ok" in result.stdout
 
