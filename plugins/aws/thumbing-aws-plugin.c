@@ -5,11 +5,19 @@
 #include "config.h"
 
 #include "thumbing-lambda-source.h"
+#include "thumbing-s3-bucket.h"
 #include "thumbing-s3-event-source.h"
 #include "thumbing-s3-get.h"
 #include "thumbing-s3-put.h"
 #include "thumbing-sns-publish.h"
 #include "thumbing-sqs-source.h"
+
+/* Here, not beside the bucket code, which the http plugin links too: a
+ * type is registered by one module only. */
+G_DEFINE_ENUM_TYPE (ThumbingS3Addressing, thumbing_s3_addressing,
+  G_DEFINE_ENUM_VALUE (THUMBING_S3_ADDRESSING_AUTO, "auto"),
+  G_DEFINE_ENUM_VALUE (THUMBING_S3_ADDRESSING_PATH, "path"),
+  G_DEFINE_ENUM_VALUE (THUMBING_S3_ADDRESSING_VIRTUAL, "virtual"))
 
 static gboolean
 aws_plugin_init (ThumbingPlugin *plugin,

@@ -10,11 +10,6 @@
 
 #include "thumbing-s3-bucket.h"
 
-G_DEFINE_ENUM_TYPE (ThumbingS3Addressing, thumbing_s3_addressing,
-  G_DEFINE_ENUM_VALUE (THUMBING_S3_ADDRESSING_AUTO, "auto"),
-  G_DEFINE_ENUM_VALUE (THUMBING_S3_ADDRESSING_PATH, "path"),
-  G_DEFINE_ENUM_VALUE (THUMBING_S3_ADDRESSING_VIRTUAL, "virtual"))
-
 /* A client for @service, with the endpoint, region and credentials an AWS
  * SDK would pick, the element's own settings taking their place in that
  * order (see thumbing_aws_config_get_endpoint()). */

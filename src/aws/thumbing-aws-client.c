@@ -375,7 +375,8 @@ on_response (GObject      *object,
   response->headers = soup_message_headers_ref (soup_message_get_response_headers (message));
   response->body = g_steal_pointer (&body);
 
-  if (status >= 200 && status < 300)
+  /* 304 answers a conditional GET the caller asked for: not a failure. */
+  if ((status >= 200 && status < 300) || status == SOUP_STATUS_NOT_MODIFIED)
     {
       g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) thumbing_aws_response_free);
       g_object_unref (task);
@@ -544,6 +545,84 @@ thumbing_aws_client_send_async (ThumbingAwsClient   *self,
       return;
     }
   attempt (task);
+}
+
+static void
+on_presign_credentials (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ThumbingAwsClient *client = g_object_get_data (G_OBJECT (task), "client");
+  ThumbingAwsRequest *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsCredentials) credentials =
+    thumbing_aws_credentials_provider_get_finish (client->credentials, result, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gboolean s3 = strcmp (client->service, "s3") == 0;
+  ThumbingAwsSigning signing = { THUMBING_AWS_SIGN_QUERY, client->region, client->service, now,
+                                 !s3, FALSE, THUMBING_AWS_UNSIGNED_PAYLOAD, FALSE,
+                                 GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "expires")) };
+  ThumbingAwsKeys keys;
+
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  keys = thumbing_aws_credentials_keys (credentials);
+  if (!thumbing_aws_sign (request, &keys, &signing, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, request_uri (client, request), g_free);
+}
+
+/* Presigns @request (transfer full) for @expires seconds: a URL anyone may
+ * use for that one request. Headers set on @request (Content-Type) are
+ * signed, so the URL's user must send them as they are. */
+void
+thumbing_aws_client_presign_async (ThumbingAwsClient   *self,
+                                   ThumbingAwsRequest  *request,
+                                   guint                expires,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, thumbing_aws_client_presign_async);
+  if (*self->base_path != '\0')
+    {
+      char *joined = g_strconcat (self->base_path, request->path, NULL);
+
+      g_free (request->path);
+      request->path = joined;
+    }
+  g_free (request->host);
+  request->host = g_strdup (self->host);
+  g_task_set_task_data (task, request, (GDestroyNotify) thumbing_aws_request_free);
+  g_object_set_data_full (G_OBJECT (task), "client", thumbing_aws_client_ref (self),
+                          (GDestroyNotify) thumbing_aws_client_unref);
+  g_object_set_data (G_OBJECT (task), "expires", GUINT_TO_POINTER (expires));
+  if (self->credentials == NULL)
+    {
+      g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED,
+                               _("%s: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                                 "or a profile)"), self->service);
+      g_object_unref (task);
+      return;
+    }
+  thumbing_aws_credentials_provider_get_async (self->credentials, cancellable, on_presign_credentials, task);
+}
+
+char *
+thumbing_aws_client_presign_finish (ThumbingAwsClient *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 ThumbingAwsResponse *

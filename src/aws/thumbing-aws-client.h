@@ -69,6 +69,15 @@ void               thumbing_aws_client_send_async   (ThumbingAwsClient      *sel
 ThumbingAwsResponse *thumbing_aws_client_send_finish (ThumbingAwsClient     *self,
                                                      GAsyncResult           *result,
                                                      GError                **error);
+void               thumbing_aws_client_presign_async  (ThumbingAwsClient    *self,
+                                                       ThumbingAwsRequest   *request,
+                                                       guint                 expires,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+char              *thumbing_aws_client_presign_finish (ThumbingAwsClient    *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
 
 char              *thumbing_aws_xml_text            (GBytes                 *xml,
                                                      const char             *element);

@@ -1,0 +1,143 @@
+/* thumbing-http-util.c: what the HTTP services share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <thumbing/thumbing.h>
+
+#include "thumbing-http-util.h"
+
+/* Listens on @address and *@port (0: any free port), and sets *@port to
+ * the one bound. */
+gboolean
+thumbing_http_listen (SoupServer *server,
+                      const char *address,
+                      guint      *port,
+                      GError    **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  GSList *uris;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE, _("address: “%s” is not an IP address"), address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet, *port);
+  if (!soup_server_listen (server, socket_address, 0, error))
+    {
+      g_prefix_error (error, _("listening on %s port %u: "), address, *port);
+      return FALSE;
+    }
+  uris = soup_server_get_uris (server);
+  *port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* Takes @json. */
+void
+thumbing_http_respond_json (SoupServerMessage *message,
+                            guint              status,
+                            char              *json)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (message), "Cache-Control", "no-store");
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, json, strlen (json));
+}
+
+void
+thumbing_http_respond_error (SoupServerMessage *message,
+                             guint              status,
+                             const char        *text)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  thumbing_http_respond_json (message, status, json_generator_to_data (generator, NULL));
+}
+
+/* Adds the CORS headers for the request's Origin if @origins allows it
+ * (“*” allows any); returns whether it did. */
+gboolean
+thumbing_http_allow_origin (SoupServerMessage  *message,
+                            const char * const *origins,
+                            const char         *methods)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (message);
+  const char *origin = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Origin");
+
+  soup_message_headers_append (response, "Vary", "Origin");
+  if (origin == NULL || origins == NULL
+      || (!g_strv_contains (origins, origin) && !g_strv_contains (origins, "*")))
+    return FALSE;
+  soup_message_headers_replace (response, "Access-Control-Allow-Origin", origin);
+  soup_message_headers_replace (response, "Access-Control-Allow-Methods", methods);
+  soup_message_headers_replace (response, "Access-Control-Allow-Headers", "authorization, content-type");
+  soup_message_headers_replace (response, "Access-Control-Expose-Headers", "etag, content-length, content-range");
+  soup_message_headers_replace (response, "Access-Control-Max-Age", "600");
+  return TRUE;
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *message,
+                    gpointer           data)
+{
+  GSocket *socket = soup_server_message_get_socket (message);
+
+  /* Bounds every read and write, so a client that stalls is dropped. */
+  if (socket != NULL)
+    g_socket_set_timeout (socket, GPOINTER_TO_UINT (data));
+}
+
+void
+thumbing_http_set_timeout (SoupServer *server,
+                           guint       seconds)
+{
+  g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), GUINT_TO_POINTER (seconds));
+}
+
+/* Compares in time independent of where the strings differ. */
+gboolean
+thumbing_http_equal_secret (const char *expected,
+                            const char *given)
+{
+  gsize length = strlen (expected);
+  guchar difference = 0;
+
+  if (given == NULL || strlen (given) != length)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    difference |= (guchar) expected[i] ^ (guchar) given[i];
+  return difference == 0;
+}
+
+const char *
+thumbing_http_media_type_for (const char *name)
+{
+  static const char * const types[][2] = {
+    { "png", "image/png" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" }, { "webp", "image/webp" },
+    { "avif", "image/avif" }, { "gif", "image/gif" }, { "heic", "image/heic" }, { "heif", "image/heif" },
+    { "tif", "image/tiff" }, { "tiff", "image/tiff" }, { "jxl", "image/jxl" },
+  };
+  const char *dot = strrchr (name, '.');
+
+  for (guint i = 0; dot != NULL && i < G_N_ELEMENTS (types); i++)
+    if (g_ascii_strcasecmp (dot + 1, types[i][0]) == 0)
+      return types[i][1];
+  return "application/octet-stream";
+}

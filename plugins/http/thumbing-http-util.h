@@ -1,0 +1,30 @@
+/* thumbing-http-util.h: what the HTTP services share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+gboolean thumbing_http_listen             (SoupServer        *server,
+                                           const char        *address,
+                                           guint             *port,
+                                           GError           **error);
+void     thumbing_http_respond_error      (SoupServerMessage *message,
+                                           guint              status,
+                                           const char        *text);
+void     thumbing_http_respond_json       (SoupServerMessage *message,
+                                           guint              status,
+                                           char              *json);
+gboolean thumbing_http_allow_origin       (SoupServerMessage *message,
+                                           const char * const *origins,
+                                           const char        *methods);
+void     thumbing_http_set_timeout        (SoupServer        *server,
+                                           guint              seconds);
+gboolean thumbing_http_equal_secret       (const char        *expected,
+                                           const char        *given);
+const char *thumbing_http_media_type_for  (const char        *name);
+
+G_END_DECLS

@@ -1,0 +1,540 @@
+/* thumbing-output-server.c: serves the processed images, as a CDN's origin
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * GET and HEAD of the outputs, from the output folder or bucket, with what a
+ * CDN in front needs to cache well: the media type, a strong ETag,
+ * Last-Modified, Cache-Control, 304 on conditional requests and 206 on a
+ * byte range. Only regular, visible files inside the folder are served.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "thumbing-http-util.h"
+#include "thumbing-output-server.h"
+#include "thumbing-s3-bucket.h"
+
+#define REQUEST_TIMEOUT_SECONDS 30
+
+struct _ThumbingOutputServer
+{
+  ThumbingService   parent_instance;
+
+  char             *address;
+  guint             port;
+  char             *folder;
+  char             *bucket;
+  char             *prefix;
+  char             *endpoint;
+  char             *region;
+  char             *cache_control;
+  char            **origins;
+
+  SoupServer       *server;
+  ThumbingS3Bucket *s3;
+  GCancellable     *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingOutputServer, thumbing_output_server, THUMBING_TYPE_SERVICE)
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_FOLDER,
+  PROP_BUCKET,
+  PROP_PREFIX,
+  PROP_ENDPOINT,
+  PROP_REGION,
+  PROP_CACHE_CONTROL,
+  PROP_ORIGINS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char **
+string_field (ThumbingOutputServer *self,
+              guint                 prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_ADDRESS: return &self->address;
+    case PROP_FOLDER: return &self->folder;
+    case PROP_BUCKET: return &self->bucket;
+    case PROP_PREFIX: return &self->prefix;
+    case PROP_ENDPOINT: return &self->endpoint;
+    case PROP_REGION: return &self->region;
+    case PROP_CACHE_CONTROL: return &self->cache_control;
+    default: return NULL;
+    }
+}
+
+static void
+thumbing_output_server_finalize (GObject *object)
+{
+  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (object);
+
+  for (guint id = 1; id < N_PROPS; id++)
+    {
+      char **text = string_field (self, id);
+
+      if (text != NULL)
+        g_free (*text);
+    }
+  g_strfreev (self->origins);
+  G_OBJECT_CLASS (thumbing_output_server_parent_class)->finalize (object);
+}
+
+static void
+thumbing_output_server_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (object);
+  char **text = string_field (self, prop_id);
+
+  if (text != NULL)
+    g_value_set_string (value, *text);
+  else if (prop_id == PROP_PORT)
+    g_value_set_uint (value, self->port);
+  else if (prop_id == PROP_ORIGINS)
+    g_value_set_boxed (value, self->origins);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+thumbing_output_server_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (object);
+  char **text = string_field (self, prop_id);
+
+  if (text != NULL)
+    {
+      g_free (*text);
+      *text = g_value_dup_string (value);
+    }
+  else if (prop_id == PROP_PORT)
+    self->port = g_value_get_uint (value);
+  else if (prop_id == PROP_ORIGINS)
+    {
+      g_strfreev (self->origins);
+      self->origins = g_value_dup_boxed (value);
+    }
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static gboolean
+thumbing_output_server_check (ThumbingElement *element,
+                              GError         **error)
+{
+  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (element);
+
+  if (is_set (self->folder) == is_set (self->bucket))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("set exactly one of folder and bucket: where the outputs are"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The request's path as a name relative to the outputs, or NULL when it
+ * could reach anything else: “..”, “.”, empty or hidden segments, encoded
+ * slashes or NUL bytes. */
+static char *
+relative_name (const char *path)
+{
+  g_autofree char *decoded = g_uri_unescape_string (path, "/");
+  g_auto(GStrv) segments = NULL;
+
+  if (decoded == NULL || decoded[0] != '/' || strchr (decoded, '\\') != NULL)
+    return NULL;
+  segments = g_strsplit (decoded + 1, "/", -1);
+  if (segments[0] == NULL)
+    return NULL;
+  for (char **s = segments; *s != NULL; s++)
+    if (**s == '\0' || **s == '.')
+      return NULL;
+  return g_strdup (decoded + 1);
+}
+
+/* A single byte range of RFC 9110 against @size: TRUE with the range set,
+ * or FALSE when there is none to honour. *@unsatisfiable tells a range that
+ * cannot be met (416). */
+static gboolean
+parse_range (const char *header,
+             goffset     size,
+             goffset    *start,
+             goffset    *end,
+             gboolean   *unsatisfiable)
+{
+  const char *spec;
+  const char *dash;
+  guint64 first, last;
+
+  *unsatisfiable = FALSE;
+  if (header == NULL || !g_str_has_prefix (header, "bytes=") || strchr (header, ',') != NULL)
+    return FALSE;
+  spec = header + strlen ("bytes=");
+  dash = strchr (spec, '-');
+  if (dash == NULL)
+    return FALSE;
+  if (dash == spec)
+    {
+      /* The last N bytes. */
+      if (!g_ascii_string_to_unsigned (dash + 1, 10, 1, G_MAXINT64, &last, NULL))
+        return FALSE;
+      if (size == 0)
+        {
+          *unsatisfiable = TRUE;
+          return FALSE;
+        }
+      *start = size - (goffset) MIN (last, (guint64) size);
+      *end = size - 1;
+      return TRUE;
+    }
+  {
+    g_autofree char *from = g_strndup (spec, dash - spec);
+
+    if (!g_ascii_string_to_unsigned (from, 10, 0, G_MAXINT64, &first, NULL))
+      return FALSE;
+  }
+  if (dash[1] == '\0')
+    last = size > 0 ? (guint64) size - 1 : 0;
+  else if (!g_ascii_string_to_unsigned (dash + 1, 10, 0, G_MAXINT64, &last, NULL) || last < first)
+    return FALSE;
+  if ((goffset) first >= size)
+    {
+      *unsatisfiable = TRUE;
+      return FALSE;
+    }
+  *start = (goffset) first;
+  *end = MIN ((goffset) last, size - 1);
+  return TRUE;
+}
+
+static gboolean
+etag_listed (const char *if_none_match,
+             const char *etag)
+{
+  g_auto(GStrv) tags = g_strsplit (if_none_match, ",", -1);
+
+  for (char **t = tags; *t != NULL; t++)
+    {
+      const char *tag = g_strstrip (*t);
+
+      if (strcmp (tag, "*") == 0)
+        return TRUE;
+      /* Weak comparison, as If-None-Match asks. */
+      if (g_str_has_prefix (tag, "W/"))
+        tag += 2;
+      if (strcmp (tag, etag) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+unchanged_since (const char *if_modified_since,
+                 gint64      modified)
+{
+  g_autoptr(GDateTime) since = soup_date_time_new_from_http_string (if_modified_since);
+
+  return since != NULL && g_date_time_to_unix (since) >= modified;
+}
+
+static void
+serve_file (ThumbingOutputServer *self,
+            SoupServerMessage    *message,
+            const char           *name)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (message);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (message);
+  g_autofree char *path = g_build_filename (self->folder, name, NULL);
+  g_autoptr(GDateTime) modified = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *last_modified = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) contents = NULL;
+  const char *if_none_match = soup_message_headers_get_one (request, "If-None-Match");
+  const char *if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
+  const char *if_range = soup_message_headers_get_one (request, "If-Range");
+  goffset start = 0, end = 0;
+  gboolean unsatisfiable;
+  struct stat info;
+  int fd;
+
+  /* No symbolic links: nothing outside the folder is reachable. */
+  fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      if (fd >= 0)
+        close (fd);
+      thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("not found"));
+      return;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &error);
+  close (fd);
+  if (mapped == NULL && info.st_size > 0)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the file cannot be read"));
+      return;
+    }
+  contents = mapped != NULL ? g_mapped_file_get_bytes (mapped) : g_bytes_new_static ("", 0);
+
+  /* Files are replaced by renaming, so a new version has a new inode: the
+   * tag changes whenever the bytes do. */
+  etag = g_strdup_printf ("\"%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x\"",
+                          (gint64) info.st_ino, (gint64) info.st_size,
+                          (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_mtim.tv_nsec);
+  modified = g_date_time_new_from_unix_utc (info.st_mtim.tv_sec);
+  last_modified = soup_date_time_to_string (modified, SOUP_DATE_HTTP);
+  soup_message_headers_replace (response, "ETag", etag);
+  soup_message_headers_replace (response, "Last-Modified", last_modified);
+  soup_message_headers_replace (response, "Cache-Control", self->cache_control);
+  soup_message_headers_replace (response, "Accept-Ranges", "bytes");
+
+  /* If-None-Match, when sent, decides alone (RFC 9110). */
+  if (if_none_match != NULL ? etag_listed (if_none_match, etag)
+                            : if_modified_since != NULL && unchanged_since (if_modified_since, info.st_mtim.tv_sec))
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+
+  soup_message_headers_set_content_type (response, thumbing_http_media_type_for (name), NULL);
+  if ((if_range == NULL || strcmp (if_range, etag) == 0)
+      && parse_range (soup_message_headers_get_one (request, "Range"), info.st_size, &start, &end, &unsatisfiable))
+    {
+      g_autofree char *range = g_strdup_printf ("bytes %" G_GOFFSET_FORMAT "-%" G_GOFFSET_FORMAT "/%" G_GOFFSET_FORMAT,
+                                                start, end, (goffset) info.st_size);
+      g_autoptr(GBytes) part = g_bytes_new_from_bytes (contents, start, end - start + 1);
+
+      soup_message_headers_replace (response, "Content-Range", range);
+      soup_server_message_set_status (message, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (message), part);
+      return;
+    }
+  if (unsatisfiable && (if_range == NULL || strcmp (if_range, etag) == 0))
+    {
+      g_autofree char *range = g_strdup_printf ("bytes */%" G_GOFFSET_FORMAT, (goffset) info.st_size);
+
+      soup_message_headers_replace (response, "Content-Range", range);
+      thumbing_http_respond_error (message, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, _("the range is beyond the end"));
+      return;
+    }
+  /* libsoup would otherwise apply a Range this answer chose not to honour. */
+  soup_message_headers_remove (request, "Range");
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (message), contents);
+}
+
+typedef struct
+{
+  ThumbingOutputServer *self;
+  SoupServerMessage    *message;
+} Fetch;
+
+static void
+on_object (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Fetch *fetch = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) object_response =
+    thumbing_aws_client_send_finish (fetch->self->s3 != NULL ? fetch->self->s3->client : NULL, result, &error);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (fetch->message);
+  static const char * const relayed[] = { "Content-Type", "ETag", "Last-Modified", "Content-Range", "Accept-Ranges" };
+
+  if (object_response == NULL)
+    {
+      if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NOT_FOUND)
+          || g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED))
+        thumbing_http_respond_error (fetch->message, SOUP_STATUS_NOT_FOUND, _("not found"));
+      else if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_INVALID) && strstr (error->message, "HTTP 416") != NULL)
+        thumbing_http_respond_error (fetch->message, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, _("the range is beyond the end"));
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          thumbing_element_warn (THUMBING_ELEMENT (fetch->self), _("fetching an output failed: %s"), error->message);
+          thumbing_http_respond_error (fetch->message, SOUP_STATUS_BAD_GATEWAY, _("the output store did not answer"));
+        }
+      else
+        thumbing_http_respond_error (fetch->message, SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
+    }
+  else
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (relayed); i++)
+        {
+          const char *value = soup_message_headers_get_one (object_response->headers, relayed[i]);
+
+          if (value != NULL)
+            soup_message_headers_replace (response, relayed[i], value);
+        }
+      soup_message_headers_replace (response, "Cache-Control", fetch->self->cache_control);
+      soup_server_message_set_status (fetch->message, object_response->status, NULL);
+      if (object_response->status != SOUP_STATUS_NOT_MODIFIED)
+        soup_message_body_append_bytes (soup_server_message_get_response_body (fetch->message), object_response->body);
+    }
+  soup_server_message_unpause (fetch->message);
+  g_object_unref (fetch->message);
+  g_object_unref (fetch->self);
+  g_free (fetch);
+}
+
+/* The bucket answers conditions and ranges itself; they are passed on. */
+static void
+serve_object (ThumbingOutputServer *self,
+              SoupServerMessage    *message,
+              const char           *name)
+{
+  static const char * const forwarded[] = { "Range", "If-None-Match", "If-Modified-Since", "If-Range" };
+  g_autofree char *key = g_strconcat (self->prefix, name, NULL);
+  ThumbingAwsRequest *request = thumbing_s3_bucket_request (self->s3, "GET", key);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    {
+      const char *value = soup_message_headers_get_one (headers, forwarded[i]);
+
+      if (value != NULL)
+        thumbing_aws_request_add_header (request, forwarded[i], value);
+    }
+  fetch->self = g_object_ref (self);
+  fetch->message = g_object_ref (message);
+  soup_server_message_pause (message);
+  thumbing_aws_client_send_async (self->s3->client, request, self->cancellable, on_object, fetch);
+}
+
+static void
+handle (SoupServer        *server,
+        SoupServerMessage *message,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           data)
+{
+  ThumbingOutputServer *self = data;
+  const char *method = soup_server_message_get_method (message);
+  g_autofree char *name = NULL;
+
+  thumbing_http_allow_origin (message, (const char * const *) self->origins, "GET, HEAD");
+  if (strcmp (method, SOUP_METHOD_GET) != 0 && strcmp (method, SOUP_METHOD_HEAD) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", "GET, HEAD");
+      thumbing_http_respond_error (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("only GET and HEAD"));
+      return;
+    }
+  name = relative_name (path);
+  if (name == NULL)
+    thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("not found"));
+  else if (self->s3 != NULL)
+    serve_object (self, message, name);
+  else
+    serve_file (self, message, name);
+}
+
+static gboolean
+thumbing_output_server_start (ThumbingElement *element,
+                              GError         **error)
+{
+  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (element);
+
+  if (is_set (self->bucket))
+    {
+      self->s3 = thumbing_s3_bucket_open (self->bucket, self->endpoint, self->region, THUMBING_S3_ADDRESSING_AUTO, error);
+      if (self->s3 == NULL)
+        return FALSE;
+    }
+  self->cancellable = g_cancellable_new ();
+  self->server = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
+  thumbing_http_set_timeout (self->server, REQUEST_TIMEOUT_SECONDS);
+  soup_server_add_handler (self->server, NULL, handle, self, NULL);
+  if (!thumbing_http_listen (self->server, self->address, &self->port, error))
+    return FALSE;
+  g_message (_("%s: serving %s on http://%s:%u/"), thumbing_element_get_name (element),
+             is_set (self->folder) ? self->folder : self->bucket, self->address, self->port);
+  return TRUE;
+}
+
+static void
+thumbing_output_server_stop (ThumbingElement *element)
+{
+  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (element);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->s3, thumbing_s3_bucket_free);
+}
+
+static void
+thumbing_output_server_class_init (ThumbingOutputServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = thumbing_output_server_finalize;
+  object_class->get_property = thumbing_output_server_get_property;
+  object_class->set_property = thumbing_output_server_set_property;
+  element_class->check = thumbing_output_server_check;
+  element_class->start = thumbing_output_server_start;
+  element_class->stop = thumbing_output_server_stop;
+
+  thumbing_element_class_set_metadata (element_class, "output-server",
+                                       _("Serves the outputs over HTTP as a CDN’s origin: ETag, Last-Modified, 304, 206"));
+  thumbing_element_class_set_permissions (element_class, "s3:GetObject");
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
+                       0, 65535, 8082, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_FOLDER] =
+    g_param_spec_string ("folder", NULL, _("Serve the files of this folder"), NULL, rw);
+  properties[PROP_BUCKET] =
+    g_param_spec_string ("bucket", NULL, _("Serve the objects of this S3 bucket"), NULL, rw);
+  properties[PROP_PREFIX] =
+    g_param_spec_string ("prefix", NULL, _("With bucket: the prefix the request path is under, as “avatars/”"),
+                         "", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL (default as the AWS SDKs find it)"), NULL, rw);
+  properties[PROP_REGION] =
+    g_param_spec_string ("region", NULL, _("AWS region (default: AWS_REGION)"), NULL, rw);
+  properties[PROP_CACHE_CONTROL] =
+    g_param_spec_string ("cache-control", NULL, _("Cache-Control of every output"), "public, max-age=86400",
+                         rw | G_PARAM_CONSTRUCT);
+  properties[PROP_ORIGINS] =
+    g_param_spec_boxed ("origins", NULL, _("Origins allowed by CORS; “*” for any"), G_TYPE_STRV, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_output_server_init (ThumbingOutputServer *self)
+{
+}

@@ -1,0 +1,898 @@
+/* thumbing-upload-api.c: hands out upload URLs to users with a Cognito token
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The seed's POST /avatar/get_upload, behind its JWT authorizer: a user
+ * with a valid token gets a URL to PUT one image under the input prefix,
+ * named by the token's subject. With `bucket` it is a presigned S3 URL;
+ * with `folder` (no cloud) it is a URL of this server, signed with a key
+ * only the server knows, whose PUT writes the file into the folder
+ * atomically for the pipeline to pick up.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "thumbing-http-util.h"
+#include "thumbing-jwt.h"
+#include "thumbing-s3-bucket.h"
+#include "thumbing-upload-api.h"
+
+#define UPLOAD_PATH "/upload/"
+#define MAX_REQUEST_BODY (16 * 1024)
+#define REQUEST_TIMEOUT_SECONDS 30
+
+struct _ThumbingUploadApi
+{
+  ThumbingService   parent_instance;
+
+  char             *address;
+  guint             port;
+  char             *path;
+  char             *jwks_url;
+  char             *jwks_file;
+  guint             jwks_refresh;
+  char             *issuer;
+  char             *client_id;
+  char             *token_use;
+  char            **required_groups;
+  char            **required_scopes;
+  guint             leeway;
+  char             *ca_file;
+  char            **extensions;
+  char             *prefix;
+  guint             expires;
+  char            **origins;
+  char             *bucket;
+  char             *endpoint;
+  char             *region;
+  char             *folder;
+  char             *upload_secret;
+  guint64           max_upload;
+  char             *public_url;
+
+  SoupServer       *server;
+  SoupSession      *session;
+  ThumbingS3Bucket *s3;
+  ThumbingJwks     *jwks;
+  gint64            jwks_fetched_at;
+  gboolean          jwks_fetching;
+  GPtrArray        *waiting;      /* SoupServerMessage, paused until the JWKS arrives */
+  char             *key;          /* HMAC key of local upload URLs */
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingUploadApi, thumbing_upload_api, THUMBING_TYPE_SERVICE)
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_PATH,
+  PROP_JWKS_URL,
+  PROP_JWKS_FILE,
+  PROP_JWKS_REFRESH,
+  PROP_ISSUER,
+  PROP_CLIENT_ID,
+  PROP_TOKEN_USE,
+  PROP_REQUIRED_GROUPS,
+  PROP_REQUIRED_SCOPES,
+  PROP_LEEWAY,
+  PROP_CA_FILE,
+  PROP_EXTENSIONS,
+  PROP_PREFIX,
+  PROP_EXPIRES,
+  PROP_ORIGINS,
+  PROP_BUCKET,
+  PROP_ENDPOINT,
+  PROP_REGION,
+  PROP_FOLDER,
+  PROP_UPLOAD_SECRET,
+  PROP_MAX_UPLOAD,
+  PROP_PUBLIC_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char **
+string_field (ThumbingUploadApi *self,
+              guint              prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_ADDRESS: return &self->address;
+    case PROP_PATH: return &self->path;
+    case PROP_JWKS_URL: return &self->jwks_url;
+    case PROP_JWKS_FILE: return &self->jwks_file;
+    case PROP_ISSUER: return &self->issuer;
+    case PROP_CLIENT_ID: return &self->client_id;
+    case PROP_TOKEN_USE: return &self->token_use;
+    case PROP_CA_FILE: return &self->ca_file;
+    case PROP_PREFIX: return &self->prefix;
+    case PROP_BUCKET: return &self->bucket;
+    case PROP_ENDPOINT: return &self->endpoint;
+    case PROP_REGION: return &self->region;
+    case PROP_FOLDER: return &self->folder;
+    case PROP_UPLOAD_SECRET: return &self->upload_secret;
+    case PROP_PUBLIC_URL: return &self->public_url;
+    default: return NULL;
+    }
+}
+
+static char ***
+list_field (ThumbingUploadApi *self,
+            guint              prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_REQUIRED_GROUPS: return &self->required_groups;
+    case PROP_REQUIRED_SCOPES: return &self->required_scopes;
+    case PROP_EXTENSIONS: return &self->extensions;
+    case PROP_ORIGINS: return &self->origins;
+    default: return NULL;
+    }
+}
+
+static void
+thumbing_upload_api_finalize (GObject *object)
+{
+  ThumbingUploadApi *self = THUMBING_UPLOAD_API (object);
+
+  for (guint id = 1; id < N_PROPS; id++)
+    {
+      char **text = string_field (self, id);
+      char ***list = list_field (self, id);
+
+      if (text != NULL)
+        g_free (*text);
+      else if (list != NULL)
+        g_strfreev (*list);
+    }
+  G_OBJECT_CLASS (thumbing_upload_api_parent_class)->finalize (object);
+}
+
+static void
+thumbing_upload_api_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ThumbingUploadApi *self = THUMBING_UPLOAD_API (object);
+  char **text = string_field (self, prop_id);
+  char ***list = list_field (self, prop_id);
+
+  if (text != NULL)
+    g_value_set_string (value, *text);
+  else if (list != NULL)
+    g_value_set_boxed (value, *list);
+  else switch (prop_id)
+    {
+    case PROP_PORT: g_value_set_uint (value, self->port); break;
+    case PROP_JWKS_REFRESH: g_value_set_uint (value, self->jwks_refresh); break;
+    case PROP_LEEWAY: g_value_set_uint (value, self->leeway); break;
+    case PROP_EXPIRES: g_value_set_uint (value, self->expires); break;
+    case PROP_MAX_UPLOAD: g_value_set_uint64 (value, self->max_upload); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thumbing_upload_api_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  ThumbingUploadApi *self = THUMBING_UPLOAD_API (object);
+  char **text = string_field (self, prop_id);
+  char ***list = list_field (self, prop_id);
+
+  if (text != NULL)
+    {
+      g_free (*text);
+      *text = g_value_dup_string (value);
+    }
+  else if (list != NULL)
+    {
+      g_strfreev (*list);
+      *list = g_value_dup_boxed (value);
+    }
+  else switch (prop_id)
+    {
+    case PROP_PORT: self->port = g_value_get_uint (value); break;
+    case PROP_JWKS_REFRESH: self->jwks_refresh = g_value_get_uint (value); break;
+    case PROP_LEEWAY: self->leeway = g_value_get_uint (value); break;
+    case PROP_EXPIRES: self->expires = g_value_get_uint (value); break;
+    case PROP_MAX_UPLOAD: self->max_upload = g_value_get_uint64 (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static gboolean
+thumbing_upload_api_check (ThumbingElement *element,
+                           GError         **error)
+{
+  ThumbingUploadApi *self = THUMBING_UPLOAD_API (element);
+  const char *problem = NULL;
+
+  if (is_set (self->bucket) == is_set (self->folder))
+    problem = _("set exactly one of bucket (presigned S3 uploads) and folder (uploads to this server)");
+  else if (is_set (self->jwks_url) == is_set (self->jwks_file))
+    problem = _("set exactly one of jwks-url and jwks-file");
+  else if (g_strcmp0 (self->token_use, "access") != 0 && g_strcmp0 (self->token_use, "id") != 0)
+    problem = _("token-use is “access” or “id”");
+  else if (self->path[0] != '/' || g_str_has_prefix (self->path, UPLOAD_PATH))
+    problem = _("path must start with / and not with " UPLOAD_PATH);
+  else if (self->extensions == NULL || self->extensions[0] == NULL)
+    problem = _("extensions allows no extension");
+  else if (is_set (self->jwks_url) && !g_str_has_prefix (self->jwks_url, "https://")
+           && !g_str_has_prefix (self->jwks_url, "http://127.0.0.1") && !g_str_has_prefix (self->jwks_url, "http://localhost"))
+    problem = _("jwks-url must be https:// (or http on this host)");
+  else if (is_set (self->upload_secret) && strlen (self->upload_secret) < 32)
+    problem = _("upload-secret must be at least 32 characters");
+  else if (self->origins != NULL && g_strv_contains ((const char * const *) self->origins, "*")
+           && g_strv_length (self->origins) > 1)
+    problem = _("origins is either “*” or a list of origins");
+  for (char **e = self->extensions; problem == NULL && e != NULL && *e != NULL; e++)
+    if (!g_regex_match_simple ("^[a-z0-9]{1,8}$", *e, 0, 0))
+      problem = _("extensions are lower-case letters and digits, as “jpg”");
+  if (problem != NULL)
+    {
+      g_set_error_literal (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG, problem);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* JWKS */
+
+static void
+take_jwks (ThumbingUploadApi *self,
+           GBytes            *json,
+           const char        *from)
+{
+  g_autoptr(GError) error = NULL;
+  ThumbingJwks *jwks = thumbing_jwks_parse (g_bytes_get_data (json, NULL), g_bytes_get_size (json), &error);
+
+  if (jwks == NULL)
+    {
+      thumbing_element_warn (THUMBING_ELEMENT (self), _("%s: %s"), from, error->message);
+      return;
+    }
+  g_clear_pointer (&self->jwks, thumbing_jwks_free);
+  self->jwks = jwks;
+}
+
+static void handle_token_request (ThumbingUploadApi *self, SoupServerMessage *message);
+
+static void
+on_jwks (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  ThumbingUploadApi *self = data;
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) json = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  self->jwks_fetching = FALSE;
+  self->jwks_fetched_at = g_get_monotonic_time ();
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+  if (json == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    thumbing_element_warn (THUMBING_ELEMENT (self), _("fetching the JWKS %s failed: %s"), self->jwks_url,
+                           error != NULL ? error->message : soup_message_get_reason_phrase (message));
+  else
+    take_jwks (self, json, self->jwks_url);
+
+  waiting = g_steal_pointer (&self->waiting);
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      handle_token_request (self, waiting->pdata[i]);
+      soup_server_message_unpause (waiting->pdata[i]);
+    }
+  g_object_unref (self);
+}
+
+static void
+fetch_jwks (ThumbingUploadApi *self)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, self->jwks_url);
+
+  self->jwks_fetching = TRUE;
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, NULL, on_jwks, g_object_ref (self));
+}
+
+/* Answers */
+
+static char *
+to_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+answer_url (ThumbingUploadApi *self,
+            SoupServerMessage *message,
+            const char        *url,
+            const char        *key,
+            const char        *media_type,
+            gint64             expires_at)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (expires_at);
+  g_autofree char *expires = g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+  json_builder_set_member_name (builder, "expires");
+  json_builder_add_string_value (builder, expires);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "PUT");
+  json_builder_set_member_name (builder, "headers");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Content-Type");
+  json_builder_add_string_value (builder, media_type);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  thumbing_http_respond_json (message, SOUP_STATUS_OK, to_json (builder));
+}
+
+/* Local upload URLs: HMAC-SHA256 over method, key, expiry and media type. */
+static char *
+local_signature (ThumbingUploadApi *self,
+                 const char        *key,
+                 gint64             expires_at,
+                 const char        *media_type)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) self->key, strlen (self->key));
+  g_autofree char *text = g_strdup_printf ("PUT\n%s\n%" G_GINT64_FORMAT "\n%s", key, expires_at, media_type);
+
+  g_hmac_update (hmac, (const guchar *) text, -1);
+  return g_strdup (g_hmac_get_string (hmac));
+}
+
+typedef struct
+{
+  ThumbingUploadApi *self;
+  SoupServerMessage *message;
+  char              *key;
+  char              *media_type;
+  gint64             expires_at;
+} Presign;
+
+static void
+presign_free (Presign *presign)
+{
+  g_object_unref (presign->self);
+  g_object_unref (presign->message);
+  g_free (presign->key);
+  g_free (presign->media_type);
+  g_free (presign);
+}
+
+static void
+on_presigned (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Presign *presign = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = thumbing_aws_client_presign_finish (presign->self->s3->client, result, &error);
+
+  if (url == NULL)
+    {
+      thumbing_element_warn (THUMBING_ELEMENT (presign->self), _("presigning failed: %s"), error->message);
+      thumbing_http_respond_error (presign->message, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the upload URL could not be made"));
+    }
+  else
+    answer_url (presign->self, presign->message, url, presign->key, presign->media_type, presign->expires_at);
+  soup_server_message_unpause (presign->message);
+  presign_free (presign);
+}
+
+static void
+hand_out_url (ThumbingUploadApi *self,
+              SoupServerMessage *message,
+              const char        *sub,
+              const char        *extension)
+{
+  g_autofree char *key = g_strdup_printf ("%s%s.%s", self->prefix, sub, extension);
+  const char *media_type = thumbing_http_media_type_for (key);
+  gint64 expires_at = g_get_real_time () / G_USEC_PER_SEC + self->expires;
+
+  if (self->s3 != NULL)
+    {
+      ThumbingAwsRequest *request = thumbing_s3_bucket_request (self->s3, "PUT", key);
+      Presign *presign = g_new0 (Presign, 1);
+
+      thumbing_aws_request_add_header (request, "Content-Type", media_type);
+      presign->self = g_object_ref (self);
+      presign->message = g_object_ref (message);
+      presign->key = g_strdup (key);
+      presign->media_type = g_strdup (media_type);
+      presign->expires_at = expires_at;
+      soup_server_message_pause (message);
+      thumbing_aws_client_presign_async (self->s3->client, request, self->expires, NULL, on_presigned, presign);
+      return;
+    }
+  {
+    g_autofree char *signature = local_signature (self, key, expires_at, media_type);
+    g_autofree char *escaped_key = g_uri_escape_string (key, "/", FALSE);
+    g_autofree char *escaped_type = g_uri_escape_string (media_type, NULL, FALSE);
+    g_autofree char *base = is_set (self->public_url) ? g_strdup (self->public_url)
+                                                       : g_strdup_printf ("http://%s:%u", self->address, self->port);
+    g_autofree char *url = g_strdup_printf ("%s" UPLOAD_PATH "%s?expires=%" G_GINT64_FORMAT "&content-type=%s&signature=%s",
+                                            base, escaped_key, expires_at, escaped_type, signature);
+
+    answer_url (self, message, url, key, media_type, expires_at);
+  }
+}
+
+static const char *
+bearer_token (SoupServerMessage *message)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                            "Authorization");
+
+  if (authorization == NULL)
+    return NULL;
+  if (g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    return authorization + 7;
+  return authorization;
+}
+
+/* A Cognito subject is a UUID; anything that could change the key's
+ * folder or escape the prefix is refused. */
+static gboolean
+subject_is_safe (const char *sub)
+{
+  return g_regex_match_simple ("^[A-Za-z0-9_-][A-Za-z0-9_.@-]{0,127}$", sub, 0, 0) && strstr (sub, "..") == NULL;
+}
+
+static void
+handle_token_request (ThumbingUploadApi *self,
+                      SoupServerMessage *message)
+{
+  const char *token = bearer_token (message);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) claims = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  g_autofree char *extension = NULL;
+  ThumbingJwtPolicy policy = {
+    self->issuer, g_strcmp0 (self->token_use, "id") == 0 ? THUMBING_JWT_TOKEN_USE_ID : THUMBING_JWT_TOKEN_USE_ACCESS,
+    self->client_id, (const char * const *) self->required_groups, (const char * const *) self->required_scopes,
+    self->leeway,
+  };
+  JsonNode *root;
+  JsonNode *member;
+
+  if (token == NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "WWW-Authenticate", "Bearer");
+      thumbing_http_respond_error (message, SOUP_STATUS_UNAUTHORIZED, _("missing Authorization header"));
+      return;
+    }
+  if (self->jwks_fetching)
+    {
+      soup_server_message_pause (message);
+      g_ptr_array_add (self->waiting, g_object_ref (message));
+      return;
+    }
+  if (self->jwks != NULL)
+    claims = thumbing_jwt_verify (token, self->jwks, &policy, &error);
+  /* Keys rotated in since the last fetch: fetch again, at most once per interval. */
+  if (claims == NULL && is_set (self->jwks_url)
+      && (self->jwks == NULL || g_error_matches (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_UNKNOWN_KEY))
+      && g_get_monotonic_time () - self->jwks_fetched_at >= (gint64) self->jwks_refresh * G_USEC_PER_SEC)
+    {
+      soup_server_message_pause (message);
+      g_ptr_array_add (self->waiting, g_object_ref (message));
+      fetch_jwks (self);
+      return;
+    }
+  if (self->jwks == NULL)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_SERVICE_UNAVAILABLE, _("the signing keys are not available yet"));
+      return;
+    }
+  if (claims == NULL)
+    {
+      gboolean forbidden = g_error_matches (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_FORBIDDEN);
+
+      if (!forbidden)
+        soup_message_headers_replace (soup_server_message_get_response_headers (message), "WWW-Authenticate",
+                                      "Bearer error=\"invalid_token\"");
+      thumbing_http_respond_error (message, forbidden ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_UNAUTHORIZED, error->message);
+      return;
+    }
+
+  if (g_bytes_get_size (body) == 0
+      || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
+      || !JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser))
+      || (member = json_object_get_member (json_node_get_object (root), "extension")) == NULL
+      || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_BAD_REQUEST, _("the body must be JSON: {\"extension\": \"jpg\"}"));
+      return;
+    }
+  extension = g_ascii_strdown (json_node_get_string (member), -1);
+  if (!g_strv_contains ((const char * const *) self->extensions, extension))
+    {
+      g_autofree char *allowed = g_strjoinv (", ", self->extensions);
+      g_autofree char *problem = g_strdup_printf (_("the extension is not one of %s"), allowed);
+
+      thumbing_http_respond_error (message, SOUP_STATUS_BAD_REQUEST, problem);
+      return;
+    }
+  if (!subject_is_safe (json_object_get_string_member (claims, "sub")))
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the token’s subject cannot name a file"));
+      return;
+    }
+  hand_out_url (self, message, json_object_get_string_member (claims, "sub"), extension);
+}
+
+/* Local uploads */
+
+static gboolean
+write_upload (ThumbingUploadApi *self,
+              const char        *relative,
+              GBytes            *body,
+              GError           **error)
+{
+  g_autofree char *target = g_build_filename (self->folder, relative, NULL);
+  g_autofree char *directory = g_path_get_dirname (target);
+  g_autofree char *base = g_path_get_basename (target);
+  g_autofree char *template = g_strdup_printf ("%s/.%s.XXXXXX", directory, base);
+  const guint8 *data = g_bytes_get_data (body, NULL);
+  gsize left = g_bytes_get_size (body);
+  int fd;
+
+  if (g_mkdir_with_parents (directory, 0755) != 0 || (fd = g_mkstemp_full (template, O_WRONLY, 0644)) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", directory, g_strerror (saved));
+      return FALSE;
+    }
+  while (left > 0)
+    {
+      gssize written = write (fd, data, left);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_unlink (template);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", template, g_strerror (saved));
+          return FALSE;
+        }
+      data += written;
+      left -= written;
+    }
+  /* Flushed, then renamed: the folder only ever shows complete uploads. */
+  if (fsync (fd) != 0 || close (fd) != 0 || g_rename (template, target) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (template);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", target, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_upload (ThumbingUploadApi *self,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query)
+{
+  g_autofree char *key = g_uri_unescape_string (path + strlen (UPLOAD_PATH), NULL);
+  const char *expires = query != NULL ? g_hash_table_lookup (query, "expires") : NULL;
+  const char *media_type = query != NULL ? g_hash_table_lookup (query, "content-type") : NULL;
+  const char *signature = query != NULL ? g_hash_table_lookup (query, "signature") : NULL;
+  const char *sent_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (message), NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  gint64 expires_at;
+
+  if (self->folder == NULL || strcmp (soup_server_message_get_method (message), SOUP_METHOD_PUT) != 0)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("no such upload route"));
+      return;
+    }
+  if (key == NULL || expires == NULL || media_type == NULL || signature == NULL
+      || !g_ascii_string_to_signed (expires, 10, 0, G_MAXINT64, &expires_at, NULL))
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("not a signed upload URL"));
+      return;
+    }
+  expected = local_signature (self, key, expires_at, media_type);
+  if (!thumbing_http_equal_secret (expected, signature))
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the upload URL’s signature does not match"));
+      return;
+    }
+  if (g_get_real_time () / G_USEC_PER_SEC >= expires_at)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the upload URL has expired"));
+      return;
+    }
+  if (g_strcmp0 (sent_type, media_type) != 0)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the Content-Type differs from the one the URL was signed for"));
+      return;
+    }
+  /* Signed by us for a key under the prefix; checked again all the same. */
+  if (!g_str_has_prefix (key, self->prefix) || strstr (key, "..") != NULL || strchr (key + strlen (self->prefix), '/') != NULL)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the key is outside the upload prefix"));
+      return;
+    }
+  body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  if (!write_upload (self, key + strlen (self->prefix), body, &error))
+    {
+      thumbing_element_warn (THUMBING_ELEMENT (self), _("storing an upload failed: %s"), error->message);
+      thumbing_http_respond_error (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the upload could not be stored"));
+      return;
+    }
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+}
+
+static void
+handle (SoupServer        *server,
+        SoupServerMessage *message,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           data)
+{
+  ThumbingUploadApi *self = data;
+  const char *method = soup_server_message_get_method (message);
+  gboolean upload = g_str_has_prefix (path, UPLOAD_PATH);
+  gboolean allowed;
+
+  if (!upload && strcmp (path, self->path) != 0)
+    {
+      thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("not found"));
+      return;
+    }
+  allowed = thumbing_http_allow_origin (message, (const char * const *) self->origins,
+                                        upload ? "OPTIONS, PUT" : "OPTIONS, POST");
+  if (strcmp (method, SOUP_METHOD_OPTIONS) == 0)
+    {
+      if (allowed)
+        soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
+      else
+        thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("this origin is not allowed"));
+      return;
+    }
+  if (upload)
+    handle_upload (self, message, path, query);
+  else if (strcmp (method, SOUP_METHOD_POST) == 0)
+    handle_token_request (self, message);
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", "OPTIONS, POST");
+      thumbing_http_respond_error (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("use POST"));
+    }
+}
+
+/* Bounds bodies before they are read. */
+static void
+handle_early (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           data)
+{
+  ThumbingUploadApi *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *method = soup_server_message_get_method (message);
+  guint64 limit = g_str_has_prefix (path, UPLOAD_PATH) ? self->max_upload : MAX_REQUEST_BODY;
+
+  if (strcmp (method, SOUP_METHOD_POST) != 0 && strcmp (method, SOUP_METHOD_PUT) != 0)
+    return;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    thumbing_http_respond_error (message, SOUP_STATUS_LENGTH_REQUIRED, _("a Content-Length is required"));
+  else if ((guint64) soup_message_headers_get_content_length (headers) > limit)
+    thumbing_http_respond_error (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the body is too large"));
+}
+
+static gboolean
+thumbing_upload_api_start (ThumbingElement *element,
+                           GError         **error)
+{
+  ThumbingUploadApi *self = THUMBING_UPLOAD_API (element);
+
+  self->session = soup_session_new_with_options ("timeout", 10, "user-agent", "thumbing/" PACKAGE_VERSION, NULL);
+  if (is_set (self->ca_file))
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->ca_file, error);
+
+      if (database == NULL)
+        {
+          g_prefix_error (error, _("ca-file: "));
+          return FALSE;
+        }
+      soup_session_set_tls_database (self->session, database);
+    }
+  if (is_set (self->jwks_file))
+    {
+      g_autofree char *json = NULL;
+      gsize length;
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (!g_file_get_contents (self->jwks_file, &json, &length, error))
+        return FALSE;
+      bytes = g_bytes_new_take (g_steal_pointer (&json), length);
+      self->jwks = thumbing_jwks_parse (g_bytes_get_data (bytes, NULL), length, error);
+      if (self->jwks == NULL)
+        {
+          g_prefix_error (error, "%s: ", self->jwks_file);
+          return FALSE;
+        }
+    }
+  if (is_set (self->bucket))
+    {
+      self->s3 = thumbing_s3_bucket_open (self->bucket, self->endpoint, self->region, THUMBING_S3_ADDRESSING_AUTO, error);
+      if (self->s3 == NULL)
+        return FALSE;
+    }
+  self->key = is_set (self->upload_secret) ? g_strdup (self->upload_secret) : g_uuid_string_random ();
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->server = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
+  thumbing_http_set_timeout (self->server, REQUEST_TIMEOUT_SECONDS);
+  soup_server_add_early_handler (self->server, NULL, handle_early, self, NULL);
+  soup_server_add_handler (self->server, NULL, handle, self, NULL);
+  if (!thumbing_http_listen (self->server, self->address, &self->port, error))
+    return FALSE;
+  if (is_set (self->jwks_url))
+    fetch_jwks (self);
+  g_message (_("%s: upload URLs on http://%s:%u%s"), thumbing_element_get_name (element), self->address, self->port,
+             self->path);
+  return TRUE;
+}
+
+static void
+thumbing_upload_api_stop (ThumbingElement *element)
+{
+  ThumbingUploadApi *self = THUMBING_UPLOAD_API (element);
+
+  if (self->waiting != NULL)
+    for (guint i = 0; i < self->waiting->len; i++)
+      {
+        thumbing_http_respond_error (self->waiting->pdata[i], SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
+        soup_server_message_unpause (self->waiting->pdata[i]);
+      }
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->s3, thumbing_s3_bucket_free);
+  g_clear_pointer (&self->jwks, thumbing_jwks_free);
+  g_clear_pointer (&self->key, g_free);
+}
+
+static void
+thumbing_upload_api_class_init (ThumbingUploadApiClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = thumbing_upload_api_finalize;
+  object_class->get_property = thumbing_upload_api_get_property;
+  object_class->set_property = thumbing_upload_api_set_property;
+  element_class->check = thumbing_upload_api_check;
+  element_class->start = thumbing_upload_api_start;
+  element_class->stop = thumbing_upload_api_stop;
+
+  thumbing_element_class_set_metadata (element_class, "upload-api",
+                                       _("Hands out upload URLs (presigned S3, or to this server) to users with a Cognito JWT"));
+  thumbing_element_class_set_permissions (element_class, "s3:PutObject");
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
+                       0, 65535, 8081, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, _("The route that hands out URLs"), "/avatar/get_upload", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_JWKS_URL] =
+    g_param_spec_string ("jwks-url", NULL,
+                         _("Where the signing keys are: https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json"),
+                         NULL, rw);
+  properties[PROP_JWKS_FILE] =
+    g_param_spec_string ("jwks-file", NULL, _("A file holding the signing keys, instead of jwks-url"), NULL, rw);
+  properties[PROP_JWKS_REFRESH] =
+    g_param_spec_uint ("jwks-refresh", NULL, _("Seconds between fetches of jwks-url for a key it does not have yet"),
+                       0, 86400, 300, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_ISSUER] =
+    g_param_spec_string ("issuer", NULL, _("The tokens’ iss: https://cognito-idp.REGION.amazonaws.com/POOL"),
+                         NULL, rw | THUMBING_PARAM_REQUIRED);
+  properties[PROP_CLIENT_ID] =
+    g_param_spec_string ("client-id", NULL, _("The app client: client_id of access tokens, aud of id tokens"),
+                         NULL, rw | THUMBING_PARAM_REQUIRED);
+  properties[PROP_TOKEN_USE] =
+    g_param_spec_string ("token-use", NULL, _("The tokens taken: “access” (as the seed) or “id”"), "access",
+                         rw | G_PARAM_CONSTRUCT);
+  properties[PROP_REQUIRED_GROUPS] =
+    g_param_spec_boxed ("required-groups", NULL, _("Cognito groups of which the user must be in one"), G_TYPE_STRV, rw);
+  properties[PROP_REQUIRED_SCOPES] =
+    g_param_spec_boxed ("required-scopes", NULL, _("Scopes the token must all have"), G_TYPE_STRV, rw);
+  properties[PROP_LEEWAY] =
+    g_param_spec_uint ("leeway", NULL, _("Seconds of clock skew allowed on exp and nbf"), 0, 600, 60, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_CA_FILE] =
+    g_param_spec_string ("ca-file", NULL, _("PEM file of certificate authorities for jwks-url"), NULL, rw);
+  properties[PROP_EXTENSIONS] =
+    g_param_spec_boxed ("extensions", NULL, _("Extensions users may upload (default: jpg;jpeg;png;webp;gif;heic;avif)"),
+                        G_TYPE_STRV, rw);
+  properties[PROP_PREFIX] =
+    g_param_spec_string ("prefix", NULL, _("The input prefix the keys are made under"), "uploads/", rw | G_PARAM_CONSTRUCT);
+  properties[PROP_EXPIRES] =
+    g_param_spec_uint ("expires", NULL, _("Seconds an upload URL lasts"), 1, 604800, 300, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_ORIGINS] =
+    g_param_spec_boxed ("origins", NULL, _("Frontend origins allowed by CORS, as https://app.example.com; “*” for any"),
+                        G_TYPE_STRV, rw);
+  properties[PROP_BUCKET] =
+    g_param_spec_string ("bucket", NULL, _("Hand out presigned PUT URLs of this S3 bucket"), NULL, rw);
+  properties[PROP_ENDPOINT] =
+    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL (default as the AWS SDKs find it)"), NULL, rw);
+  properties[PROP_REGION] =
+    g_param_spec_string ("region", NULL, _("AWS region (default: AWS_REGION)"), NULL, rw);
+  properties[PROP_FOLDER] =
+    g_param_spec_string ("folder", NULL, _("Take uploads on this server, into this folder (the pipeline’s inbox)"),
+                         NULL, rw);
+  properties[PROP_UPLOAD_SECRET] =
+    g_param_spec_string ("upload-secret", NULL, _("Key of local upload URLs, so they survive a restart (default: random)"),
+                         NULL, rw | THUMBING_PARAM_SECRET);
+  properties[PROP_MAX_UPLOAD] =
+    g_param_spec_uint64 ("max-upload", NULL, _("Largest local upload in bytes"), 1, G_MAXINT64, 25 * 1024 * 1024,
+                         rw | G_PARAM_CONSTRUCT);
+  properties[PROP_PUBLIC_URL] =
+    g_param_spec_string ("public-url", NULL, _("This server as browsers reach it, for local upload URLs (default: http://address:port)"),
+                         NULL, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thumbing_upload_api_init (ThumbingUploadApi *self)
+{
+  static const char * const extensions[] = { "jpg", "jpeg", "png", "webp", "gif", "heic", "avif", NULL };
+
+  self->extensions = g_strdupv ((char **) extensions);
+}
