@@ -282,7 +282,7 @@ serve_file (ThumbingOutputServer *self,
   const char *if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
   const char *if_range = soup_message_headers_get_one (request, "If-Range");
   goffset start = 0, end = 0;
-  gboolean unsatisfiable;
+  gboolean unsatisfiable = FALSE;
   struct stat info;
   int fd;
 
