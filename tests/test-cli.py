@@ -165,7 +165,10 @@ def test_shipped_pipelines_pass_check():
     seed_settings = {"THUMBING_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/uploads",
                      "THUMBING_BUCKET_NAME": "thumbs", "THUMBING_TOPIC_NAME": "thumbnails",
                      "THUMBING_WEBHOOK_URL": "https://hooks.example.com/a;https://hooks.example.org/b",
-                     "THUMBING_WEBHOOK_SECRET": "0123456789abcdef0123", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
+                     "THUMBING_WEBHOOK_SECRET": "0123456789abcdef0123", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+                     "THUMBING_JWKS_URL": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X/.well-known/jwks.json",
+                     "THUMBING_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X",
+                     "THUMBING_CLIENT_ID": "client", "THUMBING_FRONTEND_URL": "https://app.example.com"}
     result = thumbing("check", "--verbose", *confs, env=seed_settings)
     assert result.returncode == 0, result.stderr
     # Described with every setting, but never the webhook's secret.

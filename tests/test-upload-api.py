@@ -374,6 +374,38 @@ client-id={CLIENT}
         shutil.rmtree(work)
 
 
+def test_shipped_local_service_conf():
+    """data/pipelines/local-service.conf, as a user runs it."""
+    work = tempfile.mkdtemp()
+    try:
+        keys = Keys(work)
+        jwks_file = os.path.join(work, "jwks.json")
+        with open(jwks_file, "w") as f:
+            f.write(keys.jwks("k1"))
+        api, cdn = free_port(), free_port()
+        env = dict(THUMBING_INBOX=os.path.join(work, "uploads"), THUMBING_OUTBOX=os.path.join(work, "avatars"),
+                   THUMBING_API_PORT=str(api), THUMBING_CDN_PORT=str(cdn), THUMBING_JWKS_FILE=jwks_file,
+                   THUMBING_ISSUER=ISSUER, THUMBING_CLIENT_ID=CLIENT, THUMBING_FRONTEND_URL=ORIGIN)
+        os.makedirs(env["THUMBING_INBOX"])
+        with open(os.path.join(os.environ["THUMBING_SOURCE_ROOT"], "data", "pipelines", "local-service.conf")) as f:
+            conf = f.read()
+        with Daemon(conf, [api, cdn], env=env):
+            status, _, answer = get_upload(api, keys.token(), extension="png")
+            assert status == 200, answer
+            with open(os.path.join(SAMPLES, "good", "portrait-alpha.png"), "rb") as f:
+                assert put(answer["url"], f.read(), "image/png")[0] == 200
+            deadline = time.monotonic() + 60
+            while True:
+                status, headers, png = call(cdn, "GET", f"/{SUB}.png")
+                if status == 200:
+                    break
+                assert time.monotonic() < deadline, status
+                time.sleep(0.1)
+            assert struct.unpack(">II", png[16:24]) == (512, 512)
+    finally:
+        shutil.rmtree(work)
+
+
 class FixedClock(datetime.datetime):
     when = None
 
@@ -453,4 +485,5 @@ client-id={CLIENT}
 
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([test_local_flow_end_to_end, test_refusals, test_cors_preflight,
-                               test_jwks_url_is_refetched_for_new_keys, test_presigned_s3_put]))
+                               test_jwks_url_is_refetched_for_new_keys, test_shipped_local_service_conf,
+                               test_presigned_s3_put]))
