@@ -11,12 +11,14 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
+
 #include <vips/vips.h>
 
 #define CHECK(call) \
@@ -58,6 +60,70 @@ photo (int width,
   g_object_unref (mixed);
   out->Type = VIPS_INTERPRETATION_sRGB;
   return out;
+}
+
+/* @image with an alpha band fading out from its centre: transparent where
+ * the mean of the squared distances along x and y reaches @reach. */
+static VipsImage *
+with_radial_alpha (VipsImage *image,
+                   double     reach)
+{
+  int width = image->Xsize, height = image->Ysize;
+  VipsImage *xy, *centred, *distance, *summed, *fade, *out;
+
+  CHECK (vips_xyz (&xy, width, height, NULL));
+  CHECK (vips_linear (xy, &centred, (double[]) { 1, 1 }, (double[]) { -width / 2.0, -height / 2.0 }, 2, NULL));
+  CHECK (vips_multiply (centred, centred, &distance, NULL));
+  CHECK (vips_bandmean (distance, &summed, NULL));
+  CHECK (vips_linear1 (summed, &fade, -255.0 / reach, 255.0, "uchar", TRUE, NULL));
+  CHECK (vips_bandjoin2 (image, fade, &out, NULL));
+  g_object_unref (xy);
+  g_object_unref (centred);
+  g_object_unref (distance);
+  g_object_unref (summed);
+  g_object_unref (fade);
+  out->Type = VIPS_INTERPRETATION_sRGB;
+  return out;
+}
+
+/* The benchmark's inputs: photographs of 1 to 25 megapixels as JPEG, and
+ * as PNG every other one with alpha; a 10000×10000 JPEG for peak memory. */
+static int
+make_bench_inputs (const char *folder)
+{
+  static const int megapixels[] = { 1, 2, 3, 5, 8, 12, 16, 25 };
+  g_autofree char *jpeg = g_build_filename (folder, "jpeg", NULL);
+  g_autofree char *png = g_build_filename (folder, "png", NULL);
+  g_autofree char *huge = g_build_filename (folder, "huge-10000x10000.jpg", NULL);
+  VipsImage *image;
+
+  g_mkdir_with_parents (jpeg, 0755);
+  g_mkdir_with_parents (png, 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (megapixels); i++)
+    {
+      int height = (int) (sqrt (megapixels[i] * 1e6 * 3 / 4));
+      int width = height * 4 / 3;
+      g_autofree char *name = g_strdup_printf ("%02dmp-%dx%d", megapixels[i], width, height);
+      g_autofree char *jpeg_path = g_strdup_printf ("%s/%s.jpg", jpeg, name);
+      g_autofree char *png_path = g_strdup_printf ("%s/%s%s.png", png, name, i % 2 ? "-alpha" : "");
+
+      image = photo (width, height, 100 + i);
+      CHECK (vips_jpegsave (image, jpeg_path, "Q", 90, NULL));
+      if (i % 2)
+        {
+          VipsImage *alpha = with_radial_alpha (image, (width * width + height * height) / 11.0);
+
+          CHECK (vips_pngsave (alpha, png_path, NULL));
+          g_object_unref (alpha);
+        }
+      else
+        CHECK (vips_pngsave (image, png_path, NULL));
+      g_object_unref (image);
+    }
+  image = photo (10000, 10000, 99);
+  CHECK (vips_jpegsave (image, huge, "Q", 90, NULL));
+  g_object_unref (image);
+  return 0;
 }
 
 /* An upright landscape image, red above and blue below, stored turned a
@@ -133,15 +199,17 @@ main (int    argc,
 {
   g_autofree char *good = NULL;
   g_autofree char *bad = NULL;
-  VipsImage *image, *t, *alpha_band, *with_alpha, *grey, *cmyk, *wide;
+  VipsImage *image, *t, *with_alpha, *grey, *cmyk, *wide;
   void *buffer;
   size_t length;
 
   if (VIPS_INIT (argv[0]) != 0 || argc != 3)
     {
-      fprintf (stderr, "usage: make-samples OUTDIR STAMP\n");
+      fprintf (stderr, "usage: make-samples OUTDIR STAMP | make-samples --bench OUTDIR\n");
       return 2;
     }
+  if (strcmp (argv[1], "--bench") == 0)
+    return make_bench_inputs (argv[2]);
   good = g_build_filename (argv[1], "good", NULL);
   bad = g_build_filename (argv[1], "bad", NULL);
   g_mkdir_with_parents (good, 0755);
@@ -167,26 +235,7 @@ main (int    argc,
 
   /* Portrait, with alpha: a radial fade. */
   wide = photo (900, 1400, 11);
-  CHECK (vips_xyz (&t, 900, 1400, NULL));
-  {
-    VipsImage *centred, *distance, *fade;
-
-    CHECK (vips_linear (t, &centred, (double[]) { 1, 1 }, (double[]) { -450, -700 }, 2, NULL));
-    CHECK (vips_multiply (centred, centred, &distance, NULL));
-    {
-      VipsImage *summed;
-
-      CHECK (vips_bandmean (distance, &summed, NULL));
-      CHECK (vips_linear1 (summed, &fade, -255.0 / 250000.0, 255.0, "uchar", TRUE, NULL));
-      g_object_unref (summed);
-    }
-    g_object_unref (centred);
-    g_object_unref (distance);
-    alpha_band = fade;
-  }
-  g_object_unref (t);
-  CHECK (vips_bandjoin2 (wide, alpha_band, &with_alpha, NULL));
-  with_alpha->Type = VIPS_INTERPRETATION_sRGB;
+  with_alpha = with_radial_alpha (wide, 250000);
   {
     g_autofree char *p = GOOD ("portrait-alpha.png");
     g_autofree char *p16 = GOOD ("portrait-16bit.png");
@@ -274,7 +323,6 @@ main (int    argc,
 
   g_object_unref (image);
   g_object_unref (wide);
-  g_object_unref (alpha_band);
   g_object_unref (with_alpha);
   g_object_unref (grey);
   g_object_unref (cmyk);

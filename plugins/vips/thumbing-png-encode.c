@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "thumbing-png-encode.h"
+#include "thumbing-png-writer.h"
 
 struct _ThumbingPngEncode
 {
@@ -147,6 +148,10 @@ thumbing_png_encode_save (ThumbingVipsEncoder *encoder,
 {
   ThumbingPngEncode *self = THUMBING_PNG_ENCODE (encoder);
 
+  /* The thumbnail case, with libdeflate; libvips's writer for the rest. */
+  if (strip && !self->palette && !self->interlace && self->filter == THUMBING_PNG_FILTER_NONE
+      && thumbing_png_writer_write (image, self->compression, buffer, length))
+    return 0;
   return vips_pngsave_buffer (image, buffer, length,
                               "compression", self->compression,
                               "filter", vips_filter (self->filter),
