@@ -1,0 +1,89 @@
+/* test-png-writer.c: png-encode's libdeflate writer, read back by libvips
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "thumbing-png-writer.h"
+#include "thumbing-test-util.h"
+#include "thumbing-test-vips.h"
+
+static void
+assert_round_trip (VipsImage *image,
+                   int        compression)
+{
+  void *png = NULL;
+  size_t length = 0;
+  g_autoptr(VipsImage) read = NULL;
+  g_autofree void *a = NULL, *b = NULL;
+  size_t a_length = 0, b_length = 0;
+
+  g_assert_true (thumbing_png_writer_write (image, compression, &png, &length));
+  read = vips_image_new_from_buffer (png, length, "", "fail_on", VIPS_FAIL_ON_WARNING, NULL);
+  g_assert_nonnull (read);
+  g_assert_cmpint (read->Bands, ==, image->Bands);
+  a = vips_image_write_to_memory (image, &a_length);
+  b = vips_image_write_to_memory (read, &b_length);
+  g_assert_cmpuint (a_length, ==, b_length);
+  g_assert_true (memcmp (a, b, a_length) == 0);
+  g_free (png);
+}
+
+static void
+test_every_band_count (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "portrait-alpha.png");
+  g_autoptr(VipsImage) rgba = vips_image_new_from_file (path, "access", VIPS_ACCESS_RANDOM, NULL);
+  g_autoptr(VipsImage) rgb = NULL;
+  g_autoptr(VipsImage) grey = NULL;
+  g_autoptr(VipsImage) grey_alpha = NULL;
+
+  g_assert_cmpint (vips_extract_band (rgba, &rgb, 0, "n", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_extract_band (rgba, &grey, 1, NULL), ==, 0);
+  g_assert_cmpint (vips_extract_band (rgba, &grey_alpha, 2, "n", 2, NULL), ==, 0);
+  for (int compression = 0; compression <= 9; compression += 3)
+    assert_round_trip (rgba, compression);
+  assert_round_trip (rgb, 6);
+  assert_round_trip (grey, 6);
+  assert_round_trip (grey_alpha, 6);
+}
+
+/* As small as libpng's zlib output at the same level, or smaller. */
+static void
+test_no_larger_than_libvips (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "photo-png.png");
+  g_autoptr(VipsImage) image = vips_image_new_from_file (path, "access", VIPS_ACCESS_RANDOM, NULL);
+  void *ours = NULL, *theirs = NULL;
+  size_t ours_length = 0, theirs_length = 0;
+
+  g_assert_true (thumbing_png_writer_write (image, 6, &ours, &ours_length));
+  g_assert_cmpint (vips_pngsave_buffer (image, &theirs, &theirs_length, "compression", 6, "filter",
+                                        VIPS_FOREIGN_PNG_FILTER_NONE, "strip", TRUE, NULL), ==, 0);
+  g_assert_cmpuint (ours_length, <=, theirs_length * 1.02);
+  g_free (ours);
+  g_free (theirs);
+}
+
+static void
+test_declines_other_formats (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "portrait-16bit.png");
+  g_autoptr(VipsImage) deep = vips_image_new_from_file (path, NULL);
+
+  g_assert_false (thumbing_png_writer_can_write (deep));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  thumbing_test_init (&argc, &argv);
+  g_assert_cmpint (VIPS_INIT (argv[0]), ==, 0);
+  g_test_add_func ("/png-writer/every-band-count", test_every_band_count);
+  g_test_add_func ("/png-writer/no-larger-than-libvips", test_no_larger_than_libvips);
+  g_test_add_func ("/png-writer/declines-other-formats", test_declines_other_formats);
+  return g_test_run ();
+}
