@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -669,6 +672,13 @@ main (int    argc,
     { "check", command_check },
   };
 
+#ifdef __GLIBC__
+  /* Every image needs the same large buffers again: kept in the heap rather
+   * than handed back to the kernel, they spare a page fault per page of
+   * every image, about a seventh of a thumbnail's time. */
+  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
