@@ -35,6 +35,7 @@ TOOL = os.path.join(BUILD, "src", "tools", "thumbing")
 VIPS_LOOP = os.path.join(BUILD, "bench", "vips-loop")
 INPUTS = os.path.join(BUILD, "bench", "inputs")
 NODE = os.environ.get("THUMBING_TEST_NODE", "node")
+ROUNDS = 3
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 
@@ -147,13 +148,21 @@ def kernel(name, folder, concurrency, repeat, work, results):
         ("sharp 0.35.5", lambda: [NODE, os.path.join(BENCH, "sharp-process.mjs"), str(concurrency), out, *files]),
         ("bare libvips", lambda: [VIPS_LOOP, str(concurrency), out, *files]),
     ]
-    say(f"\n{name}: {len(files)} images ({len(files) // repeat} inputs x {repeat}), {concurrency} in flight")
+    say(f"\n{name}: {len(files)} images ({len(files) // repeat} inputs x {repeat}), {concurrency} in flight,"
+        f" median of {ROUNDS} runs")
     say(f"  {'':14} {'images/s':>9} {'seconds':>8} {'output bytes':>13} {'peak RSS':>10}")
-    measured = {}
-    for label, command in contestants:
-        # Warm the page cache and every library once, then measure.
+    # Warm the page cache and every library once; then ROUNDS rounds, the
+    # contestants taking turns so a noisy moment hits all of them, and the
+    # median run of each.
+    for _, command in contestants:
         measure(command(), out, len(files))
-        m = measure(command(), out, len(files))
+    runs = {label: [] for label, _ in contestants}
+    for _ in range(ROUNDS):
+        for label, command in contestants:
+            runs[label].append(measure(command(), out, len(files)))
+    measured = {}
+    for label, _ in contestants:
+        m = sorted(runs[label], key=lambda run: run.seconds)[ROUNDS // 2]
         measured[label] = m
         say(f"  {label:14} {m.rate:9.2f} {m.seconds:8.2f} {m.output_bytes:13,d} {m.peak_rss_kib / 1024:8.1f} MiB")
     results[name] = measured
