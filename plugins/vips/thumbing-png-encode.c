@@ -149,12 +149,14 @@ thumbing_png_encode_save (ThumbingVipsEncoder *encoder,
   ThumbingPngEncode *self = THUMBING_PNG_ENCODE (encoder);
 
   /* The thumbnail case, with libdeflate; libvips's writer for the rest. */
-  if (strip && !self->palette && !self->interlace && self->filter == THUMBING_PNG_FILTER_NONE
-      && thumbing_png_writer_write (image, self->compression, buffer, length))
+  if (strip && !self->palette && !self->interlace
+      && thumbing_png_writer_write (image, self->filter, self->compression, buffer, length))
     return 0;
   return vips_pngsave_buffer (image, buffer, length,
                               "compression", self->compression,
-                              "filter", vips_filter (self->filter),
+                              /* Filters only hurt palette indices (the PNG
+                               * specification's advice). */
+                              "filter", vips_filter (self->palette ? THUMBING_PNG_FILTER_NONE : self->filter),
                               "palette", self->palette,
                               "Q", self->quality,
                               "dither", self->dither,
@@ -180,11 +182,11 @@ thumbing_png_encode_class_init (ThumbingPngEncodeClass *klass)
 
   properties[PROP_COMPRESSION] =
     g_param_spec_int ("compression", NULL, _("zlib compression level: 0 is fastest, 9 smallest"),
-                      0, 9, 6,
+                      0, 9, 1,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_FILTER] =
-    g_param_spec_enum ("filter", NULL, _("Row filter before compression"),
-                       thumbing_png_filter_get_type (), THUMBING_PNG_FILTER_NONE,
+    g_param_spec_enum ("filter", NULL, _("Row filter before compression (palette images are never filtered)"),
+                       thumbing_png_filter_get_type (), THUMBING_PNG_FILTER_AVG,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_PALETTE] =
     g_param_spec_boolean ("palette", NULL, _("Quantise to an 8-bit palette (much smaller, lossy)"),

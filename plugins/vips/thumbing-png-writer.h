@@ -6,12 +6,15 @@
 
 #include <vips/vips.h>
 
+#include "thumbing-png-encode.h"
+
 G_BEGIN_DECLS
 
-gboolean thumbing_png_writer_can_write (VipsImage  *image);
-gboolean thumbing_png_writer_write     (VipsImage  *image,
-                                        int         compression,
-                                        void      **buffer,
-                                        size_t     *length);
+gboolean thumbing_png_writer_can_write (VipsImage        *image);
+gboolean thumbing_png_writer_write     (VipsImage        *image,
+                                        ThumbingPngFilter filter,
+                                        int               compression,
+                                        void            **buffer,
+                                        size_t           *length);
 
 G_END_DECLS
