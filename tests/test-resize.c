@@ -125,6 +125,48 @@ test_exif_orientation (void)
   g_assert_cmpint (raw->Ysize, ==, 512);
 }
 
+/* Shrinking while decoding the JPEG (by 4 and 8 here) gives the
+ * same picture at the same size as leaving more to the resampler, upright. */
+static void
+test_fast_shrink_on_load (void)
+{
+  static const char * const boxes[] = {
+    "width=512 height=512", "width=300 height=200 fit=inside", "width=150 height=150", "width=100 height=60 fit=fill",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (boxes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *fast_settings = g_strdup_printf ("resize %s", boxes[i]);
+      g_autofree char *slow_settings = g_strdup_printf ("resize %s fast-shrink-on-load=false", boxes[i]);
+      g_autoptr(VipsImage) fast = resize_sample ("good", "photo-baseline.jpg", fast_settings, &error);
+      g_autoptr(VipsImage) slow = resize_sample ("good", "photo-baseline.jpg", slow_settings, &error);
+      g_autoptr(VipsImage) difference = NULL;
+      g_autoptr(VipsImage) magnitude = NULL;
+      double mean = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (fast->Xsize, ==, slow->Xsize);
+      g_assert_cmpint (fast->Ysize, ==, slow->Ysize);
+      g_assert_cmpint (vips_subtract (fast, slow, &difference, NULL), ==, 0);
+      g_assert_cmpint (vips_abs (difference, &magnitude, NULL), ==, 0);
+      g_assert_cmpint (vips_avg (magnitude, &mean, NULL), ==, 0);
+      g_assert_cmpfloat (mean, <, 4.0);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    /* 400×800 stored, upright 800×400: shrunk by 4 while decoding. */
+    g_autoptr(VipsImage) upright = resize_sample ("good", "sideways-exif6.jpg", "resize width=64 height=64", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (upright->Xsize, ==, 64);
+    g_assert_cmpint (upright->Ysize, ==, 64);
+    g_assert_cmpfloat (pixel (upright, 32, 5, 0), >, 180);
+    g_assert_cmpfloat (pixel (upright, 32, 58, 2), >, 180);
+  }
+}
+
 static void
 test_bytes_and_decoded_inputs (void)
 {
@@ -218,6 +260,7 @@ main (int    argc,
   g_test_add_func ("/resize/fit-modes", test_fit_modes);
   g_test_add_func ("/resize/contain-pads-with-background", test_contain_pads_with_background);
   g_test_add_func ("/resize/exif-orientation", test_exif_orientation);
+  g_test_add_func ("/resize/fast-shrink-on-load", test_fast_shrink_on_load);
   g_test_add_func ("/resize/bytes-and-decoded-inputs", test_bytes_and_decoded_inputs);
   g_test_add_func ("/resize/bad-inputs", test_bad_inputs);
   g_test_add_func ("/resize/fail-on-none-accepts-truncated", test_fail_on_none_accepts_truncated);

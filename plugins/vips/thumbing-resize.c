@@ -27,6 +27,7 @@ struct _ThumbingResize
   ThumbingResizePosition  position;
   gboolean                no_enlarge;
   gboolean                auto_orient;
+  gboolean                fast_shrink_on_load;
   char                   *background;
   guint64                 max_input_pixels;
   ThumbingResizeFailOn    fail_on;
@@ -70,6 +71,7 @@ enum {
   PROP_POSITION,
   PROP_NO_ENLARGE,
   PROP_AUTO_ORIENT,
+  PROP_FAST_SHRINK_ON_LOAD,
   PROP_BACKGROUND,
   PROP_MAX_INPUT_PIXELS,
   PROP_FAIL_ON,
@@ -115,6 +117,9 @@ thumbing_resize_get_property (GObject    *object,
     case PROP_AUTO_ORIENT:
       g_value_set_boolean (value, self->auto_orient);
       break;
+    case PROP_FAST_SHRINK_ON_LOAD:
+      g_value_set_boolean (value, self->fast_shrink_on_load);
+      break;
     case PROP_BACKGROUND:
       g_value_set_string (value, self->background);
       break;
@@ -156,6 +161,9 @@ thumbing_resize_set_property (GObject      *object,
       break;
     case PROP_AUTO_ORIENT:
       self->auto_orient = g_value_get_boolean (value);
+      break;
+    case PROP_FAST_SHRINK_ON_LOAD:
+      self->fast_shrink_on_load = g_value_get_boolean (value);
       break;
     case PROP_BACKGROUND:
       g_free (self->background);
@@ -370,9 +378,43 @@ vips_fail_on (ThumbingResizeFailOn fail_on)
     }
 }
 
+/* The JPEG shrink-on-load factor sharp picks by default (fastShrinkOnLoad):
+ * the largest of 8, 4 and 2 within the shrink, halved where libjpeg's
+ * rounding would leave the image a pixel short. libvips's thumbnail leaves
+ * at least a factor of two to the final resize instead, decoding up to four
+ * times the pixels. Returns 1 where there is nothing to gain. */
+static int
+jpeg_shrink_factor (ThumbingResize *self,
+                    VipsImage      *header,
+                    int             width,
+                    int             height,
+                    VipsSize        size,
+                    VipsInteresting crop)
+{
+  const char *loader = NULL;
+  int orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
+  gboolean swap = orientation >= 5 && orientation <= 8;
+  double hshrink = (double) header->Xsize / (swap ? height : width);
+  double vshrink = (double) header->Ysize / (swap ? width : height);
+  /* Covering a box shrinks by the smaller factor, fitting inside by the larger. */
+  double shrink = size == VIPS_SIZE_FORCE || crop != VIPS_INTERESTING_NONE ? MIN (hshrink, vshrink)
+                                                                           : MAX (hshrink, vshrink);
+  int factor = shrink >= 8 ? 8 : shrink >= 4 ? 4 : shrink >= 2 ? 2 : 1;
+
+  if (!self->fast_shrink_on_load
+      || vips_image_get_typeof (header, VIPS_META_LOADER) == 0
+      || vips_image_get_string (header, VIPS_META_LOADER, &loader) != 0
+      || !g_str_has_prefix (loader, "jpegload"))
+    return 1;
+  if (factor > 1 && (int) shrink == factor)
+    factor /= 2;
+  return factor;
+}
+
 static int
 run_thumbnail (ThumbingResize *self,
                Input          *input,
+               VipsImage      *header,
                VipsImage     **out,
                int             width,
                int             height,
@@ -380,7 +422,28 @@ run_thumbnail (ThumbingResize *self,
                VipsInteresting crop)
 {
   gboolean no_rotate = !self->auto_orient;
+  int factor = input->image == NULL ? jpeg_shrink_factor (self, header, width, height, size, crop) : 1;
 
+  if (factor > 1)
+    {
+      g_autoptr(VipsImage) loaded = NULL;
+
+      if (input->file != NULL)
+        loaded = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL, "shrink", factor,
+                                           "fail_on", vips_fail_on (self->fail_on), NULL);
+      else
+        {
+          gsize length = 0;
+          const void *data = g_bytes_get_data (input->bytes, &length);
+
+          loaded = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                               "shrink", factor, "fail_on", vips_fail_on (self->fail_on), NULL);
+        }
+      if (loaded == NULL)
+        return -1;
+      return vips_thumbnail_image (loaded, out, width, "height", height, "size", size,
+                                   "crop", crop, "no_rotate", no_rotate, NULL);
+    }
   if (input->image != NULL)
     return vips_thumbnail_image (input->image, out, width, "height", height, "size", size,
                                  "crop", crop, "no_rotate", no_rotate, NULL);
@@ -497,7 +560,7 @@ resize (ThumbingResize *self,
       g_assert_not_reached ();
     }
 
-  if (run_thumbnail (self, input, &t, width, height, size, crop) != 0)
+  if (run_thumbnail (self, input, header, &t, width, height, size, crop) != 0)
     {
       thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
       return NULL;
@@ -609,6 +672,12 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTO_ORIENT] =
     g_param_spec_boolean ("auto-orient", NULL, _("Turn the image upright by its EXIF orientation"),
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAST_SHRINK_ON_LOAD] =
+    g_param_spec_boolean ("fast-shrink-on-load", NULL,
+                          _("Let JPEG decoding shrink as far as the output allows, as sharp does by default"
+                            " (false: leave a factor of two to the resampler, as vipsthumbnail does)"),
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_BACKGROUND] =
