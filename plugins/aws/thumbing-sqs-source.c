@@ -52,6 +52,7 @@ struct _ThumbingSqsSource
   gboolean           receiving;
   gboolean           drained;          /* --once: a receive came back empty */
   guint              handing_back;     /* failed messages whose visibility is being reset */
+  gboolean           handed_back_while_receiving; /* so the receive's answer may predate it */
   GQueue             waiting;          /* ThumbingItem, made but not pushed */
   GHashTable        *messages;         /* id → Message */
   GPtrArray         *ready_to_delete;  /* Message, succeeded; deleted in batches */
@@ -339,6 +340,8 @@ on_visibility_changed (ThumbingSqsSource *self,
     {
       /* The message may be visible again: look before calling the queue drained. */
       self->handing_back--;
+      if (self->receiving)
+        self->handed_back_while_receiving = TRUE;
       maybe_receive (self);
       maybe_end (self);
     }
@@ -526,8 +529,10 @@ on_received (ThumbingSqsSource *self,
 {
   JsonArray *messages;
   guint n;
+  gboolean stale = self->handed_back_while_receiving;
 
   self->receiving = FALSE;
+  self->handed_back_while_receiving = FALSE;
   if (error != NULL)
     {
       if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NOT_FOUND)
@@ -558,7 +563,9 @@ on_received (ThumbingSqsSource *self,
        * its completion looks once more. */
       if (self->handing_back > 0)
         return;
-      self->drained = TRUE;
+      /* An answer sent before a hand-back finished proves nothing. */
+      if (!stale)
+        self->drained = TRUE;
     }
   push_waiting (self);
   maybe_end (self);
