@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <openssl/crypto.h>
 
 #include "thumbing-aws-metadata.h"
 #include "thumbing-s3-event-source.h"
@@ -485,13 +486,8 @@ token_matches (const char *expected,
                const char *given)
 {
   gsize length = strlen (expected);
-  guchar difference = 0;
 
-  if (given == NULL || strlen (given) != length)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    difference |= (guchar) expected[i] ^ (guchar) given[i];
-  return difference == 0;
+  return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <openssl/crypto.h>
 #include <thumbing/thumbing.h>
 
 #include "thumbing-http-util.h"
@@ -117,13 +118,8 @@ thumbing_http_equal_secret (const char *expected,
                             const char *given)
 {
   gsize length = strlen (expected);
-  guchar difference = 0;
 
-  if (given == NULL || strlen (given) != length)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    difference |= (guchar) expected[i] ^ (guchar) given[i];
-  return difference == 0;
+  return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
 }
 
 const char *
