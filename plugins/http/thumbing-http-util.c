@@ -42,12 +42,15 @@ thumbing_http_listen (SoupServer *server,
   return TRUE;
 }
 
-/* Takes @json. */
+/* Answers with the document @builder holds. */
 void
 thumbing_http_respond_json (SoupServerMessage *message,
                             guint              status,
-                            char              *json)
+                            JsonBuilder       *builder)
 {
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *json = json_to_string (root, FALSE);
+
   soup_server_message_set_status (message, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (message), "Cache-Control", "no-store");
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, json, strlen (json));
@@ -59,16 +62,12 @@ thumbing_http_respond_error (SoupServerMessage *message,
                              const char        *text)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, text);
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  thumbing_http_respond_json (message, status, json_generator_to_data (generator, NULL));
+  thumbing_http_respond_json (message, status, builder);
 }
 
 /* Adds the CORS headers for the request's Origin if @origins allows it

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -17,7 +18,7 @@ void     thumbing_http_respond_error      (SoupServerMessage *message,
                                            const char        *text);
 void     thumbing_http_respond_json       (SoupServerMessage *message,
                                            guint              status,
-                                           char              *json);
+                                           JsonBuilder       *builder);
 gboolean thumbing_http_allow_origin       (SoupServerMessage *message,
                                            const char * const *origins,
                                            const char        *methods);

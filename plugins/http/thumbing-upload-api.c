@@ -322,16 +322,6 @@ fetch_jwks (ThumbingUploadApi *self)
 
 /* Answers */
 
-static char *
-to_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
-
 static void
 answer_url (ThumbingUploadApi *self,
             SoupServerMessage *message,
@@ -359,7 +349,7 @@ answer_url (ThumbingUploadApi *self,
   json_builder_add_string_value (builder, media_type);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  thumbing_http_respond_json (message, SOUP_STATUS_OK, to_json (builder));
+  thumbing_http_respond_json (message, SOUP_STATUS_OK, builder);
 }
 
 /* Local upload URLs: HMAC-SHA256 over method, key, expiry and media type. */
