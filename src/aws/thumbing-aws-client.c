@@ -509,6 +509,38 @@ attempt (GTask *task)
   return G_SOURCE_REMOVE;
 }
 
+/* Points @request at the client's endpoint: its host, and its path joined
+ * to the endpoint's own. */
+static void
+address_request (ThumbingAwsClient  *self,
+                 ThumbingAwsRequest *request)
+{
+  if (*self->base_path != '\0')
+    {
+      char *joined = g_strconcat (self->base_path, request->path, NULL);
+
+      g_free (request->path);
+      request->path = joined;
+    }
+  g_free (request->host);
+  request->host = g_strdup (self->host);
+}
+
+/* Ends @task (transfer full) with an error, and returns TRUE, when the
+ * client has no credentials at all. */
+static gboolean
+refuse_without_credentials (ThumbingAwsClient *self,
+                            GTask             *task)
+{
+  if (self->credentials != NULL)
+    return FALSE;
+  g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED,
+                           _("%s: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                             "or a profile)"), self->service);
+  g_object_unref (task);
+  return TRUE;
+}
+
 /* Sends @request (transfer full), signing it for each attempt, and retries
  * network errors, throttling and 5xx with backoff. The path is joined to
  * the endpoint's own path. */
@@ -525,25 +557,11 @@ thumbing_aws_client_send_async (ThumbingAwsClient   *self,
   g_task_set_source_tag (task, thumbing_aws_client_send_async);
   send->client = thumbing_aws_client_ref (self);
   send->request = request;
-  if (*self->base_path != '\0')
-    {
-      char *joined = g_strconcat (self->base_path, request->path, NULL);
-
-      g_free (request->path);
-      request->path = joined;
-    }
-  g_free (request->host);
-  request->host = g_strdup (self->host);
+  address_request (self, request);
   g_task_set_task_data (task, send, send_free);
 
-  if (self->credentials == NULL)
-    {
-      g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED,
-                               _("%s: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                                 "or a profile)"), self->service);
-      g_object_unref (task);
-      return;
-    }
+  if (refuse_without_credentials (self, task))
+    return;
   attempt (task);
 }
 
@@ -593,27 +611,13 @@ thumbing_aws_client_presign_async (ThumbingAwsClient   *self,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, thumbing_aws_client_presign_async);
-  if (*self->base_path != '\0')
-    {
-      char *joined = g_strconcat (self->base_path, request->path, NULL);
-
-      g_free (request->path);
-      request->path = joined;
-    }
-  g_free (request->host);
-  request->host = g_strdup (self->host);
+  address_request (self, request);
   g_task_set_task_data (task, request, (GDestroyNotify) thumbing_aws_request_free);
   g_object_set_data_full (G_OBJECT (task), "client", thumbing_aws_client_ref (self),
                           (GDestroyNotify) thumbing_aws_client_unref);
   g_object_set_data (G_OBJECT (task), "expires", GUINT_TO_POINTER (expires));
-  if (self->credentials == NULL)
-    {
-      g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED,
-                               _("%s: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                                 "or a profile)"), self->service);
-      g_object_unref (task);
-      return;
-    }
+  if (refuse_without_credentials (self, task))
+    return;
   thumbing_aws_credentials_provider_get_async (self->credentials, cancellable, on_presign_credentials, task);
 }
 
