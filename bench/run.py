@@ -144,6 +144,17 @@ def verdict(value, target, higher_is_better=True):
     return "met" if met else "NOT met"
 
 
+def median_runs(contestants, run):
+    """ROUNDS rounds of run(round, label, command) for each contestant, the
+    contestants taking turns so a noisy moment hits all of them; the median
+    run of each, by label."""
+    runs = {label: [] for label, _ in contestants}
+    for round_number in range(ROUNDS):
+        for label, command in contestants:
+            runs[label].append(run(round_number, label, command))
+    return {label: sorted(measured, key=lambda m: m.seconds)[ROUNDS // 2] for label, measured in runs.items()}
+
+
 def kernel(name, folder, concurrency, repeat, work, results):
     inbox = replicated(folder, repeat, work)
     files = files_of(inbox)
@@ -158,19 +169,11 @@ def kernel(name, folder, concurrency, repeat, work, results):
     say(f"\n{name}: {len(files)} images ({len(files) // repeat} inputs x {repeat}), {concurrency} in flight,"
         f" median of {ROUNDS} runs")
     say(f"  {'':16} {'images/s':>9} {'seconds':>8} {'output bytes':>13} {'peak RSS':>10}")
-    # Warm the page cache and every library once; then ROUNDS rounds, the
-    # contestants taking turns so a noisy moment hits all of them, and the
-    # median run of each.
+    # Warm the page cache and every library once first.
     for _, command in contestants:
         measure(command(), out, len(files))
-    runs = {label: [] for label, _ in contestants}
-    for _ in range(ROUNDS):
-        for label, command in contestants:
-            runs[label].append(measure(command(), out, len(files)))
-    measured = {}
-    for label, _ in contestants:
-        m = sorted(runs[label], key=lambda run: run.seconds)[ROUNDS // 2]
-        measured[label] = m
+    measured = median_runs(contestants, lambda _round, _label, command: measure(command(), out, len(files)))
+    for label, m in measured.items():
         say(f"  {label:16} {m.rate:9.2f} {m.seconds:8.2f} {m.output_bytes:13,d} {m.peak_rss_kib / 1024:8.1f} MiB")
     results[name] = measured
     return measured
@@ -228,7 +231,6 @@ def end_to_end(count, concurrency, work):
                   topics=[{"name": "thumbnails", "queues": ["announced"]}],
                   notifications=[{"bucket": "thumbs", "prefix": "uploads/", "queue": "uploads"},
                                  {"bucket": "thumbs", "prefix": "seed-avatars/", "topic": "thumbnails"}])
-    results = {}
     with AwsStack(**config) as stack:
         aws_env = dict(env(), AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER", AWS_REGION="us-east-1",
                        AWS_ENDPOINT_URL_S3=stack.endpoints["s3"], AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
@@ -242,13 +244,8 @@ def end_to_end(count, concurrency, work):
                                os.path.join(ROOT, "data", "pipelines", "thumbing.conf")]),
             ("seed handler", [NODE, os.path.join(BENCH, "seed-handler.mjs")]),
         ]
-        # As in the kernel: the contestants take turns, the median run of each.
-        runs = {label: [] for label, _ in contestants}
-        for round_number in range(ROUNDS):
-            for label, command in contestants:
-                runs[label].append(drain(stack, f"{label[:4]}-{round_number}", command, aws_env, photos, count))
-        for label, _ in contestants:
-            results[label] = sorted(runs[label], key=lambda run: run.seconds)[ROUNDS // 2]
+        results = median_runs(contestants, lambda round_number, label, command: drain(
+            stack, f"{label[:4]}-{round_number}", command, aws_env, photos, count))
     return results
 
 

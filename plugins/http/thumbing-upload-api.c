@@ -741,12 +741,10 @@ thumbing_upload_api_start (ThumbingElement *element,
     {
       g_autofree char *json = NULL;
       gsize length;
-      g_autoptr(GBytes) bytes = NULL;
 
       if (!g_file_get_contents (self->jwks_file, &json, &length, error))
         return FALSE;
-      bytes = g_bytes_new_take (g_steal_pointer (&json), length);
-      self->jwks = thumbing_jwks_parse (g_bytes_get_data (bytes, NULL), length, error);
+      self->jwks = thumbing_jwks_parse (json, length, error);
       if (self->jwks == NULL)
         {
           g_prefix_error (error, "%s: ", self->jwks_file);
