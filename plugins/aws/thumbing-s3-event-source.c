@@ -16,9 +16,10 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <openssl/crypto.h>
 
 #include "thumbing-aws-metadata.h"
+#include "thumbing-http-server.h"
+#include "thumbing-http-util.h"
 #include "thumbing-s3-event-source.h"
 #include "thumbing-sns-message.h"
 
@@ -40,7 +41,7 @@ struct _ThumbingS3EventSource
   guint        max_body;
   guint        max_pending;
 
-  SoupServer  *server;
+  ThumbingHttpServer *server;
   SoupSession *session;
   GHashTable  *certificates;   /* URL → GBytes of PEM */
   GHashTable  *pending;        /* ThumbingItem → Request, pushed or waiting */
@@ -184,6 +185,8 @@ thumbing_s3_event_source_check (ThumbingElement *element,
 static void
 request_free (Request *request)
 {
+  /* The message may outlive the request inside libsoup. */
+  g_signal_handlers_disconnect_by_data (request->message, request);
   g_clear_object (&request->message);
   g_free (request->peer);
   g_free (request);
@@ -480,16 +483,6 @@ take_sns (Request    *request,
   soup_session_send_and_read_async (self->session, fetch_message, G_PRIORITY_DEFAULT, NULL, on_certificate, fetch);
 }
 
-/* Compares in time independent of where the strings differ. */
-static gboolean
-token_matches (const char *expected,
-               const char *given)
-{
-  gsize length = strlen (expected);
-
-  return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
-}
-
 static void
 on_disconnected (SoupServerMessage *message,
                  Request           *request)
@@ -507,7 +500,7 @@ handle_post (SoupServer        *server,
   ThumbingS3EventSource *self = data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   const char *sns_type = soup_message_headers_get_one (headers, SNS_TYPE_HEADER);
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  const char *token = thumbing_http_bearer_token (message, FALSE);
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
   GInetAddress *remote = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (message)));
   Request *request = g_new0 (Request, 1);
@@ -522,8 +515,7 @@ handle_post (SoupServer        *server,
   if (sns_type != NULL)
     take_sns (request, sns_type, body);
   else if (self->token != NULL && *self->token != '\0'
-           && (authorization == NULL || !g_str_has_prefix (authorization, "Bearer ")
-               || !token_matches (self->token, authorization + strlen ("Bearer "))))
+           && !thumbing_http_equal_secret (self->token, token))
     finish (request, SOUP_STATUS_UNAUTHORIZED, _("a bare S3 event without the configured bearer token"));
   else if ((self->token == NULL || *self->token == '\0') && !self->allow_unauthenticated)
     finish (request, SOUP_STATUS_UNAUTHORIZED, _("bare S3 events are not accepted here (no token is set)"));
@@ -562,9 +554,7 @@ thumbing_s3_event_source_start (ThumbingElement *element,
                                 GError         **error)
 {
   ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (element);
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (self->address);
-  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, self->port);
-  GSList *uris;
+  SoupServer *soup;
 
   if (thumbing_source_get_once (THUMBING_SOURCE (self)))
     {
@@ -587,19 +577,14 @@ thumbing_s3_event_source_start (ThumbingElement *element,
   self->certificates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->pending = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) thumbing_item_unref, NULL);
   self->requests = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_free, NULL);
-  self->server = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_early_handler (self->server, self->path, handle_early, self, NULL);
-  soup_server_add_handler (self->server, self->path, handle_post, self, NULL);
-  if (!soup_server_listen (self->server, socket_address, 0, error))
-    {
-      g_prefix_error (error, _("listening on %s port %u: "), self->address, self->port);
-      return FALSE;
-    }
-  uris = soup_server_get_uris (self->server);
-  self->port = g_uri_get_port (uris->data);
+  self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
+  soup = thumbing_http_server_get_soup_server (self->server);
+  soup_server_add_early_handler (soup, self->path, handle_early, self, NULL);
+  soup_server_add_handler (soup, self->path, handle_post, self, NULL);
+  if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
+    return FALSE;
   g_message (_("%s: listening on http://%s:%u%s"), thumbing_element_get_name (element),
              self->address, self->port, self->path);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
 }
 
@@ -617,7 +602,7 @@ thumbing_s3_event_source_stop (ThumbingElement *element)
         finish (l->data, SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
     }
   if (self->server != NULL)
-    soup_server_disconnect (self->server);
+    thumbing_http_server_stop (self->server);
   g_clear_object (&self->server);
   if (self->session != NULL)
     soup_session_abort (self->session);

@@ -18,11 +18,11 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "thumbing-fs-util.h"
+#include "thumbing-http-server.h"
 #include "thumbing-http-util.h"
 #include "thumbing-output-server.h"
 #include "thumbing-s3-bucket.h"
-
-#define REQUEST_TIMEOUT_SECONDS 30
 
 struct _ThumbingOutputServer
 {
@@ -38,7 +38,7 @@ struct _ThumbingOutputServer
   char             *cache_control;
   char            **origins;
 
-  SoupServer       *server;
+  ThumbingHttpServer *server;
   ThumbingS3Bucket *s3;
   GCancellable     *cancellable;
 };
@@ -271,7 +271,6 @@ serve_file (ThumbingOutputServer *self,
 {
   SoupMessageHeaders *request = soup_server_message_get_request_headers (message);
   SoupMessageHeaders *response = soup_server_message_get_response_headers (message);
-  g_autofree char *path = g_build_filename (self->folder, name, NULL);
   g_autoptr(GDateTime) modified = NULL;
   g_autofree char *etag = NULL;
   g_autofree char *last_modified = NULL;
@@ -286,8 +285,8 @@ serve_file (ThumbingOutputServer *self,
   struct stat info;
   int fd;
 
-  /* No symbolic links: nothing outside the folder is reachable. */
-  fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* No symbolic link, in any segment: nothing outside the folder is reachable. */
+  fd = thumbing_fs_open_beneath (self->folder, name, O_RDONLY, NULL);
   if (fd < 0 || fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
     {
       if (fd >= 0)
@@ -469,10 +468,9 @@ thumbing_output_server_start (ThumbingElement *element,
         return FALSE;
     }
   self->cancellable = g_cancellable_new ();
-  self->server = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
-  thumbing_http_set_timeout (self->server, REQUEST_TIMEOUT_SECONDS);
-  soup_server_add_handler (self->server, NULL, handle, self, NULL);
-  if (!thumbing_http_listen (self->server, self->address, &self->port, error))
+  self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
+  soup_server_add_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle, self, NULL);
+  if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
   g_message (_("%s: serving %s on http://%s:%u/"), thumbing_element_get_name (element),
              is_set (self->folder) ? self->folder : self->bucket, self->address, self->port);
@@ -486,7 +484,7 @@ thumbing_output_server_stop (ThumbingElement *element)
 
   g_cancellable_cancel (self->cancellable);
   if (self->server != NULL)
-    soup_server_disconnect (self->server);
+    thumbing_http_server_stop (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->s3, thumbing_s3_bucket_free);

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "thumbing-http-server.h"
 #include "thumbing-http-util.h"
 #include "thumbing-jwt.h"
 #include "thumbing-s3-bucket.h"
@@ -27,7 +28,6 @@
 
 #define UPLOAD_PATH "/upload/"
 #define MAX_REQUEST_BODY (16 * 1024)
-#define REQUEST_TIMEOUT_SECONDS 30
 
 struct _ThumbingUploadApi
 {
@@ -58,7 +58,7 @@ struct _ThumbingUploadApi
   guint64           max_upload;
   char             *public_url;
 
-  SoupServer       *server;
+  ThumbingHttpServer *server;
   SoupSession      *session;
   ThumbingS3Bucket *s3;
   ThumbingJwks     *jwks;
@@ -443,19 +443,6 @@ hand_out_url (ThumbingUploadApi *self,
   }
 }
 
-static const char *
-bearer_token (SoupServerMessage *message)
-{
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
-                                                            "Authorization");
-
-  if (authorization == NULL)
-    return NULL;
-  if (g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
-    return authorization + 7;
-  return authorization;
-}
-
 /* A Cognito subject is a UUID; anything that could change the key's
  * folder or escape the prefix is refused. */
 static gboolean
@@ -468,7 +455,7 @@ static void
 handle_token_request (ThumbingUploadApi *self,
                       SoupServerMessage *message)
 {
-  const char *token = bearer_token (message);
+  const char *token = thumbing_http_bearer_token (message, TRUE);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) claims = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -759,11 +746,10 @@ thumbing_upload_api_start (ThumbingElement *element,
     }
   self->key = is_set (self->upload_secret) ? g_strdup (self->upload_secret) : g_uuid_string_random ();
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
-  self->server = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
-  thumbing_http_set_timeout (self->server, REQUEST_TIMEOUT_SECONDS);
-  soup_server_add_early_handler (self->server, NULL, handle_early, self, NULL);
-  soup_server_add_handler (self->server, NULL, handle, self, NULL);
-  if (!thumbing_http_listen (self->server, self->address, &self->port, error))
+  self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
+  soup_server_add_early_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle_early, self, NULL);
+  soup_server_add_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle, self, NULL);
+  if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
   if (is_set (self->jwks_url))
     fetch_jwks (self);
@@ -785,7 +771,7 @@ thumbing_upload_api_stop (ThumbingElement *element)
       }
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
   if (self->server != NULL)
-    soup_server_disconnect (self->server);
+    thumbing_http_server_stop (self->server);
   g_clear_object (&self->server);
   if (self->session != NULL)
     soup_session_abort (self->session);

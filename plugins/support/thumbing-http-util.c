@@ -13,35 +13,6 @@
 
 #include "thumbing-http-util.h"
 
-/* Listens on @address and *@port (0: any free port), and sets *@port to
- * the one bound. */
-gboolean
-thumbing_http_listen (SoupServer *server,
-                      const char *address,
-                      guint      *port,
-                      GError    **error)
-{
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  GSList *uris;
-
-  if (inet == NULL)
-    {
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE, _("address: “%s” is not an IP address"), address);
-      return FALSE;
-    }
-  socket_address = g_inet_socket_address_new (inet, *port);
-  if (!soup_server_listen (server, socket_address, 0, error))
-    {
-      g_prefix_error (error, _("listening on %s port %u: "), address, *port);
-      return FALSE;
-    }
-  uris = soup_server_get_uris (server);
-  *port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return TRUE;
-}
-
 /* Answers with the document @builder holds. */
 void
 thumbing_http_respond_json (SoupServerMessage *message,
@@ -92,25 +63,6 @@ thumbing_http_allow_origin (SoupServerMessage  *message,
   return TRUE;
 }
 
-static void
-on_request_started (SoupServer        *server,
-                    SoupServerMessage *message,
-                    gpointer           data)
-{
-  GSocket *socket = soup_server_message_get_socket (message);
-
-  /* Bounds every read and write, so a client that stalls is dropped. */
-  if (socket != NULL)
-    g_socket_set_timeout (socket, GPOINTER_TO_UINT (data));
-}
-
-void
-thumbing_http_set_timeout (SoupServer *server,
-                           guint       seconds)
-{
-  g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), GUINT_TO_POINTER (seconds));
-}
-
 /* Compares in time independent of where the strings differ. */
 gboolean
 thumbing_http_equal_secret (const char *expected,
@@ -119,6 +71,23 @@ thumbing_http_equal_secret (const char *expected,
   gsize length = strlen (expected);
 
   return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
+}
+
+/* The token of an “Authorization: Bearer …” header, the scheme matched
+ * without regard to case (RFC 9110); with @bare_allowed, a header without
+ * a scheme is taken as the token itself. */
+const char *
+thumbing_http_bearer_token (SoupServerMessage *message,
+                            gboolean           bare_allowed)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                            "Authorization");
+
+  if (authorization == NULL)
+    return NULL;
+  if (g_ascii_strncasecmp (authorization, "Bearer ", strlen ("Bearer ")) == 0)
+    return authorization + strlen ("Bearer ");
+  return bare_allowed ? authorization : NULL;
 }
 
 const char *

@@ -9,10 +9,6 @@
 
 G_BEGIN_DECLS
 
-gboolean thumbing_http_listen             (SoupServer        *server,
-                                           const char        *address,
-                                           guint             *port,
-                                           GError           **error);
 void     thumbing_http_respond_error      (SoupServerMessage *message,
                                            guint              status,
                                            const char        *text);
@@ -22,10 +18,10 @@ void     thumbing_http_respond_json       (SoupServerMessage *message,
 gboolean thumbing_http_allow_origin       (SoupServerMessage *message,
                                            const char * const *origins,
                                            const char        *methods);
-void     thumbing_http_set_timeout        (SoupServer        *server,
-                                           guint              seconds);
 gboolean thumbing_http_equal_secret       (const char        *expected,
                                            const char        *given);
+const char *thumbing_http_bearer_token    (SoupServerMessage *message,
+                                           gboolean           bare_allowed);
 const char *thumbing_http_media_type_for  (const char        *name);
 
 G_END_DECLS

@@ -1,0 +1,16 @@
+/* thumbing-fs-util.h: file access confined to a folder
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int thumbing_fs_open_beneath (const char *folder,
+                              const char *name,
+                              int         flags,
+                              GError    **error);
+
+G_END_DECLS

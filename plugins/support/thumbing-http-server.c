@@ -1,0 +1,309 @@
+/* thumbing-http-server.c: the listening side every HTTP service shares
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libsoup's own listener gives up for good on the first failed accept(), as
+ * when the process runs out of file descriptors, and sets no timeout on the
+ * connections it takes. So the services accept connections here and hand
+ * them to their SoupServer: every connection gets read and write timeouts,
+ * at most max_connections are open at once (further clients wait in the
+ * kernel's backlog), and a failed accept is logged and retried after a
+ * pause, so the service recovers once the pressure ends.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-http-server.h"
+
+/* How long to wait before accepting again after accept() failed. */
+#define ACCEPT_RETRY_MS 200
+/* Connections taken per wake-up, so one busy listener cannot starve the
+ * main loop. */
+#define ACCEPT_BATCH 16
+#define LISTEN_BACKLOG 128
+
+struct _ThumbingHttpServer
+{
+  GObject          parent_instance;
+
+  ThumbingElement *owner;           /* not owned: the element owns this */
+  guint            timeout_seconds;
+  guint            max_connections;
+  SoupServer      *soup;
+  GSocket         *listener;
+  GSource         *accept_source;
+  GSource         *retry_source;
+  GHashTable      *connections;     /* GSocketConnection *, weakly referenced */
+  gboolean         under_pressure;  /* accept() is failing: logged once */
+  gboolean         at_limit;        /* max_connections are open: logged once */
+};
+
+G_DEFINE_FINAL_TYPE (ThumbingHttpServer, thumbing_http_server, G_TYPE_OBJECT)
+
+static void watch_listener (ThumbingHttpServer *self);
+
+static void
+forget_connection (gpointer  data,
+                   GObject  *gone)
+{
+  ThumbingHttpServer *self = data;
+
+  g_hash_table_remove (self->connections, gone);
+  if (self->listener != NULL && self->accept_source == NULL && self->retry_source == NULL)
+    watch_listener (self);
+}
+
+static void
+take_connection (ThumbingHttpServer *self,
+                 GSocket            *client)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_set_timeout (client, self->timeout_seconds);
+  local = g_socket_get_local_address (client, NULL);
+  remote = g_socket_get_remote_address (client, NULL);
+  if (local == NULL || remote == NULL)
+    return; /* the peer went away already; dropping the socket closes it */
+  connection = g_socket_connection_factory_create_connection (client);
+  g_hash_table_add (self->connections, connection);
+  g_object_weak_ref (G_OBJECT (connection), forget_connection, self);
+  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("%s: a connection was refused: %s", thumbing_element_get_name (self->owner), error->message);
+}
+
+static gboolean
+retry_accept (gpointer data)
+{
+  ThumbingHttpServer *self = data;
+
+  self->retry_source = NULL;
+  watch_listener (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_incoming (GSocket      *socket,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  ThumbingHttpServer *self = data;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) client = NULL;
+
+      if (g_hash_table_size (self->connections) >= self->max_connections)
+        {
+          if (!self->at_limit)
+            thumbing_element_warn (self->owner, _("%u connections are open, the most allowed: new clients wait"),
+                                   self->max_connections);
+          self->at_limit = TRUE;
+          g_clear_pointer (&self->accept_source, g_source_unref);
+          return G_SOURCE_REMOVE;
+        }
+      client = g_socket_accept (socket, NULL, &error);
+      if (client == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      if (client == NULL)
+        {
+          /* Out of file descriptors or memory, typically: wait, then try
+           * again, instead of giving up on the listener. */
+          if (!self->under_pressure)
+            thumbing_element_warn (self->owner, _("accepting a connection failed: %s; retrying"), error->message);
+          self->under_pressure = TRUE;
+          g_clear_pointer (&self->accept_source, g_source_unref);
+          self->retry_source = g_timeout_source_new (ACCEPT_RETRY_MS);
+          g_source_set_callback (self->retry_source, retry_accept, self, NULL);
+          g_source_attach (self->retry_source, g_main_context_get_thread_default ());
+          g_source_unref (self->retry_source);
+          return G_SOURCE_REMOVE;
+        }
+      if (self->under_pressure || self->at_limit)
+        g_message (_("%s: accepting connections again"), thumbing_element_get_name (self->owner));
+      self->under_pressure = self->at_limit = FALSE;
+      take_connection (self, client);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_listener (ThumbingHttpServer *self)
+{
+  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
+  g_source_set_callback (self->accept_source, (GSourceFunc) (void (*) (void)) on_incoming, self, NULL);
+  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
+}
+
+static void
+thumbing_http_server_dispose (GObject *object)
+{
+  thumbing_http_server_stop (THUMBING_HTTP_SERVER (object));
+  G_OBJECT_CLASS (thumbing_http_server_parent_class)->dispose (object);
+}
+
+static void
+thumbing_http_server_finalize (GObject *object)
+{
+  ThumbingHttpServer *self = THUMBING_HTTP_SERVER (object);
+
+  g_hash_table_unref (self->connections);
+  G_OBJECT_CLASS (thumbing_http_server_parent_class)->finalize (object);
+}
+
+static void
+thumbing_http_server_class_init (ThumbingHttpServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = thumbing_http_server_dispose;
+  object_class->finalize = thumbing_http_server_finalize;
+}
+
+static void
+thumbing_http_server_init (ThumbingHttpServer *self)
+{
+  self->connections = g_hash_table_new (NULL, NULL);
+}
+
+/**
+ * thumbing_http_server_new:
+ * @owner: the service the server belongs to, named in its log lines; it
+ *   must outlive the server
+ * @timeout_seconds: how long a read or a write on a connection may stall
+ * @max_connections: how many connections may be open at once
+ *
+ * Returns: (transfer full): a server that listens once
+ *   thumbing_http_server_listen() is called
+ */
+ThumbingHttpServer *
+thumbing_http_server_new (ThumbingElement *owner,
+                          guint            timeout_seconds,
+                          guint            max_connections)
+{
+  ThumbingHttpServer *self = g_object_new (THUMBING_TYPE_HTTP_SERVER, NULL);
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (owner), NULL);
+  g_return_val_if_fail (max_connections > 0, NULL);
+  self->owner = owner;
+  self->timeout_seconds = timeout_seconds;
+  self->max_connections = max_connections;
+  self->soup = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
+  return self;
+}
+
+/**
+ * thumbing_http_server_get_soup_server:
+ * @self: a #ThumbingHttpServer
+ *
+ * Returns: (transfer none): the server that handles the requests, to add
+ *   handlers to
+ */
+SoupServer *
+thumbing_http_server_get_soup_server (ThumbingHttpServer *self)
+{
+  g_return_val_if_fail (THUMBING_IS_HTTP_SERVER (self), NULL);
+  return self->soup;
+}
+
+/**
+ * thumbing_http_server_listen:
+ * @self: a #ThumbingHttpServer
+ * @address: an IP address
+ * @port: (inout): the port; 0 picks a free one, and is replaced by it
+ * @error: return location for a #GError
+ *
+ * Returns: whether the server now listens
+ */
+gboolean
+thumbing_http_server_listen (ThumbingHttpServer *self,
+                             const char         *address,
+                             guint              *port,
+                             GError            **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) wanted = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) listener = NULL;
+
+  g_return_val_if_fail (THUMBING_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (self->listener == NULL, FALSE);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE, _("address: “%s” is not an IP address"), address);
+      return FALSE;
+    }
+  wanted = g_inet_socket_address_new (inet, *port);
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    goto failed;
+  g_socket_set_blocking (listener, FALSE);
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, wanted, TRUE, error) || !g_socket_listen (listener, error))
+    goto failed;
+  bound = g_socket_get_local_address (listener, error);
+  if (bound == NULL)
+    goto failed;
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  self->listener = g_steal_pointer (&listener);
+  watch_listener (self);
+  return TRUE;
+
+failed:
+  g_prefix_error (error, _("listening on %s port %u: "), address, *port);
+  return FALSE;
+}
+
+/**
+ * thumbing_http_server_get_n_connections:
+ * @self: a #ThumbingHttpServer
+ *
+ * Returns: how many connections are open now
+ */
+guint
+thumbing_http_server_get_n_connections (ThumbingHttpServer *self)
+{
+  g_return_val_if_fail (THUMBING_IS_HTTP_SERVER (self), 0);
+  return g_hash_table_size (self->connections);
+}
+
+/**
+ * thumbing_http_server_stop:
+ * @self: a #ThumbingHttpServer
+ *
+ * Stops listening and closes every open connection. Calling it twice is
+ * harmless.
+ */
+void
+thumbing_http_server_stop (ThumbingHttpServer *self)
+{
+  GHashTableIter iter;
+  gpointer connection;
+
+  g_return_if_fail (THUMBING_IS_HTTP_SERVER (self));
+
+  if (self->accept_source != NULL)
+    g_source_destroy (self->accept_source);
+  g_clear_pointer (&self->accept_source, g_source_unref);
+  if (self->retry_source != NULL)
+    g_source_destroy (self->retry_source);
+  self->retry_source = NULL;
+  if (self->listener != NULL)
+    g_socket_close (self->listener, NULL);
+  g_clear_object (&self->listener);
+
+  /* The connections may outlive this object inside libsoup for a moment. */
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &connection, NULL))
+    g_object_weak_unref (connection, forget_connection, self);
+  g_hash_table_remove_all (self->connections);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+}
