@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "thumbing-test-util.h"
 
@@ -353,6 +356,67 @@ test_launch_errors (void)
                        "launch string, column 31: expected “!” or the end, found “)”");
 }
 
+/* A launch string expands ${VAR} as a keyfile does: the README's
+ * `token=${EVENTS_TOKEN}` once configured the placeholder itself. */
+static void
+test_launch_expands_variables (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingPipeline) pipeline = NULL;
+  g_autoptr(ThumbingPipeline) rebuilt = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *secret_file = NULL;
+  g_autofree char *launch = NULL;
+  int fd;
+
+  g_setenv ("THUMBING_TEST_TOKEN", "token-from-the-environment", TRUE);
+  pipeline = thumbing_pipeline_new_from_launch ("s3-event-source token=${THUMBING_TEST_TOKEN} bucket=b "
+                                                "! folder-sink path=\"/tmp/$${HOME} ${THUMBING_TEST_UNSET:-x}\"",
+                                                &error);
+  g_assert_no_error (error);
+  g_object_get (thumbing_pipeline_get_element (pipeline, "s3-event-source"), "token", &token, NULL);
+  g_assert_cmpstr (token, ==, "token-from-the-environment");
+  g_object_get (thumbing_pipeline_get_element (pipeline, "folder-sink"), "path", &path, NULL);
+  g_assert_cmpstr (path, ==, "/tmp/${HOME} x");
+  /* A described dollar sign survives the trip back. */
+  description = thumbing_pipeline_describe (pipeline);
+  g_assert_nonnull (strstr (description, "$${HOME}"));
+  g_assert_null (strstr (description, "token-from-the-environment"));
+
+  assert_launch_error ("s3-event-source token=${THUMBING_TEST_UNSET} ! log", THUMBING_ERROR_CONFIG,
+                       "launch string, column 17: token: environment variable THUMBING_TEST_UNSET is not set "
+                       "(write ${THUMBING_TEST_UNSET:-default} to give a default)");
+  /* Never a literal placeholder as a secret, however it got there. */
+  assert_launch_error ("s3-event-source token=$${EVENTS_TOKEN} ! log", THUMBING_ERROR_INVALID_VALUE,
+                       "launch string, column 17: token: token is a secret and holds “${”, an unexpanded "
+                       "placeholder: set the variable, or use token-file=PATH");
+
+  /* A secret read from a file, its line break dropped. */
+  fd = g_file_open_tmp ("thumbing-secret-XXXXXX", &secret_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, "from-a-file-0123456789\n", 23), ==, 23);
+  close (fd);
+  launch = g_strdup_printf ("s3-event-source token-file=%s ! log", secret_file);
+  rebuilt = thumbing_pipeline_new_from_launch (launch, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&token, g_free);
+  g_object_get (thumbing_pipeline_get_element (rebuilt, "s3-event-source"), "token", &token, NULL);
+  g_assert_cmpstr (token, ==, "from-a-file-0123456789");
+  g_unlink (secret_file);
+  g_clear_pointer (&launch, g_free);
+  launch = g_strdup_printf ("s3-event-source token-file=%s ! log", secret_file);
+  g_clear_object (&rebuilt);
+  rebuilt = thumbing_pipeline_new_from_launch (launch, &error);
+  g_assert_null (rebuilt);
+  g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  /* Only secrets have a -file form. */
+  assert_launch_error ("s3-event-source bucket-file=/etc/hostname ! log", THUMBING_ERROR_UNKNOWN_PROPERTY,
+                       "launch string, column 17: bucket-file: s3-event-source has no property “bucket-file”");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -366,5 +430,6 @@ main (int    argc,
   g_test_add_func ("/pipeline-parser/launch-builds", test_launch_builds);
   g_test_add_func ("/pipeline-parser/launch-fan-out-and-names", test_launch_fan_out_and_names);
   g_test_add_func ("/pipeline-parser/launch-errors", test_launch_errors);
+  g_test_add_func ("/pipeline-parser/launch-expands-variables", test_launch_expands_variables);
   return g_test_run ();
 }

@@ -684,7 +684,7 @@ thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
   properties[PROP_PATH] =
     g_param_spec_string ("path", NULL, _("Path events are POSTed to"), "/events", rw | G_PARAM_CONSTRUCT);
   properties[PROP_TOKEN] =
-    g_param_spec_string ("token", NULL, _("Bearer token S3-compatible stores send with bare events; use ${VARIABLE}"),
+    g_param_spec_string ("token", NULL, _("Bearer token S3-compatible stores send with bare events; use ${VARIABLE} or token-file=PATH"),
                          NULL, rw | THUMBING_PARAM_SECRET);
   properties[PROP_ALLOW_UNAUTHENTICATED] =
     g_param_spec_boolean ("allow-unauthenticated", NULL, _("Take bare events without a token (a trusted network only)"),

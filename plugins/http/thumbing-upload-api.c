@@ -852,7 +852,7 @@ thumbing_upload_api_class_init (ThumbingUploadApiClass *klass)
     g_param_spec_string ("folder", NULL, _("Take uploads on this server, into this folder (the pipeline’s inbox)"),
                          NULL, rw);
   properties[PROP_UPLOAD_SECRET] =
-    g_param_spec_string ("upload-secret", NULL, _("Key of local upload URLs, so they survive a restart (default: random)"),
+    g_param_spec_string ("upload-secret", NULL, _("Key of local upload URLs, so they survive a restart (default: random); or upload-secret-file=PATH"),
                          NULL, rw | THUMBING_PARAM_SECRET);
   properties[PROP_MAX_UPLOAD] =
     g_param_spec_uint64 ("max-upload", NULL, _("Largest local upload in bytes"), 1, G_MAXINT64, 25 * 1024 * 1024,

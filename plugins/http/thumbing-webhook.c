@@ -765,7 +765,7 @@ thumbing_webhook_class_init (ThumbingWebhookClass *klass)
   properties[PROP_URLS] =
     g_param_spec_boxed ("urls", NULL, _("Subscriber URLs, separated by “;”"), G_TYPE_STRV, rw | THUMBING_PARAM_REQUIRED);
   properties[PROP_SECRET] =
-    g_param_spec_string ("secret", NULL, _("Shared secret of the HMAC-SHA256 signature (at least 16 characters); use ${VARIABLE}"),
+    g_param_spec_string ("secret", NULL, _("Shared secret of the HMAC-SHA256 signature (at least 16 characters); use ${VARIABLE} or secret-file=PATH"),
                          NULL, rw | THUMBING_PARAM_REQUIRED | THUMBING_PARAM_SECRET);
   properties[PROP_EVENT] =
     g_param_spec_string ("event", NULL, _("The document’s “type”"), "thumbing.image.processed", rw | G_PARAM_CONSTRUCT);

@@ -4,7 +4,11 @@
  */
 #include "config.h"
 
+#include <string.h>
+#include <sys/stat.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "thumbing-element-private.h"
 #include "thumbing-error.h"
@@ -362,6 +366,44 @@ writable_property_names (ThumbingElement *self)
   return g_strv_builder_end (builder);
 }
 
+/* Secrets need not be written where `ps` or a shared keyfile shows them:
+ * NAME-file=PATH reads the secret NAME from a file, without its final line
+ * break. */
+#define MAX_SECRET_FILE 65536
+
+static gboolean
+set_secret_from_file (ThumbingElement *self,
+                      GParamSpec      *pspec,
+                      const char      *path,
+                      GError         **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GStatBuf info;
+
+  if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode) || info.st_size > MAX_SECRET_FILE)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("%s-file: “%s” is not a readable file of at most %d bytes"), pspec->name, path, MAX_SECRET_FILE);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &contents, &length, error))
+    {
+      g_prefix_error (error, "%s-file: ", pspec->name);
+      return FALSE;
+    }
+  while (length > 0 && (contents[length - 1] == '\n' || contents[length - 1] == '\r'))
+    contents[--length] = '\0';
+  if (length == 0 || strlen (contents) != length)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("%s-file: “%s” is empty or holds a NUL byte"), pspec->name, path);
+      return FALSE;
+    }
+  g_object_set (self, pspec->name, contents, NULL);
+  return TRUE;
+}
+
 /**
  * thumbing_element_set_property_from_string:
  * @self: a #ThumbingElement
@@ -371,7 +413,9 @@ writable_property_names (ThumbingElement *self)
  *
  * Parses @value for the property's type (booleans, numbers with their range,
  * enumerations by nick, flags joined with `+` or `,`, lists separated by `;`)
- * and sets it.
+ * and sets it. A property flagged %THUMBING_PARAM_SECRET can also be read from
+ * a file, as `NAME-file` with the file's path for @value; a secret value
+ * that still holds “${” is refused as an unexpanded placeholder.
  *
  * Returns: %TRUE on success; otherwise %FALSE with %THUMBING_ERROR_UNKNOWN_PROPERTY
  *   or %THUMBING_ERROR_INVALID_VALUE set
@@ -390,6 +434,15 @@ thumbing_element_set_property_from_string (ThumbingElement *self,
   g_return_val_if_fail (value != NULL, FALSE);
 
   pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), property);
+  if (pspec == NULL && g_str_has_suffix (property, "-file"))
+    {
+      g_autofree char *secret = g_strndup (property, strlen (property) - strlen ("-file"));
+
+      pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), secret);
+      if (pspec != NULL && (pspec->flags & THUMBING_PARAM_SECRET))
+        return set_secret_from_file (self, pspec, value, error);
+      pspec = NULL;
+    }
   if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE))
     {
       g_auto(GStrv) names = writable_property_names (self);
@@ -406,6 +459,13 @@ thumbing_element_set_property_from_string (ThumbingElement *self,
       return FALSE;
     }
 
+  if ((pspec->flags & THUMBING_PARAM_SECRET) && strstr (value, "${") != NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("%s is a secret and holds “${”, an unexpanded placeholder: set the variable, or use %s-file=PATH"),
+                   pspec->name, pspec->name);
+      return FALSE;
+    }
   if (!_thumbing_value_parse (pspec, value, &parsed, error))
     return FALSE;
 

@@ -620,13 +620,17 @@ parse_launch_element (LaunchParser  *parser,
       Token *t = next (parser);
       const char *eq = strchr (t->text, '=');
       g_autofree char *key = NULL;
+      g_autofree char *value = NULL;
 
       if (eq == NULL)
         return launch_error (error, t, _("“key=value” or “!” between elements"));
       key = g_strndup (t->text, eq - t->text);
       if (strcmp (key, "name") == 0)
         continue;
-      if (!thumbing_element_set_property_from_string (element, key, eq + 1, error))
+      /* As in keyfiles: a placeholder left as text would become the value,
+       * a secret among them. */
+      value = _thumbing_expand_env (eq + 1, error);
+      if (value == NULL || !thumbing_element_set_property_from_string (element, key, value, error))
         {
           g_prefix_error (error, _("launch string, column %u: %s: "), t->offset, key);
           return FALSE;

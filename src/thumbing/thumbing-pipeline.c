@@ -715,7 +715,14 @@ describe_element (GString         *out,
       if (pspecs[i]->flags & THUMBING_PARAM_SECRET)
         g_string_append (out, "<hidden>");
       else
-        append_value_text (out, &value);
+        {
+          g_autoptr(GString) text = g_string_new (NULL);
+
+          /* Launch strings expand ${…}; “$$” keeps a dollar sign. */
+          append_value_text (text, &value);
+          g_string_replace (text, "$", "$$", 0);
+          g_string_append_len (out, text->str, text->len);
+        }
     }
 }
 
