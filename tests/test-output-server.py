@@ -47,7 +47,7 @@ def request(port, method, path, headers=None):
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
-def with_folder(body):
+def with_folder(body, check_log=None):
     work = tempfile.mkdtemp()
     try:
         outbox = os.path.join(work, "avatars")
@@ -63,9 +63,18 @@ def with_folder(body):
         with open(os.path.join(work, "secret.txt"), "w") as f:
             f.write("not for the web")
         os.symlink(os.path.join(work, "secret.txt"), os.path.join(outbox, "link.png"))
+        # A link to a folder inside the outputs, to one outside, and to /etc.
+        os.symlink(os.path.join(outbox, "team"), os.path.join(outbox, "alias"))
+        os.symlink(work, os.path.join(outbox, "up"))
+        os.symlink("/etc", os.path.join(outbox, "etc"))
+        for name, content in [("A.png", b"the letter A"), ("%41.png", b"percent four one"), ("empty.png", b"")]:
+            with open(os.path.join(outbox, name), "wb") as f:
+                f.write(content)
         port = free_port()
-        with Daemon(conf(f"folder={outbox}", port, inbox), [port]):
+        with Daemon(conf(f"folder={outbox}", port, inbox), [port]) as daemon:
             body(port, png)
+        if check_log:
+            check_log(daemon.stderr)
     finally:
         shutil.rmtree(work)
 
@@ -115,6 +124,9 @@ def test_ranges():
         assert status == 206 and content == png[-3:], status
         status, headers, _ = request(port, "GET", "/team/a%20b.png", {"Range": f"bytes={size}-"})
         assert status == 416 and headers["content-range"] == f"bytes */{size}", (status, headers)
+        # A suffix of no bytes cannot be met (RFC 9110 14.1.3).
+        status, headers, content = request(port, "GET", "/team/a%20b.png", {"Range": "bytes=-0"})
+        assert status == 416 and headers["content-range"] == f"bytes */{size}", (status, headers)
         # A stale If-Range gets the whole, current file.
         status, _, content = request(port, "GET", "/team/a%20b.png", {"Range": "bytes=0-9", "If-Range": '"old"'})
         assert status == 200 and content == png
@@ -133,6 +145,35 @@ def test_nothing_outside_the_folder():
             assert b"not for the web" not in content and b"half written" not in content, path
 
     with_folder(body)
+
+
+def test_no_symbolic_link_in_any_segment():
+    def body(port, png):
+        for path in ["/etc/passwd", "/etc/shadow", "/etc/hostname", "/up/secret.txt", "/alias/a%20b.png",
+                     "/up/avatars/team/a%20b.png"]:
+            status, _, content = request(port, "GET", path)
+            assert status == 404, (path, status)
+            assert b"root:" not in content and b"not for the web" not in content, path
+
+    with_folder(body)
+
+
+def test_hostile_paths_and_empty_files():
+    def body(port, png):
+        # The path is decoded once: %25 is a percent sign, not a second round.
+        status, _, content = request(port, "GET", "/%2541.png")
+        assert status == 200 and content == b"percent four one", (status, content)
+        status, _, content = request(port, "GET", "/%41.png")
+        assert status == 200 and content == b"the letter A", (status, content)
+        status, headers, content = request(port, "GET", "/empty.png")
+        assert status == 200 and content == b"" and headers["content-length"] == "0", (status, headers)
+        status, _, _ = request(port, "GET", "/empty.png", {"Range": "bytes=0-"})
+        assert status == 416, status
+
+    def check_log(log):
+        assert "CRITICAL" not in log and "WARNING" not in log, log
+
+    with_folder(body, check_log)
 
 
 def test_bucket_outputs():
@@ -164,4 +205,5 @@ def test_bucket_outputs():
 
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([test_get_head_and_validators, test_ranges, test_nothing_outside_the_folder,
+                               test_no_symbolic_link_in_any_segment, test_hostile_paths_and_empty_files,
                                test_bucket_outputs]))

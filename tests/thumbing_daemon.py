@@ -33,9 +33,10 @@ class Daemon:
     """`with Daemon(conf_text, ports=[...], env={...}) as d:` runs the pipeline
     until the block ends, then stops it with SIGTERM and keeps its stderr."""
 
-    def __init__(self, conf, ports, env=None):
+    def __init__(self, conf, ports, env=None, wrapper=()):
         self.conf = conf
         self.ports = ports
+        self.wrapper = list(wrapper)
         self.env = dict(os.environ, **(env or {}))
         self.stderr = ""
 
@@ -43,7 +44,7 @@ class Daemon:
         fd, self.path = tempfile.mkstemp(suffix=".conf")
         with os.fdopen(fd, "w") as f:
             f.write(self.conf)
-        self.process = subprocess.Popen([TOOL, "run", "--quiet", self.path], env=self.env,
+        self.process = subprocess.Popen(self.wrapper + [TOOL, "run", "--quiet", self.path], env=self.env,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             for port in self.ports:

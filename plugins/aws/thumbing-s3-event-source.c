@@ -601,9 +601,7 @@ thumbing_s3_event_source_stop (ThumbingElement *element)
       for (GList *l = open; l != NULL; l = l->next)
         finish (l->data, SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
     }
-  if (self->server != NULL)
-    thumbing_http_server_stop (self->server);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->server, thumbing_http_server_free);
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);

@@ -159,9 +159,10 @@ thumbing_output_server_check (ThumbingElement *element,
   return TRUE;
 }
 
-/* The request's path as a name relative to the outputs, or NULL when it
- * could reach anything else: “..”, “.”, empty or hidden segments, encoded
- * slashes or NUL bytes. */
+/* The request's path, still percent-encoded (the server keeps raw paths),
+ * decoded once into a name relative to the outputs, or NULL when it could
+ * reach anything else: “..”, “.”, empty or hidden segments, encoded slashes
+ * or NUL bytes. So “/%2541.png” names “%41.png”, never “A.png”. */
 static char *
 relative_name (const char *path)
 {
@@ -202,10 +203,10 @@ parse_range (const char *header,
     return FALSE;
   if (dash == spec)
     {
-      /* The last N bytes. */
-      if (!g_ascii_string_to_unsigned (dash + 1, 10, 1, G_MAXINT64, &last, NULL))
+      /* The last N bytes; the last none cannot be met (RFC 9110 14.1.3). */
+      if (!g_ascii_string_to_unsigned (dash + 1, 10, 0, G_MAXINT64, &last, NULL))
         return FALSE;
-      if (size == 0)
+      if (size == 0 || last == 0)
         {
           *unsatisfiable = TRUE;
           return FALSE;
@@ -347,7 +348,9 @@ serve_file (ThumbingOutputServer *self,
   /* libsoup would otherwise apply a Range this answer chose not to honour. */
   soup_message_headers_remove (request, "Range");
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_message_body_append_bytes (soup_server_message_get_response_body (message), contents);
+  /* libsoup refuses an empty buffer; an empty body needs none. */
+  if (g_bytes_get_size (contents) > 0)
+    soup_message_body_append_bytes (soup_server_message_get_response_body (message), contents);
 }
 
 typedef struct
@@ -394,7 +397,7 @@ on_object (GObject      *object,
         }
       soup_message_headers_replace (response, "Cache-Control", fetch->self->cache_control);
       soup_server_message_set_status (fetch->message, object_response->status, NULL);
-      if (object_response->status != SOUP_STATUS_NOT_MODIFIED)
+      if (object_response->status != SOUP_STATUS_NOT_MODIFIED && g_bytes_get_size (object_response->body) > 0)
         soup_message_body_append_bytes (soup_server_message_get_response_body (fetch->message), object_response->body);
     }
   soup_server_message_unpause (fetch->message);
@@ -483,9 +486,7 @@ thumbing_output_server_stop (ThumbingElement *element)
   ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (element);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->server != NULL)
-    thumbing_http_server_stop (self->server);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->server, thumbing_http_server_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->s3, thumbing_s3_bucket_free);
 }

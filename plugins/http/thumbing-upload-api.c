@@ -770,9 +770,7 @@ thumbing_upload_api_stop (ThumbingElement *element)
         soup_server_message_unpause (self->waiting->pdata[i]);
       }
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
-  if (self->server != NULL)
-    thumbing_http_server_stop (self->server);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->server, thumbing_http_server_free);
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);

@@ -8,7 +8,8 @@
  * them to their SoupServer: every connection gets read and write timeouts,
  * at most max_connections are open at once (further clients wait in the
  * kernel's backlog), and a failed accept is logged and retried after a
- * pause, so the service recovers once the pressure ends.
+ * pause, so the service recovers once the pressure ends. Handlers get the
+ * request path still percent-encoded and decode it once themselves.
  */
 #include "config.h"
 
@@ -25,8 +26,6 @@
 
 struct _ThumbingHttpServer
 {
-  GObject          parent_instance;
-
   ThumbingElement *owner;           /* not owned: the element owns this */
   guint            timeout_seconds;
   guint            max_connections;
@@ -38,8 +37,6 @@ struct _ThumbingHttpServer
   gboolean         under_pressure;  /* accept() is failing: logged once */
   gboolean         at_limit;        /* max_connections are open: logged once */
 };
-
-G_DEFINE_FINAL_TYPE (ThumbingHttpServer, thumbing_http_server, G_TYPE_OBJECT)
 
 static void watch_listener (ThumbingHttpServer *self);
 
@@ -139,37 +136,6 @@ watch_listener (ThumbingHttpServer *self)
   g_source_attach (self->accept_source, g_main_context_get_thread_default ());
 }
 
-static void
-thumbing_http_server_dispose (GObject *object)
-{
-  thumbing_http_server_stop (THUMBING_HTTP_SERVER (object));
-  G_OBJECT_CLASS (thumbing_http_server_parent_class)->dispose (object);
-}
-
-static void
-thumbing_http_server_finalize (GObject *object)
-{
-  ThumbingHttpServer *self = THUMBING_HTTP_SERVER (object);
-
-  g_hash_table_unref (self->connections);
-  G_OBJECT_CLASS (thumbing_http_server_parent_class)->finalize (object);
-}
-
-static void
-thumbing_http_server_class_init (ThumbingHttpServerClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = thumbing_http_server_dispose;
-  object_class->finalize = thumbing_http_server_finalize;
-}
-
-static void
-thumbing_http_server_init (ThumbingHttpServer *self)
-{
-  self->connections = g_hash_table_new (NULL, NULL);
-}
-
 /**
  * thumbing_http_server_new:
  * @owner: the service the server belongs to, named in its log lines; it
@@ -178,21 +144,26 @@ thumbing_http_server_init (ThumbingHttpServer *self)
  * @max_connections: how many connections may be open at once
  *
  * Returns: (transfer full): a server that listens once
- *   thumbing_http_server_listen() is called
+ *   thumbing_http_server_listen() is called; free it with
+ *   thumbing_http_server_free()
  */
 ThumbingHttpServer *
 thumbing_http_server_new (ThumbingElement *owner,
                           guint            timeout_seconds,
                           guint            max_connections)
 {
-  ThumbingHttpServer *self = g_object_new (THUMBING_TYPE_HTTP_SERVER, NULL);
+  ThumbingHttpServer *self;
 
   g_return_val_if_fail (THUMBING_IS_ELEMENT (owner), NULL);
   g_return_val_if_fail (max_connections > 0, NULL);
+  self = g_new0 (ThumbingHttpServer, 1);
+  self->connections = g_hash_table_new (NULL, NULL);
   self->owner = owner;
   self->timeout_seconds = timeout_seconds;
   self->max_connections = max_connections;
-  self->soup = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", NULL);
+  /* Raw paths: each service decodes the path once, itself; libsoup would
+   * decode it first, and a second decoding turns “%2541” into “A”. */
+  self->soup = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", "raw-paths", TRUE, NULL);
   return self;
 }
 
@@ -206,7 +177,7 @@ thumbing_http_server_new (ThumbingElement *owner,
 SoupServer *
 thumbing_http_server_get_soup_server (ThumbingHttpServer *self)
 {
-  g_return_val_if_fail (THUMBING_IS_HTTP_SERVER (self), NULL);
+  g_return_val_if_fail (self != NULL, NULL);
   return self->soup;
 }
 
@@ -230,7 +201,7 @@ thumbing_http_server_listen (ThumbingHttpServer *self,
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GSocket) listener = NULL;
 
-  g_return_val_if_fail (THUMBING_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->listener == NULL, FALSE);
 
   inet = g_inet_address_new_from_string (address);
@@ -269,7 +240,7 @@ failed:
 guint
 thumbing_http_server_get_n_connections (ThumbingHttpServer *self)
 {
-  g_return_val_if_fail (THUMBING_IS_HTTP_SERVER (self), 0);
+  g_return_val_if_fail (self != NULL, 0);
   return g_hash_table_size (self->connections);
 }
 
@@ -286,7 +257,7 @@ thumbing_http_server_stop (ThumbingHttpServer *self)
   GHashTableIter iter;
   gpointer connection;
 
-  g_return_if_fail (THUMBING_IS_HTTP_SERVER (self));
+  g_return_if_fail (self != NULL);
 
   if (self->accept_source != NULL)
     g_source_destroy (self->accept_source);
@@ -306,4 +277,20 @@ thumbing_http_server_stop (ThumbingHttpServer *self)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+}
+
+/**
+ * thumbing_http_server_free:
+ * @self: (transfer full): a #ThumbingHttpServer
+ *
+ * Stops the server and frees it.
+ */
+void
+thumbing_http_server_free (ThumbingHttpServer *self)
+{
+  if (self == NULL)
+    return;
+  thumbing_http_server_stop (self);
+  g_hash_table_unref (self->connections);
+  g_free (self);
 }

@@ -14,9 +14,9 @@ G_BEGIN_DECLS
 #define THUMBING_HTTP_TIMEOUT_SECONDS 30
 #define THUMBING_HTTP_MAX_CONNECTIONS 256
 
-#define THUMBING_TYPE_HTTP_SERVER (thumbing_http_server_get_type ())
-
-G_DECLARE_FINAL_TYPE (ThumbingHttpServer, thumbing_http_server, THUMBING, HTTP_SERVER, GObject)
+/* A plain structure, not a GObject: the library is linked into several
+ * plugin modules, and a type registered from each would clash. */
+typedef struct _ThumbingHttpServer ThumbingHttpServer;
 
 ThumbingHttpServer *thumbing_http_server_new              (ThumbingElement    *owner,
                                                            guint               timeout_seconds,
@@ -28,5 +28,8 @@ gboolean            thumbing_http_server_listen           (ThumbingHttpServer *s
                                                            GError            **error);
 guint               thumbing_http_server_get_n_connections (ThumbingHttpServer *self);
 void                thumbing_http_server_stop             (ThumbingHttpServer *self);
+void                thumbing_http_server_free             (ThumbingHttpServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingHttpServer, thumbing_http_server_free)
 
 G_END_DECLS
