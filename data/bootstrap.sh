@@ -135,7 +135,7 @@ test_suite() {
   VIPSHOME="$no_modules" G_SLICE=always-malloc \
     meson test -C build --no-rebuild --print-errorlogs \
       --wrapper "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q --suppressions=$root/tests/valgrind.supp" \
-      delivery item name-template element registry pipeline-parser pipeline folder-source folder-sink log \
+      delivery item name-template element registry pipeline-parser pipeline folder-source folder-sink log text \
       aws-sigv4 aws-config aws-client aws-credentials s3-event s3-elements webhook s3-event-source jwt || status=1
   rmdir "$no_modules"
 

@@ -107,6 +107,28 @@ def test_bad_inputs_fail_one_line_each():
         shutil.rmtree(root)
 
 
+def test_names_cannot_forge_log_lines():
+    root = tempdir()
+    try:
+        inbox = os.path.join(root, "in")
+        out = os.path.join(root, "out")
+        os.makedirs(inbox)
+        forged = "evil\nthumbing: error: FORGED LINE\x1b[31m.jpg"
+        with open(os.path.join(inbox, forged), "wb") as f:
+            f.write(b"not an image at all")
+        shutil.copy(os.path.join(GOOD, "grey.jpg"), os.path.join(inbox, "tab\there.jpg"))
+        result = thumbing("launch", f"folder-source path={inbox} ! resize ! png-encode ! folder-sink path={out} ! log",
+                          timeout=60)
+        assert result.returncode == 1, result
+        for stream in (result.stderr, result.stdout):
+            assert not any(line.startswith("thumbing: error: FORGED") for line in stream.splitlines()), stream
+            assert "\x1b" not in stream, stream
+        assert "evil\\nthumbing: error: FORGED LINE\\x1b[31m.jpg" in result.stderr, result.stderr
+        assert "tab\\there.jpg -> " in result.stdout, result.stdout
+    finally:
+        shutil.rmtree(root)
+
+
 def write_conf(root, text):
     path = os.path.join(root, "pipeline.conf")
     with open(path, "w", encoding="utf-8") as f:
@@ -336,6 +358,7 @@ if __name__ == "__main__":
         test_version_and_help,
         test_launch_turns_every_format_into_512_png,
         test_bad_inputs_fail_one_line_each,
+        test_names_cannot_forge_log_lines,
         test_check_names_file_group_and_key,
         test_shipped_pipelines_pass_check,
         test_seed_pipeline_needs_its_settings,

@@ -262,7 +262,9 @@ sign_message (EVP_PKEY   *key,
               const char *version,
               const char *type,
               const char *message,
-              const char *subscribe_url)
+              const char *subscribe_url,
+              const char *message_id,
+              const char *timestamp)
 {
   gboolean confirmation = strcmp (type, "Notification") != 0;
   g_autofree char *text = NULL;
@@ -271,11 +273,12 @@ sign_message (EVP_PKEY   *key,
   gsize length = sizeof signature;
 
   if (confirmation)
-    text = g_strdup_printf ("Message\n%s\nMessageId\nm-1\nSubscribeURL\n%s\nTimestamp\n2026-11-24T10:00:00.000Z\n"
-                            "Token\ntok-1\nTopicArn\n" TOPIC "\nType\n%s\n", message, subscribe_url, type);
+    text = g_strdup_printf ("Message\n%s\nMessageId\n%s\nSubscribeURL\n%s\nTimestamp\n%s\n"
+                            "Token\ntok-1\nTopicArn\n" TOPIC "\nType\n%s\n", message, message_id, subscribe_url,
+                            timestamp, type);
   else
-    text = g_strdup_printf ("Message\n%s\nMessageId\nm-1\nSubject\nAmazon S3 Notification\n"
-                            "Timestamp\n2026-11-24T10:00:00.000Z\nTopicArn\n" TOPIC "\nType\n%s\n", message, type);
+    text = g_strdup_printf ("Message\n%s\nMessageId\n%s\nSubject\nAmazon S3 Notification\n"
+                            "Timestamp\n%s\nTopicArn\n" TOPIC "\nType\n%s\n", message, message_id, timestamp, type);
   g_assert_cmpint (EVP_DigestSignInit (context, NULL, strcmp (version, "1") == 0 ? EVP_sha1 () : EVP_sha256 (),
                                        NULL, key), ==, 1);
   g_assert_cmpint (EVP_DigestSign (context, signature, &length, (const guchar *) text, strlen (text)), ==, 1);
@@ -291,6 +294,8 @@ typedef struct
   const char *certificate_url;   /* NULL: the test server's */
   gboolean    other_key;
   gboolean    tamper;
+  const char *message_id;        /* NULL: a new one */
+  gint64      age;               /* seconds before now it was sent */
 } SnsCase;
 
 static char *
@@ -305,12 +310,18 @@ sns_body (Fixture       *f,
   g_autofree char *subscribe = g_strdup_printf ("https://127.0.0.1:%u/subscribe?Token=tok-1", f->https_port);
   g_autofree char *certificate = c->certificate_url != NULL ? g_strdup (c->certificate_url)
                                                             : g_strdup_printf ("https://127.0.0.1:%u/cert.pem", f->https_port);
-  g_autofree char *signature = sign_message (c->other_key ? f->other_key : f->key, c->version, c->type, message, subscribe);
+  static guint sent;
+  g_autofree char *message_id = c->message_id != NULL ? g_strdup (c->message_id) : g_strdup_printf ("m-%u", ++sent);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) when = g_date_time_add_seconds (now, (double) -c->age);
+  g_autofree char *timestamp = g_date_time_format_iso8601 (when);
+  g_autofree char *signature = sign_message (c->other_key ? f->other_key : f->key, c->version, c->type, message,
+                                             subscribe, message_id, timestamp);
 
   json_builder_begin_object (builder);
 #define MEMBER(name, value) G_STMT_START { json_builder_set_member_name (builder, name); json_builder_add_string_value (builder, value); } G_STMT_END
   MEMBER ("Type", c->type);
-  MEMBER ("MessageId", "m-1");
+  MEMBER ("MessageId", message_id);
   MEMBER ("TopicArn", c->topic != NULL ? c->topic : TOPIC);
   if (confirmation)
     {
@@ -320,7 +331,7 @@ sns_body (Fixture       *f,
   else
     MEMBER ("Subject", "Amazon S3 Notification");
   MEMBER ("Message", c->tamper ? S3_EVENT ("uploads/other.jpg") : message);
-  MEMBER ("Timestamp", "2026-11-24T10:00:00.000Z");
+  MEMBER ("Timestamp", timestamp);
   MEMBER ("SignatureVersion", c->version);
   MEMBER ("Signature", signature);
   MEMBER ("SigningCertURL", certificate);
@@ -396,6 +407,37 @@ test_signed_notifications (Fixture *f, gconstpointer data)
   g_assert_cmpuint (thumbing_pipeline_get_n_succeeded (f->pipeline), ==, 2);
 }
 
+/* A signed message stays valid: what makes a replay fail is its age and
+ * its MessageId. */
+static void
+test_replayed_notifications (Fixture *f, gconstpointer data)
+{
+  SnsCase once = { "2", "Notification", NULL, NULL, FALSE, FALSE, "m-replayed", 0 };
+  SnsCase old = { "2", "Notification", NULL, NULL, FALSE, FALSE, NULL, 2 * 3600 };
+  SnsCase future = { "2", "Notification", NULL, NULL, FALSE, FALSE, NULL, -2 * 3600 };
+  SnsCase recent = { "2", "Notification", NULL, NULL, FALSE, FALSE, NULL, 50 * 60 };
+
+  start_pipeline (f, "/hook/ok");
+  g_assert_cmpuint (post_sns (f, &once), ==, 200);
+  g_assert_cmpuint (post_sns (f, &once), ==, 403);
+  g_assert_cmpuint (post_sns (f, &old), ==, 403);
+  g_assert_cmpuint (post_sns (f, &future), ==, 403);
+  g_assert_cmpuint (post_sns (f, &recent), ==, 200);
+  g_assert_cmpuint (f->hooks, ==, 2);
+}
+
+/* SNS delivers a failed message again under its MessageId: taken again. */
+static void
+test_failed_notification_is_taken_again (Fixture *f, gconstpointer data)
+{
+  SnsCase retried = { "2", "Notification", NULL, NULL, FALSE, FALSE, "m-retried", 0 };
+
+  start_pipeline (f, "/hook/down");
+  g_assert_cmpuint (post_sns (f, &retried), ==, 500);
+  g_assert_cmpuint (post_sns (f, &retried), ==, 500);
+  g_assert_cmpuint (thumbing_pipeline_get_n_failed (f->pipeline), ==, 2);
+}
+
 static void
 test_refused_notifications (Fixture *f, gconstpointer data)
 {
@@ -469,6 +511,8 @@ main (int   argc,
   ADD ("/s3-event-source/oversized-body", test_oversized_body);
   ADD ("/s3-event-source/failure-is-answered-500", test_failure_is_answered_500);
   ADD ("/s3-event-source/signed-notifications", test_signed_notifications);
+  ADD ("/s3-event-source/replayed-notifications", test_replayed_notifications);
+  ADD ("/s3-event-source/failed-notification-is-taken-again", test_failed_notification_is_taken_again);
   ADD ("/s3-event-source/refused-notifications", test_refused_notifications);
   ADD ("/s3-event-source/subscription", test_subscription);
 #undef ADD

@@ -40,6 +40,7 @@ struct _ThumbingS3EventSource
   char        *ca_file;
   guint        max_body;
   guint        max_pending;
+  guint        replay_window;
 
   ThumbingHttpServer *server;
   SoupSession *session;
@@ -47,6 +48,8 @@ struct _ThumbingS3EventSource
   GHashTable  *pending;        /* ThumbingItem → Request, pushed or waiting */
   GHashTable  *requests;       /* Request set: answered at stop if still open */
   GQueue       waiting;        /* ThumbingItem, not pushed yet */
+  GHashTable  *seen;           /* SNS MessageId → its arrival (monotonic µs) */
+  GQueue       seen_order;     /* the same ids, oldest first, for pruning */
   guint        credit;
 };
 
@@ -64,6 +67,7 @@ enum {
   PROP_CA_FILE,
   PROP_MAX_BODY,
   PROP_MAX_PENDING,
+  PROP_REPLAY_WINDOW,
   N_PROPS
 };
 
@@ -75,6 +79,7 @@ typedef struct
   ThumbingS3EventSource *self;
   SoupServerMessage     *message;
   char                  *peer;
+  char                  *message_id;  /* an SNS Notification's, remembered while it is taken */
   guint                  outstanding;
   gboolean               failed;
   gboolean               gone;
@@ -114,6 +119,7 @@ thumbing_s3_event_source_get_property (GObject    *object,
     case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
     case PROP_MAX_BODY: g_value_set_uint (value, self->max_body); break;
     case PROP_MAX_PENDING: g_value_set_uint (value, self->max_pending); break;
+    case PROP_REPLAY_WINDOW: g_value_set_uint (value, self->replay_window); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -149,6 +155,7 @@ thumbing_s3_event_source_set_property (GObject      *object,
     case PROP_CA_FILE: replace_string (&self->ca_file, value); break;
     case PROP_MAX_BODY: self->max_body = g_value_get_uint (value); break;
     case PROP_MAX_PENDING: self->max_pending = g_value_get_uint (value); break;
+    case PROP_REPLAY_WINDOW: self->replay_window = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -189,6 +196,7 @@ request_free (Request *request)
   g_signal_handlers_disconnect_by_data (request->message, request);
   g_clear_object (&request->message);
   g_free (request->peer);
+  g_free (request->message_id);
   g_free (request);
 }
 
@@ -233,6 +241,9 @@ finish (Request    *request,
 
   if (problem != NULL && status < 500)
     thumbing_element_warn (THUMBING_ELEMENT (self), _("refused a request from %s: %s"), request->peer, problem);
+  /* A failed notification may be sent again, and must then be taken. */
+  if (request->message_id != NULL && !SOUP_STATUS_IS_SUCCESSFUL (status))
+    g_hash_table_remove (self->seen, request->message_id);
   respond (request, status, problem);
   if (paused)
     soup_server_message_unpause (request->message);
@@ -384,12 +395,74 @@ act_on (Fetch *fetch)
 }
 
 static void
+forget_old_messages (ThumbingS3EventSource *self,
+                     gint64                 now)
+{
+  gint64 horizon = now - (gint64) self->replay_window * G_USEC_PER_SEC;
+
+  while (!g_queue_is_empty (&self->seen_order))
+    {
+      const char *id = g_queue_peek_head (&self->seen_order);
+      gint64 *arrived = g_hash_table_lookup (self->seen, id);
+
+      if (arrived != NULL && *arrived > horizon)
+        break;
+      g_hash_table_remove (self->seen, id);
+      g_free (g_queue_pop_head (&self->seen_order));
+    }
+}
+
+/* A signed message is only as fresh as its Timestamp: one from outside the
+ * window, or a MessageId already taken within it, is a replay. */
+static gboolean
+check_replay (Fetch   *fetch,
+              GError **error)
+{
+  ThumbingS3EventSource *self = fetch->request->self;
+  ThumbingSnsMessage *message = fetch->message;
+  g_autoptr(GDateTime) sent = g_date_time_new_from_iso8601 (message->timestamp, NULL);
+  gint64 now = g_get_monotonic_time ();
+  gint64 age;
+  gint64 *arrived;
+
+  if (sent == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE, _("Timestamp is not an ISO 8601 time"));
+      return FALSE;
+    }
+  age = g_get_real_time () / G_USEC_PER_SEC - g_date_time_to_unix (sent);
+  if (age > (gint64) self->replay_window || age < -(gint64) self->replay_window)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("Timestamp is %" G_GINT64_FORMAT " s away from now, outside the replay window of %u s"),
+                   age, self->replay_window);
+      return FALSE;
+    }
+  if (strcmp (message->type, "Notification") != 0)
+    return TRUE;
+  forget_old_messages (self, now);
+  if (g_hash_table_contains (self->seen, message->message_id))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("MessageId %s was taken already"), message->message_id);
+      return FALSE;
+    }
+  arrived = g_new (gint64, 1);
+  *arrived = now;
+  g_hash_table_insert (self->seen, g_strdup (message->message_id), arrived);
+  g_queue_push_tail (&self->seen_order, g_strdup (message->message_id));
+  fetch->request->message_id = g_strdup (message->message_id);
+  return TRUE;
+}
+
+static void
 verify_and_act (Fetch  *fetch,
                 GBytes *certificate)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!thumbing_sns_message_verify (fetch->message, certificate, &error))
+  if (!thumbing_sns_message_verify (fetch->message, certificate, &error)
+      || !check_replay (fetch, &error))
     {
       finish (fetch->request, SOUP_STATUS_FORBIDDEN, error->message);
       fetch_free (fetch);
@@ -577,6 +650,7 @@ thumbing_s3_event_source_start (ThumbingElement *element,
   self->certificates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->pending = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) thumbing_item_unref, NULL);
   self->requests = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_free, NULL);
+  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
   soup = thumbing_http_server_get_soup_server (self->server);
   soup_server_add_early_handler (soup, self->path, handle_early, self, NULL);
@@ -609,6 +683,8 @@ thumbing_s3_event_source_stop (ThumbingElement *element)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->certificates, g_hash_table_unref);
+  g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_queue_clear_full (&self->seen_order, g_free);
 }
 
 static void
@@ -703,6 +779,10 @@ thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
   properties[PROP_MAX_PENDING] =
     g_param_spec_uint ("max-pending", NULL, _("Items waiting for the pipeline before requests are turned away with 503"),
                        1, 1000000, 1000, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_REPLAY_WINDOW] =
+    g_param_spec_uint ("replay-window", NULL,
+                       _("Seconds an SNS message’s Timestamp may be from now; its MessageId is remembered as long"),
+                       60, 7 * 24 * 3600, 3600, rw | G_PARAM_CONSTRUCT);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

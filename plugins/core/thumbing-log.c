@@ -137,8 +137,11 @@ thumbing_log_process_async (ThumbingElement     *element,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   double ms = thumbing_item_get_elapsed_ms (item);
   g_autofree char *line = self->json ? format_json (item, ms) : format_text (item, ms);
+  /* Names come from outside: one item, one line. */
 
-  fprintf (stdout, "%s\n", line);
+  g_autofree char *safe = thumbing_text_escape_controls (line);
+
+  fprintf (stdout, "%s\n", safe);
   fflush (stdout);
   g_task_return_pointer (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
 }

@@ -21,5 +21,6 @@
 #include "thumbing-plugin.h"
 #include "thumbing-registry.h"
 #include "thumbing-pipeline.h"
+#include "thumbing-text.h"
 
 #undef THUMBING_INSIDE

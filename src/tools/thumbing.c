@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,46 @@ typedef struct
   guint             signals;
   guint             progress_timer;
 } Run;
+
+
+/* Prints one line of @format to stderr; its arguments may quote outside
+ * input (file names, keys, request fields), so the line is escaped: it
+ * cannot forge another line or drive the terminal. */
+static void G_GNUC_PRINTF (1, 2)
+print_line (const char *format,
+            ...)
+{
+  va_list args;
+  g_autofree char *text = NULL;
+  g_autofree char *safe = NULL;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  safe = thumbing_text_escape_controls (text);
+  fprintf (stderr, "%s\n", safe);
+}
+
+/* GLib's messages quote outside input too: escape them before the default
+ * writer (the terminal, or the journal) sees them. */
+static GLogWriterOutput
+write_escaped_log (GLogLevelFlags   level,
+                   const GLogField *fields,
+                   gsize            n_fields,
+                   gpointer         data)
+{
+  g_autofree GLogField *copy = g_memdup2 (fields, n_fields * sizeof (GLogField));
+  g_autofree char *safe = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (strcmp (copy[i].key, "MESSAGE") == 0 && copy[i].length < 0)
+      {
+        safe = thumbing_text_escape_controls (copy[i].value);
+        copy[i].value = safe;
+        break;
+      }
+  return g_log_writer_default (level, copy, n_fields, data);
+}
 
 static void
 clear_progress_line (Run *run)
@@ -101,7 +142,7 @@ on_item_done (ThumbingPipeline *pipeline,
   if (error == NULL)
     return;
   clear_progress_line (run);
-  fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+  print_line (_("thumbing: error: %s"), error->message);
 }
 
 static void
@@ -110,7 +151,7 @@ on_warning (ThumbingPipeline *pipeline,
             Run              *run)
 {
   clear_progress_line (run);
-  fprintf (stderr, _("thumbing: warning: %s\n"), message);
+  print_line (_("thumbing: warning: %s"), message);
 }
 
 static gboolean
@@ -138,7 +179,7 @@ print_registry_problems (void)
   const char * const *problems = thumbing_registry_get_problems (thumbing_registry_get_default ());
 
   for (guint i = 0; problems[i] != NULL; i++)
-    fprintf (stderr, _("thumbing: warning: %s\n"), problems[i]);
+    print_line (_("thumbing: warning: %s"), problems[i]);
 }
 
 /* As a Lambda function's bootstrap, a pipeline that cannot start is
@@ -214,7 +255,7 @@ run_pipeline (ThumbingPipeline *pipeline,
 
   if (!ok)
     {
-      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+      print_line (_("thumbing: error: %s"), error->message);
       if (g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY))
@@ -261,7 +302,7 @@ parse_options (int                 *argc,
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      fprintf (stderr, "thumbing: %s\n", error->message);
+      print_line ("thumbing: %s", error->message);
       return FALSE;
     }
   return TRUE;
@@ -291,7 +332,7 @@ run_built_pipeline (ThumbingPipeline *pipeline,
   if (pipeline == NULL)
     {
       print_registry_problems ();
-      fprintf (stderr, _("thumbing: error: %s\n"), build_error->message);
+      print_line (_("thumbing: error: %s"), build_error->message);
       report_init_error (build_error);
       return EXIT_USAGE;
     }
@@ -430,7 +471,7 @@ command_check (int    argc,
             }
           continue;
         }
-      fprintf (stderr, "%s\n", error->message);
+      print_line ("%s", error->message);
       status = EXIT_FAILED;
     }
   if (status != EXIT_OK)
@@ -548,7 +589,7 @@ inspect_one (ThumbingRegistry *registry,
 
   if (element == NULL)
     {
-      fprintf (stderr, _("thumbing: error: %s\n"), error->message);
+      print_line (_("thumbing: error: %s"), error->message);
       return EXIT_FAILED;
     }
   factory = thumbing_registry_lookup (registry, name);
@@ -653,7 +694,7 @@ add_static_plugins (void)
       g_autoptr(GError) error = NULL;
 
       if (!thumbing_registry_add_static_plugin (thumbing_registry_get_default (), describe[i] (), &error))
-        fprintf (stderr, _("thumbing: warning: %s\n"), error->message);
+        print_line (_("thumbing: warning: %s"), error->message);
     }
 }
 #endif
@@ -684,6 +725,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("thumbing");
+  g_log_set_writer_func (write_escaped_log, NULL, NULL);
 #ifdef THUMBING_STATIC_PLUGINS
   add_static_plugins ();
 #endif
