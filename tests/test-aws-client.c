@@ -234,6 +234,86 @@ test_xml_text (void)
 }
 
 /* Against s3rver: a put and a get of a key with every awkward character. */
+/* Answers @count requests on @listener with 200, keeping each request
+ * line as it arrived: libsoup's server would normalise the path first. */
+typedef struct
+{
+  GSocket   *listener;
+  guint      count;
+  GPtrArray *lines;
+} RawServer;
+
+static gpointer
+serve_raw (gpointer data)
+{
+  RawServer *raw = data;
+
+  for (guint i = 0; i < raw->count; i++)
+    {
+      g_autoptr(GSocket) client = g_socket_accept (raw->listener, NULL, NULL);
+      g_autoptr(GString) head = g_string_new (NULL);
+      char buffer[1024];
+      static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+      g_assert_nonnull (client);
+      while (strstr (head->str, "\r\n\r\n") == NULL)
+        {
+          gssize n = g_socket_receive (client, buffer, sizeof buffer, NULL, NULL);
+
+          g_assert_cmpint (n, >, 0);
+          g_string_append_len (head, buffer, n);
+        }
+      g_ptr_array_add (raw->lines, g_strndup (head->str, strstr (head->str, "\r\n") - head->str));
+      g_socket_send (client, answer, strlen (answer), NULL, NULL);
+      g_socket_close (client, NULL);
+    }
+  return NULL;
+}
+
+/* An S3 key is sent as SigV4 encodes it: no dot segment is removed, so
+ * a key cannot reach another key, or another bucket, than it names. */
+static void
+test_keys_with_dot_segments_are_sent_as_signed (void)
+{
+  const char *paths[] = {
+    "/test-bucket/uploads/../private/secret.png",
+    "/test-bucket/uploads/./a.png",
+    "/test-bucket/uploads/../../etc/passwd",
+  };
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(ThumbingAwsClient) client = NULL;
+  g_autofree char *endpoint = NULL;
+  RawServer raw = { NULL, G_N_ELEMENTS (paths), lines };
+  GThread *thread;
+
+  raw.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_assert_true (g_socket_bind (raw.listener, any_port, TRUE, NULL) && g_socket_listen (raw.listener, NULL));
+  bound = g_socket_get_local_address (raw.listener, NULL);
+  endpoint = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  client = client_for ("s3", endpoint);
+  thread = g_thread_new ("raw-server", serve_raw, &raw);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ThumbingAwsResponse) response =
+        thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", paths[i]), &error);
+
+      g_assert_no_error (error);
+    }
+  g_thread_join (thread);
+  g_object_unref (raw.listener);
+  g_assert_cmpuint (lines->len, ==, G_N_ELEMENTS (paths));
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("GET %s HTTP/1.1", paths[i]);
+
+      g_assert_cmpstr (lines->pdata[i], ==, expected);
+    }
+}
+
 static void
 test_s3rver_round_trip (void)
 {
@@ -280,6 +360,7 @@ main (int    argc,
   g_test_add_func ("/aws-client/unreachable-endpoint", test_unreachable_endpoint);
   g_test_add_func ("/aws-client/no-credentials", test_no_credentials);
   g_test_add_func ("/aws-client/xml-text", test_xml_text);
+  g_test_add_func ("/aws-client/keys-with-dot-segments-are-sent-as-signed", test_keys_with_dot_segments_are_sent_as_signed);
   g_test_add_func ("/aws-client/s3rver-round-trip", test_s3rver_round_trip);
   return g_test_run ();
 }

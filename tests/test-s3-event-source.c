@@ -33,6 +33,7 @@ typedef struct
   guint             https_port;
   guint             subscribed;
   guint             hooks;
+  guint             warnings;      /* about dot segments */
   ThumbingPipeline *pipeline;
   guint             port;
   SoupSession      *client;
@@ -168,6 +169,15 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
+on_warning (ThumbingPipeline *pipeline,
+            const char       *message,
+            Fixture          *f)
+{
+  if (strstr (message, "“..” segment") != NULL)
+    f->warnings++;
+}
+
+static void
 start_pipeline (Fixture    *f,
                 const char *hook)
 {
@@ -180,6 +190,7 @@ start_pipeline (Fixture    *f,
 
   f->pipeline = thumbing_pipeline_new_from_launch (description, &error);
   g_assert_no_error (error);
+  g_signal_connect (f->pipeline, "warning", G_CALLBACK (on_warning), f);
   thumbing_pipeline_start (f->pipeline, &error);
   g_assert_no_error (error);
   g_object_get (thumbing_pipeline_get_element (f->pipeline, "events"), "port", &f->port, NULL);
@@ -363,6 +374,14 @@ test_bare_events (Fixture *f, gconstpointer data)
   /* Outside the prefix: answered, nothing processed. */
   g_assert_cmpuint (post (f, "POST", S3_EVENT ("elsewhere/a.jpg"), "Authorization", "Bearer " TOKEN), ==, 200);
   g_assert_cmpuint (f->hooks, ==, 1);
+  /* Under the prefix by text, outside it by meaning: refused, never fetched. */
+  g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/../private/secret.jpg"), "Authorization", "Bearer " TOKEN), ==, 200);
+  g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/./a.jpg"), "Authorization", "Bearer " TOKEN), ==, 200);
+  g_assert_cmpuint (f->hooks, ==, 1);
+  g_assert_cmpuint (thumbing_pipeline_get_n_succeeded (f->pipeline), ==, 1);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (f->warnings, ==, 2);
 
   g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/a.jpg"), NULL, NULL), ==, 401);
   g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/a.jpg"), "Authorization", "Bearer wrong"), ==, 401);

@@ -141,6 +141,17 @@ thumbing_s3_notification_source_init (ThumbingS3NotificationSource *self)
 {
 }
 
+static gboolean
+key_has_dot_segment (const char *key)
+{
+  g_auto(GStrv) segments = g_strsplit (key, "/", -1);
+
+  for (char **segment = segments; *segment != NULL; segment++)
+    if (strcmp (*segment, ".") == 0 || strcmp (*segment, "..") == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * thumbing_s3_notification_source_wants:
  * @self: a source
@@ -153,12 +164,22 @@ thumbing_s3_notification_source_wants (ThumbingS3NotificationSource *self,
                                        const ThumbingS3Record       *record)
 {
   ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+  gboolean wanted = g_pattern_match_simple (priv->events, record->event_name)
+                    && (priv->bucket == NULL || *priv->bucket == '\0' || strcmp (record->bucket, priv->bucket) == 0)
+                    && g_str_has_prefix (record->key, priv->prefix)
+                    && g_str_has_suffix (record->key, priv->suffix)
+                    && strlen (record->key) > strlen (priv->prefix);
 
-  return g_pattern_match_simple (priv->events, record->event_name)
-      && (priv->bucket == NULL || *priv->bucket == '\0' || strcmp (record->bucket, priv->bucket) == 0)
-      && g_str_has_prefix (record->key, priv->prefix)
-      && g_str_has_suffix (record->key, priv->suffix)
-      && strlen (record->key) > strlen (priv->prefix);
+  /* “uploads/../private/x” starts with the prefix but names no object
+   * under it to anything that resolves dot segments, and its output key
+   * would escape the output prefix the same way. */
+  if (wanted && key_has_dot_segment (record->key))
+    {
+      thumbing_element_warn (THUMBING_ELEMENT (self), _("refused the key “%s” of bucket %s: it has a “.” or “..” segment"),
+                             record->key, record->bucket);
+      return FALSE;
+    }
+  return wanted;
 }
 
 /**

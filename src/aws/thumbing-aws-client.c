@@ -22,6 +22,8 @@ struct _ThumbingAwsClient
   char                   *base_path;      /* the endpoint's path, prefixed to every request */
   char                   *scheme;
   char                   *host;           /* host[:port] as sent in Host */
+  char                   *hostname;       /* host alone */
+  int                     port;           /* -1: the scheme's */
   char                   *region;
   ThumbingAwsCredentialsProvider *credentials;   /* NULL: none could be found */
   SoupSession            *session;
@@ -73,6 +75,8 @@ thumbing_aws_client_new_with_provider (const char                     *service,
   self->credentials = provider != NULL ? thumbing_aws_credentials_provider_ref (provider) : NULL;
   port = g_uri_get_port (uri);
   self->scheme = g_strdup (g_uri_get_scheme (uri));
+  self->hostname = g_strdup (g_uri_get_host (uri));
+  self->port = port;
   self->host = port > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), port) : g_strdup (g_uri_get_host (uri));
   self->base_path = g_strdup (g_strcmp0 (g_uri_get_path (uri), "/") == 0 ? "" : g_uri_get_path (uri));
   /* One session: connections are reused across requests. */
@@ -114,6 +118,7 @@ thumbing_aws_client_unref (ThumbingAwsClient *self)
   g_free (self->base_path);
   g_free (self->scheme);
   g_free (self->host);
+  g_free (self->hostname);
   g_free (self->region);
   g_clear_pointer (&self->credentials, thumbing_aws_credentials_provider_unref);
   g_object_unref (self->session);
@@ -412,6 +417,22 @@ request_uri (ThumbingAwsClient  *client,
   return g_strdup_printf ("%s://%s%s%s%s", client->scheme, client->host, path, *query != '\0' ? "?" : "", query);
 }
 
+/* The message for @request, its path sent exactly as it was signed: an S3
+ * key may hold “..” or “.” segments, which parsing the URL as text would
+ * remove (RFC 3986 5.2.4), so that “uploads/../private/x” would reach
+ * “private/x” unsigned, or another bucket. */
+static SoupMessage *
+new_message (ThumbingAwsClient  *client,
+             ThumbingAwsRequest *request)
+{
+  g_autofree char *path = thumbing_aws_request_encoded_path (request);
+  g_autofree char *query = thumbing_aws_request_encoded_query (request);
+  g_autoptr(GUri) target = g_uri_build (SOUP_HTTP_URI_FLAGS, client->scheme, NULL, client->hostname, client->port,
+                                        path, *query != '\0' ? query : NULL, NULL);
+
+  return g_uri_get_host (target) != NULL ? soup_message_new_from_uri (request->method, target) : NULL;
+}
+
 static void
 sign_and_send (GTask                  *task,
                ThumbingAwsCredentials *credentials)
@@ -439,7 +460,7 @@ sign_and_send (GTask                  *task,
     }
 
   uri = request_uri (client, signed_request);
-  message = soup_message_new (signed_request->method, uri);
+  message = new_message (client, signed_request);
   if (message == NULL)
     {
       g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_INVALID,
