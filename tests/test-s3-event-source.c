@@ -385,12 +385,16 @@ test_bare_events (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/a.jpg"), NULL, NULL), ==, 401);
   g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/a.jpg"), "Authorization", "Bearer wrong"), ==, 401);
+  /* The scheme is case-insensitive (RFC 9110); the token is not. */
+  g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/b.jpg"), "Authorization", "bearer " TOKEN), ==, 200);
+  g_assert_cmpuint (f->hooks, ==, 2);
+  g_assert_cmpuint (post (f, "POST", S3_EVENT ("uploads/a.jpg"), "Authorization", "Bearer " TOKEN "x"), ==, 401);
   g_assert_cmpuint (post (f, "POST", "{\"Records\": [", "Authorization", "Bearer " TOKEN), ==, 400);
   /* An SNS envelope must come with its header, to be verified. */
   g_assert_cmpuint (post (f, "POST", "{\"Type\":\"Notification\",\"Message\":\"{}\"}", "Authorization", "Bearer " TOKEN), ==, 400);
   g_assert_cmpuint (post (f, "GET", "", "Authorization", "Bearer " TOKEN), ==, 405);
-  g_assert_cmpuint (f->hooks, ==, 1);
-  g_assert_cmpuint (thumbing_pipeline_get_n_succeeded (f->pipeline), ==, 1);
+  g_assert_cmpuint (f->hooks, ==, 2);
+  g_assert_cmpuint (thumbing_pipeline_get_n_succeeded (f->pipeline), ==, 2);
 }
 
 static void

@@ -259,6 +259,14 @@ def test_refusals():
         assert status == 400 and "jpg" in answer["error"], answer
         status, _, answer = get_upload(api, token, body="extension=jpg")
         assert status == 400, answer
+        # A NUL would cut the string short: "jpg\u0000.php" is not "jpg".
+        for body in ['{"extension": "jpg\\u0000.php"}', '{"extension": "jpg"}\x00']:
+            status, _, answer = get_upload(api, token, body=body)
+            assert status == 400, (body, answer)
+        # The scheme is case-insensitive (RFC 9110).
+        status, _, _ = call(api, "POST", "/avatar/get_upload", json.dumps({"extension": "jpg"}),
+                            {"Authorization": "bEARER " + token, "Content-Type": "application/json"})
+        assert status == 200, status
         status, _, _ = call(api, "POST", "/avatar/get_upload", "x" * 20000,
                             {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
         assert status == 413

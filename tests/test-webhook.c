@@ -380,6 +380,12 @@ test_private_addresses_refused (void)
     "http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://192.168.0.10/hook", "http://172.20.0.1/hook",
     "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook", "http://[fd00::1]/hook",
     "http://[::ffff:127.0.0.1]/hook", "http://100.64.0.1/hook", "http://0.0.0.0/hook", "http://localhost/hook",
+    /* The rest of IANA's special-purpose blocks, and IPv4 inside IPv6. */
+    "http://192.0.0.192/hook", "http://198.18.0.1/hook", "http://198.19.255.1/hook", "http://240.0.0.1/hook",
+    "http://255.255.255.255/hook", "http://192.0.2.1/hook", "http://203.0.113.7/hook", "http://224.0.0.1/hook",
+    "http://[64:ff9b::7f00:1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook", "http://[2002:c0a8:0101::1]/hook",
+    "http://[2002:7f00:1::]/hook", "http://[2001:db8::1]/hook", "http://[fe80::1]/hook", "http://[ff02::1]/hook",
+    "http://[::]/hook", "http://[2001::1]/hook",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
@@ -391,6 +397,26 @@ test_private_addresses_refused (void)
       g_assert_null (webhook);
       g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG);
       g_assert_nonnull (strstr (error->message, "allow-private"));
+    }
+}
+
+/* Public addresses, and IPv6 forms that carry a public IPv4, pass. */
+static void
+test_public_addresses_allowed (void)
+{
+  const char *urls[] = {
+    "https://93.184.216.34/hook", "https://[2606:2800:220:1:248:1893:25c8:1946]/hook",
+    "https://[64:ff9b::5db8:d822]/hook", "https://[2002:5db8:d822::1]/hook", "https://hooks.example.com/hook",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autofree char *settings = g_strdup_printf ("webhook secret=" SECRET " urls=%s", urls[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ThumbingElement) webhook = thumbing_test_element (settings, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (webhook);
     }
 }
 
@@ -446,6 +472,7 @@ main (int   argc,
   g_test_add_func ("/webhook/timeout", test_timeout);
   g_test_add_func ("/webhook/dead-letter", test_dead_letter);
   g_test_add_func ("/webhook/private-addresses-refused", test_private_addresses_refused);
+  g_test_add_func ("/webhook/public-addresses-allowed", test_public_addresses_allowed);
   g_test_add_func ("/webhook/name-resolving-to-loopback-refused", test_name_resolving_to_loopback_refused);
   g_test_add_func ("/webhook/settings-refused", test_settings_refused);
   return g_test_run ();

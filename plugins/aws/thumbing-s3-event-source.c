@@ -592,7 +592,7 @@ handle_post (SoupServer        *server,
     finish (request, SOUP_STATUS_UNAUTHORIZED, _("a bare S3 event without the configured bearer token"));
   else if ((self->token == NULL || *self->token == '\0') && !self->allow_unauthenticated)
     finish (request, SOUP_STATUS_UNAUTHORIZED, _("bare S3 events are not accepted here (no token is set)"));
-  else if (g_bytes_get_size (body) == 0 || memchr (g_bytes_get_data (body, NULL), '\0', g_bytes_get_size (body)) != NULL)
+  else if (!thumbing_http_body_is_json_text (body))
     finish (request, SOUP_STATUS_BAD_REQUEST, _("the body is not JSON text"));
   else
     {

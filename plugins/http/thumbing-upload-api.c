@@ -509,7 +509,7 @@ handle_token_request (ThumbingUploadApi *self,
       return;
     }
 
-  if (g_bytes_get_size (body) == 0
+  if (!thumbing_http_body_is_json_text (body)
       || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
       || !JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser))
       || (member = json_object_get_member (json_node_get_object (root), "extension")) == NULL

@@ -185,34 +185,57 @@ thumbing_webhook_set_property (GObject      *object,
     }
 }
 
+/* Addresses a webhook must not reach unless allowed: every block of the
+ * IANA IPv4 and IPv6 special-purpose address registries that is not
+ * globally reachable (the host itself, its LAN, link-local with the cloud
+ * metadata at 169.254.169.254, carrier-grade NAT, benchmarking,
+ * documentation, reserved and broadcast), multicast, and IPv4 carried
+ * inside IPv6 (mapped, NAT64 and 6to4), judged by the IPv4 it carries. */
+static const char * const non_global_blocks[] = {
+  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+  "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.168.0.0/16",
+  "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+  "::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16",
+  "fc00::/7", "fe80::/10", "ff00::/8",
+};
+
 static gboolean
-ipv4_in (const guint8 *bytes,
-         guint8        first,
-         guint8        second_mask,
-         guint8        second)
+in_non_global_block (GInetAddress *address)
 {
-  return bytes[0] == first && (bytes[1] & second_mask) == second;
+  static GPtrArray *masks;
+
+  if (g_once_init_enter (&masks))
+    {
+      GPtrArray *parsed = g_ptr_array_new ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (non_global_blocks); i++)
+        g_ptr_array_add (parsed, g_inet_address_mask_new_from_string (non_global_blocks[i], NULL));
+      g_once_init_leave (&masks, parsed);
+    }
+  for (guint i = 0; i < masks->len; i++)
+    if (g_inet_address_mask_matches (masks->pdata[i], address))
+      return TRUE;
+  return FALSE;
 }
 
-/* Addresses a webhook must not reach unless allowed: the host itself, its
- * LAN, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT,
- * unique-local IPv6 and IPv4 behind an IPv4-mapped IPv6 address. */
 static gboolean
 address_is_private (GInetAddress *address)
 {
   const guint8 *bytes = g_inet_address_to_bytes (address);
+  const guint8 *embedded = NULL;
 
-  if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_link_local (address)
-      || g_inet_address_get_is_site_local (address) || g_inet_address_get_is_any (address)
-      || g_inet_address_get_is_multicast (address))
+  if (in_non_global_block (address))
     return TRUE;
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
-    return bytes[0] == 0 || ipv4_in (bytes, 100, 0xc0, 64);
-  if ((bytes[0] & 0xfe) == 0xfc)
-    return TRUE;
-  if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+    return FALSE;
+  if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0        /* ::ffff:0:0/96, mapped */
+      || memcmp (bytes, "\0\x64\xff\x9b\0\0\0\0\0\0\0\0", 12) == 0)  /* 64:ff9b::/96, NAT64 */
+    embedded = bytes + 12;
+  else if (bytes[0] == 0x20 && bytes[1] == 0x02)                       /* 2002::/16, 6to4 */
+    embedded = bytes + 2;
+  if (embedded != NULL)
     {
-      g_autoptr(GInetAddress) v4 = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GInetAddress) v4 = g_inet_address_new_from_bytes (embedded, G_SOCKET_FAMILY_IPV4);
 
       return address_is_private (v4);
     }

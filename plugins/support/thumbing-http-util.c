@@ -73,6 +73,18 @@ thumbing_http_equal_secret (const char *expected,
   return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
 }
 
+/* Whether @body can be JSON text whose strings are C strings: not empty,
+ * without a NUL byte, and without a \u0000 escape, which json-glib would
+ * decode into a string cut short (“jpg\u0000.php” read as “jpg”). */
+gboolean
+thumbing_http_body_is_json_text (GBytes *body)
+{
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  return length > 0 && memchr (data, '\0', length) == NULL && g_strstr_len (data, length, "\\u0000") == NULL;
+}
+
 /* The token of an “Authorization: Bearer …” header, the scheme matched
  * without regard to case (RFC 9110); with @bare_allowed, a header without
  * a scheme is taken as the token itself. */

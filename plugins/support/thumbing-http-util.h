@@ -20,6 +20,7 @@ gboolean thumbing_http_allow_origin       (SoupServerMessage *message,
                                            const char        *methods);
 gboolean thumbing_http_equal_secret       (const char        *expected,
                                            const char        *given);
+gboolean thumbing_http_body_is_json_text  (GBytes            *body);
 const char *thumbing_http_bearer_token    (SoupServerMessage *message,
                                            gboolean           bare_allowed);
 const char *thumbing_http_media_type_for  (const char        *name);
