@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 
@@ -92,6 +93,44 @@ test_once_records_and_skips (Fixture *f, gconstpointer data)
   g_file_set_contents (changed, "bbbb", -1, NULL);
   g_assert_cmpuint (copy_run (settings, f->out, NULL), ==, 1);
   g_assert_cmpuint (copy_run (settings, f->out, NULL), ==, 0);
+  /* ...and so is one of the same size, renamed into place within the same
+   * second, its modification time set back to the first one's. */
+  {
+    g_autofree char *staged = g_build_filename (f->in, ".staged", NULL);
+    GStatBuf before;
+    struct utimbuf times;
+
+    g_assert_cmpint (g_stat (changed, &before), ==, 0);
+    g_assert_true (g_file_set_contents (staged, "BBBB", -1, NULL));
+    times.actime = before.st_atime;
+    times.modtime = before.st_mtime;
+    g_assert_cmpint (g_utime (staged, &times), ==, 0);
+    g_assert_cmpint (g_rename (staged, changed), ==, 0);
+  }
+  g_assert_cmpuint (copy_run (settings, f->out, NULL), ==, 1);
+  g_assert_cmpuint (copy_run (settings, f->out, NULL), ==, 0);
+}
+
+/* A journal written before stamps had nanoseconds and inodes still counts:
+ * an upgrade does not redo a whole folder. */
+static void
+test_older_journal_is_honoured (Fixture *f, gconstpointer data)
+{
+  g_autofree char *settings = g_strdup_printf ("path=\"%s\"", f->in);
+  g_autofree char *journal = g_build_filename (f->in, ".thumbing-done", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *line = NULL;
+  GStatBuf st;
+
+  write_file (f->in, "old.jpg", "old");
+  path = g_build_filename (f->in, "old.jpg", NULL);
+  write_file (f->in, "new.jpg", "new");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  line = g_strdup_printf ("old.jpg\t%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "\n", (gint64) st.st_size, (gint64) st.st_mtime);
+  g_assert_true (g_file_set_contents (journal, line, -1, NULL));
+  g_assert_cmpuint (copy_run (settings, f->out, NULL), ==, 1);
+  g_assert_true (exists (f->out, "new.jpg"));
+  g_assert_false (exists (f->out, "old.jpg"));
 }
 
 static void
@@ -298,6 +337,7 @@ main (int    argc,
   thumbing_test_init (&argc, &argv);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/folder-source/once-records-and-skips", test_once_records_and_skips);
+  ADD ("/folder-source/older-journal-is-honoured", test_older_journal_is_honoured);
   ADD ("/folder-source/recursive-keeps-subfolders", test_recursive_keeps_subfolders);
   ADD ("/folder-source/glob-pattern-and-single-file", test_glob_pattern_and_single_file);
   ADD ("/folder-source/done-move", test_done_move);

@@ -198,6 +198,17 @@ def test_failed_direct_event_is_an_error():
         assert path.endswith("/req-junk/error") and error_type == "Thumbing.BadEvent", (path, answer)
         assert "Records" in answer["errorMessage"], answer
 
+        # A record without an id could not be reported failed alone: the
+        # whole batch fails, so none of it is lost.
+        batch = {"Records": [
+            {"messageId": "m-fine", "eventSource": "aws:sqs", "body": json.dumps(s3_event("uploads/corrupt.jpg"))},
+            {"eventSource": "aws:sqs", "body": json.dumps(s3_event("uploads/corrupt.jpg"))},
+        ]}
+        api.invoke("req-anonymous", batch)
+        path, error_type, answer = api.answer()
+        assert path.endswith("/req-anonymous/error") and error_type == "Thumbing.BadEvent", (path, answer)
+        assert "record 1 of the batch has no messageId" in answer["errorMessage"], answer
+
     with_function(body)
 
 

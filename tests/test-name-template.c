@@ -71,15 +71,25 @@ test_bad_templates (void)
 static void
 test_unsafe_names_refused (void)
 {
-  static const char * const names[] = { "../etc/passwd", "a/../../b", "/abs/x.jpg", "a//b", "./x" };
+  /* Each refusal says what is wrong with the name. */
+  static const char * const names[][2] = {
+    { "../etc/passwd", "output name “../etc/passwd” is refused: it has a “.” or “..” segment" },
+    { "a/../../b", "output name “a/../../b” is refused: it has a “.” or “..” segment" },
+    { "/abs/x.jpg", "output name “/abs/x.jpg” is refused: it is absolute" },
+    { "a//b", "output name “a//b” is refused: it has an empty segment (“//”)" },
+    { "./x", "output name “./x” is refused: it has a “.” or “..” segment" },
+    { "back\\slash.jpg", "output name “back\\slash.jpg” is refused: it holds a backslash" },
+    { "folder/", "output name “folder/” is refused: it ends with “/”" },
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *result = expand ("{path}", names[i], &error);
+      g_autofree char *result = expand ("{path}", names[i][0], &error);
 
       g_assert_null (result);
       g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT);
+      g_assert_cmpstr (error->message, ==, names[i][1]);
     }
 }
 

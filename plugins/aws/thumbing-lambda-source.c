@@ -405,6 +405,19 @@ take_event (ThumbingLambdaSource *self,
   if (g_strcmp0 (string_member (first, "eventSource"), "aws:sqs") == 0)
     {
       invocation->sqs = TRUE;
+      /* A record without an id cannot be reported failed on its own: the
+       * whole batch fails, and comes back, before any of it is taken. */
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        {
+          JsonNode *node = json_array_get_element (records, i);
+
+          if (string_member (JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL, "messageId") == NULL)
+            {
+              g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
+                           _("SQS record %u of the batch has no messageId; the whole batch is failed"), i);
+              return FALSE;
+            }
+        }
       for (guint i = 0; i < json_array_get_length (records); i++)
         {
           JsonNode *node = json_array_get_element (records, i);
@@ -413,8 +426,6 @@ take_event (ThumbingLambdaSource *self,
           const char *body = string_member (record, "body");
           g_autoptr(GError) record_error = NULL;
 
-          if (id == NULL)
-            continue;
           if (body == NULL || !take_records (self, invocation, body, id, &record_error))
             {
               thumbing_element_warn (THUMBING_ELEMENT (self), _("SQS message %s is not an S3 event (%s); reported failed"),

@@ -479,7 +479,13 @@ take_message (ThumbingSqsSource *self,
   gboolean test_event = FALSE;
   Message *message;
 
-  if (id == NULL || handle == NULL || g_hash_table_contains (self->messages, id))
+  if (id == NULL || handle == NULL)
+    {
+      /* Nothing to delete it by: it comes back after its visibility timeout. */
+      thumbing_element_warn (THUMBING_ELEMENT (self), _("a received message has no MessageId or ReceiptHandle; it is left in the queue"));
+      return;
+    }
+  if (g_hash_table_contains (self->messages, id))
     return;
   message = g_new0 (Message, 1);
   message->id = g_strdup (id);

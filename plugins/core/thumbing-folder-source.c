@@ -63,6 +63,7 @@ static GParamSpec *properties[N_PROPS];
 
 #define METADATA_SIZE  "source.size"
 #define METADATA_MTIME "source.mtime"
+#define METADATA_STAMP "source.stamp"
 
 static gboolean
 has_glob (const char *text)
@@ -203,13 +204,38 @@ thumbing_folder_source_check (ThumbingElement *element,
   return TRUE;
 }
 
-/* The journal holds one escaped name, size and mtime per line; the last
- * line for a name wins. */
+/* The journal holds one escaped name and stamp per line; the last line for
+ * a name wins. A stamp is the size, the modification and change times in
+ * nanoseconds and the inode: a file replaced within the same second by one
+ * of the same size (an upload renamed into place) has another inode and
+ * change time, so it is taken again. */
 static char *
 file_stamp (GStatBuf *st)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                          (gint64) st->st_size, (gint64) st->st_mtime);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                          (gint64) st->st_size,
+                          (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec,
+                          (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec,
+                          (guint64) st->st_ino);
+}
+
+/* Whether the journal says the file, as it is now, was done; a line of an
+ * older journal, “size:mtime” in seconds, still counts. */
+static gboolean
+journal_has (ThumbingFolderSource *self,
+             const char           *name,
+             GStatBuf             *st)
+{
+  const char *recorded = g_hash_table_lookup (self->journal, name);
+  g_autofree char *stamp = NULL;
+
+  if (recorded == NULL)
+    return FALSE;
+  if (strchr (recorded, ':') == strrchr (recorded, ':'))
+    stamp = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st->st_size, (gint64) st->st_mtime);
+  else
+    stamp = file_stamp (st);
+  return strcmp (recorded, stamp) == 0;
 }
 
 static gboolean
@@ -264,7 +290,6 @@ consider (ThumbingFolderSource *self,
 {
   g_autofree char *basename = g_path_get_basename (path);
   g_autofree char *name = NULL;
-  g_autofree char *stamp = NULL;
   GStatBuf st;
 
   if (!is_candidate_name (self, basename))
@@ -279,9 +304,7 @@ consider (ThumbingFolderSource *self,
   name = g_strdup (path + strlen (self->root) + 1);
   if (g_hash_table_contains (self->known, name))
     return;
-  stamp = file_stamp (&st);
-  if (self->done == THUMBING_FOLDER_DONE_RECORD
-      && g_strcmp0 (g_hash_table_lookup (self->journal, name), stamp) == 0)
+  if (self->done == THUMBING_FOLDER_DONE_RECORD && journal_has (self, name, &st))
     return;
 
   g_hash_table_add (self->known, g_strdup (name));
@@ -494,6 +517,7 @@ drain (ThumbingFolderSource *self)
       g_autofree char *origin = NULL;
       g_autofree char *media_type = NULL;
       g_autoptr(ThumbingItem) item = NULL;
+      g_autofree char *stamp = NULL;
       GStatBuf st;
 
       if (g_stat (path, &st) != 0)
@@ -509,6 +533,8 @@ drain (ThumbingFolderSource *self)
       thumbing_item_set_file (item, path, media_type);
       thumbing_item_set_metadata_int (item, METADATA_SIZE, st.st_size);
       thumbing_item_set_metadata_int (item, METADATA_MTIME, st.st_mtime);
+      stamp = file_stamp (&st);
+      thumbing_item_set_metadata (item, METADATA_STAMP, stamp);
       self->credit--;
       thumbing_source_push (THUMBING_SOURCE (self), item);
     }
@@ -596,9 +622,7 @@ thumbing_folder_source_ack (ThumbingSource *source,
     {
     case THUMBING_FOLDER_DONE_RECORD:
       {
-        g_autofree char *stamp = g_strdup_printf ("%s:%s",
-                                                  thumbing_item_get_metadata (item, METADATA_SIZE),
-                                                  thumbing_item_get_metadata (item, METADATA_MTIME));
+        g_autofree char *stamp = g_strdup (thumbing_item_get_metadata (item, METADATA_STAMP));
 
         ok = append_journal (self, name, stamp, &error);
         if (ok && self->journal != NULL)

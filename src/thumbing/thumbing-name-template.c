@@ -242,18 +242,29 @@ thumbing_media_type_to_extension (const char *media_type)
   return NULL;
 }
 
-static gboolean
-is_safe_relative_name (const char *name)
+/* Why @name could leave the sink's folder or mean another file than it
+ * says, or NULL when it is a safe relative name. */
+static const char *
+unsafe_name_reason (const char *name)
 {
   g_auto(GStrv) segments = NULL;
 
-  if (name[0] == '\0' || name[0] == '/' || strchr (name, '\\') != NULL)
-    return FALSE;
+  if (name[0] == '\0')
+    return _("it is empty");
+  if (name[0] == '/')
+    return _("it is absolute");
+  /* Some stores and the systems that sync them take it as a separator. */
+  if (strchr (name, '\\') != NULL)
+    return _("it holds a backslash");
+  if (g_str_has_suffix (name, "/"))
+    return _("it ends with “/”");
   segments = g_strsplit (name, "/", -1);
   for (char **s = segments; *s != NULL; s++)
-    if (strcmp (*s, "..") == 0 || strcmp (*s, ".") == 0 || (**s == '\0' && s[1] != NULL))
-      return FALSE;
-  return !g_str_has_suffix (name, "/");
+    if (strcmp (*s, "..") == 0 || strcmp (*s, ".") == 0)
+      return _("it has a “.” or “..” segment");
+    else if (**s == '\0')
+      return _("it has an empty segment (“//”)");
+  return NULL;
 }
 
 /**
@@ -278,6 +289,7 @@ thumbing_name_template_expand (ThumbingNameTemplate *self,
   const char *slash = strrchr (path, '/');
   const char *base = slash != NULL ? slash + 1 : path;
   const char *dot = strrchr (base, '.');
+  const char *reason;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (item != NULL, NULL);
@@ -332,11 +344,11 @@ thumbing_name_template_expand (ThumbingNameTemplate *self,
       g_string_append (out, value);
     }
 
-  if (!is_safe_relative_name (out->str))
+  reason = unsafe_name_reason (out->str);
+  if (reason != NULL)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
-                   _("output name “%s” is not a safe relative name (absolute, empty, or with “..”)"),
-                   out->str);
+                   _("output name “%s” is refused: %s"), out->str, reason);
       return NULL;
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
