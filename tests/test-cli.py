@@ -271,6 +271,59 @@ def test_daemon_stops_gracefully_on_sigterm():
         shutil.rmtree(root)
 
 
+def test_stop_grace_cancels_a_slow_decode_and_keeps_the_input():
+    root = tempdir()
+    try:
+        inbox, out = os.path.join(root, "in"), os.path.join(root, "out")
+        os.makedirs(inbox)
+        # 8192×8192 in 16×16 tiles: seconds of decoding from a few megabytes.
+        subprocess.run(["vips", "black", os.path.join(root, "black.v"), "8192", "8192"], check=True)
+        subprocess.run(["vips", "tiffsave", os.path.join(root, "black.v"), os.path.join(root, "slow.tif"), "--tile",
+                        "--tile-width", "16", "--tile-height", "16", "--compression", "deflate"], check=True)
+        conf = write_conf(root, f"""[pipeline]
+stages=in;thumb;png;out
+stop-grace=1
+
+[in]
+element=folder-source
+path={inbox}
+watch=true
+
+[thumb]
+element=resize
+max-tiles=0
+timeout=0
+
+[png]
+element=png-encode
+
+[out]
+element=folder-sink
+path={out}
+""")
+        daemon = subprocess.Popen([TOOL, "run", conf], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(0.5)
+            os.rename(os.path.join(root, "slow.tif"), os.path.join(inbox, "slow.tif"))
+            time.sleep(1.5)
+            daemon.send_signal(signal.SIGTERM)
+            _, stderr = daemon.communicate(timeout=30)
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
+        assert "still in flight after 1 s are cancelled" in stderr, stderr
+        errors = [line for line in stderr.splitlines() if line.startswith("thumbing: error: ")]
+        assert len(errors) == 1 and "slow.tif: thumb: " in errors[0] and "cancelled" in errors[0], stderr
+        assert "processed 0, failed 1" in stderr, stderr
+        # Not done: the input stays, unrecorded, for the next run.
+        assert os.path.exists(os.path.join(inbox, "slow.tif"))
+        journal = os.path.join(inbox, ".thumbing-done")
+        assert not os.path.exists(journal) or "slow.tif" not in open(journal).read()
+        assert not os.path.exists(out) or os.listdir(out) == []
+    finally:
+        shutil.rmtree(root)
+
+
 def test_second_signal_exits_at_once_and_nothing_is_lost():
     root = tempdir()
     uploads = os.path.join(root, "uploads")
@@ -365,6 +418,7 @@ if __name__ == "__main__":
         test_inspect,
         test_run_once_local_conf,
         test_daemon_stops_gracefully_on_sigterm,
+        test_stop_grace_cancels_a_slow_decode_and_keeps_the_input,
         test_second_signal_exits_at_once_and_nothing_is_lost,
         test_progress_on_a_terminal,
     ]))

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "thumbing-test-vips.h"
 
 #include "thumbing-test-util.h"
@@ -231,11 +233,148 @@ test_fail_on_none_accepts_truncated (void)
   g_assert_cmpint (image->Xsize, ==, 512);
 }
 
+/* Runs @settings on a file written by @write into a new temporary folder. */
+typedef gboolean (*WriteInput) (const char *path);
+
+static ThumbingItem *
+resize_written (const char *name,
+                WriteInput  write,
+                const char *settings,
+                GError    **error)
+{
+  g_autofree char *folder = g_dir_make_tmp ("thumbing-resize-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(ThumbingElement) resize = thumbing_test_element (settings, error);
+  g_autoptr(ThumbingItem) item = NULL;
+  ThumbingItem *result;
+
+  g_assert_nonnull (resize);
+  g_assert_true (write (path));
+  item = thumbing_test_file_item (path);
+  result = thumbing_test_process (resize, item, error);
+  g_unlink (path);
+  g_rmdir (folder);
+  return result;
+}
+
+static gboolean
+write_ppm (const char *path)
+{
+  return g_file_set_contents (path, "P6\n2 2\n255\n\0\0\0\377\377\377\0\0\0\377\377\377", 23, NULL);
+}
+
+static gboolean
+write_huge_svg (const char *path)
+{
+  return g_file_set_contents (path, "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"\n"
+                              "  width=\"100000000\" height=\"100000000\"><rect width=\"9\" height=\"9\"/></svg>", -1, NULL);
+}
+
+static gboolean
+write_small_svg (const char *path)
+{
+  return g_file_set_contents (path, "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 64 32'>"
+                              "<rect width='64' height='32' fill='red'/></svg>", -1, NULL);
+}
+
+/* Width×width in 16×16 tiles: 4096 makes 65,536 tiles in about a megabyte;
+ * 8192 takes seconds to decode from four. */
+static gboolean
+write_tiles (const char *path,
+             int         width)
+{
+  g_autoptr(VipsImage) black = NULL;
+
+  return vips_black (&black, width, width, NULL) == 0
+         && vips_tiffsave (black, path, "tile", TRUE, "tile_width", 16, "tile_height", 16,
+                           "compression", VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE, NULL) == 0;
+}
+
+static gboolean
+write_tiny_tiles (const char *path)
+{
+  return write_tiles (path, 4096);
+}
+
+static gboolean
+write_slow_tiles (const char *path)
+{
+  return write_tiles (path, 8192);
+}
+
+/* Three 16×16 pages. */
+static gboolean
+write_three_pages (const char *path)
+{
+  g_autoptr(VipsImage) black = NULL;
+
+  return vips_black (&black, 16, 48, NULL) == 0 && vips_tiffsave (black, path, "page_height", 16, NULL) == 0;
+}
+
+static void
+assert_written_fails (const char *name,
+                      WriteInput  write,
+                      const char *settings,
+                      GQuark      domain,
+                      int         code,
+                      const char *pattern)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingItem) result = resize_written (name, write, settings, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, domain, code);
+  if (!g_pattern_match_simple (pattern, error->message))
+    g_error ("%s: “%s” does not match “%s”", name, error->message, pattern);
+}
+
+/* Formats are recognised by content and taken only when listed: what
+ * uploads should not reach (PPM, SVG, PDF, ImageMagick) must be named. */
+static void
+test_formats_by_content (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingItem) small = NULL;
+
+  assert_written_fails ("photo.jpg", write_ppm, "resize", THUMBING_ERROR, THUMBING_ERROR_UNSUPPORTED,
+                        "the input is ppm, which is not in formats (add it there to take it)");
+  assert_written_fails ("small.svg", write_small_svg, "resize", THUMBING_ERROR, THUMBING_ERROR_UNSUPPORTED,
+                        "the input is svg, which is not in formats*");
+  assert_written_fails ("huge.svg", write_huge_svg, "resize formats=svg", THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                        "the SVG declares 100000000×100000000 pixels, more than max-input-pixels (268402689)*");
+  small = resize_written ("small.svg", write_small_svg, "resize formats=svg fit=inside", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (thumbing_item_get_metadata (small, THUMBING_METADATA_WIDTH), ==, "512");
+  g_assert_cmpstr (thumbing_item_get_metadata (small, THUMBING_METADATA_HEIGHT), ==, "256");
+}
+
+/* A small file is no promise of a quick decode: tiles, frames and time
+ * are bounded too. */
+static void
+test_tiles_frames_and_time_are_bounded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingItem) done = NULL;
+
+  assert_written_fails ("tiles.tif", write_tiny_tiles, "resize max-tiles=10000", THUMBING_ERROR,
+                        THUMBING_ERROR_TOO_LARGE,
+                        "the TIFF is made of 65536 tiles or strips, more than max-tiles (10000)");
+  assert_written_fails ("pages.tif", write_three_pages, "resize max-frames=2", THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                        "the image has 3 frames or pages, more than max-frames (2)");
+  done = resize_written ("pages.tif", write_three_pages, "resize", &error);
+  g_assert_no_error (error);
+
+  /* The decode is stopped, with its own message. */
+  assert_written_fails ("tiles.tif", write_slow_tiles, "resize max-tiles=0 timeout=1", THUMBING_ERROR,
+                        THUMBING_ERROR_TOO_LARGE, "decoding took longer than timeout (1 s) and was stopped");
+}
+
 static void
 test_bad_settings (void)
 {
   static const struct { const char *settings, *pattern; } cases[] = {
     { "resize background=puce", "background: “puce” is not a colour*" },
+    { "resize formats=jpeg;bmpx", "formats: this libvips has no loader for “bmpx”" },
     { "resize fit=fill no-enlarge=true", "no-enlarge: cannot be combined with fit=fill*" },
     { "resize fit=contain position=attention", "position: smart crop*only applies to fit=cover" },
   };
@@ -265,5 +404,7 @@ main (int    argc,
   g_test_add_func ("/resize/bad-inputs", test_bad_inputs);
   g_test_add_func ("/resize/fail-on-none-accepts-truncated", test_fail_on_none_accepts_truncated);
   g_test_add_func ("/resize/bad-settings", test_bad_settings);
+  g_test_add_func ("/resize/formats-by-content", test_formats_by_content);
+  g_test_add_func ("/resize/tiles-frames-and-time-are-bounded", test_tiles_frames_and_time_are_bounded);
   return g_test_run ();
 }

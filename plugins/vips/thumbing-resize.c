@@ -12,10 +12,19 @@
 #include <vips/vips.h>
 
 #include "thumbing-resize.h"
+#include "thumbing-svg-size.h"
+#include "thumbing-tiff-layout.h"
 #include "thumbing-vips-encoder.h"
 
 /* sharp's default limitInputPixels: 0x3FFF × 0x3FFF. */
 #define DEFAULT_MAX_INPUT_PIXELS G_GUINT64_CONSTANT (268402689)
+/* A 20,000-row TIFF of one-row strips, or 4096×4096 in 16×16 tiles, fits;
+ * a million tiny tiles in a small file does not. */
+#define DEFAULT_MAX_TILES 100000
+/* The formats taken unless a pipeline names others: what cameras, phones
+ * and browsers produce. SVG, PDF, PPM, ImageMagick's and the rest reach
+ * parsers that untrusted uploads should not, so they must be named. */
+static const char * const default_formats[] = { "jpeg", "png", "webp", "gif", "tiff", "heif", "jxl", NULL };
 
 struct _ThumbingResize
 {
@@ -31,6 +40,10 @@ struct _ThumbingResize
   char                   *background;
   guint64                 max_input_pixels;
   ThumbingResizeFailOn    fail_on;
+  guint                   timeout;
+  guint64                 max_tiles;
+  guint                   max_frames;
+  char                  **formats;
 
   double                  rgba[4];
 };
@@ -75,6 +88,10 @@ enum {
   PROP_BACKGROUND,
   PROP_MAX_INPUT_PIXELS,
   PROP_FAIL_ON,
+  PROP_TIMEOUT,
+  PROP_MAX_TILES,
+  PROP_MAX_FRAMES,
+  PROP_FORMATS,
   N_PROPS
 };
 
@@ -86,6 +103,7 @@ thumbing_resize_finalize (GObject *object)
   ThumbingResize *self = THUMBING_RESIZE (object);
 
   g_free (self->background);
+  g_strfreev (self->formats);
   G_OBJECT_CLASS (thumbing_resize_parent_class)->finalize (object);
 }
 
@@ -128,6 +146,18 @@ thumbing_resize_get_property (GObject    *object,
       break;
     case PROP_FAIL_ON:
       g_value_set_enum (value, self->fail_on);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    case PROP_MAX_TILES:
+      g_value_set_uint64 (value, self->max_tiles);
+      break;
+    case PROP_MAX_FRAMES:
+      g_value_set_uint (value, self->max_frames);
+      break;
+    case PROP_FORMATS:
+      g_value_set_boxed (value, self->formats);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -175,6 +205,21 @@ thumbing_resize_set_property (GObject      *object,
     case PROP_FAIL_ON:
       self->fail_on = g_value_get_enum (value);
       break;
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      break;
+    case PROP_MAX_TILES:
+      self->max_tiles = g_value_get_uint64 (value);
+      break;
+    case PROP_MAX_FRAMES:
+      self->max_frames = g_value_get_uint (value);
+      break;
+    case PROP_FORMATS:
+      g_strfreev (self->formats);
+      self->formats = g_value_dup_boxed (value);
+      if (self->formats == NULL)
+        self->formats = g_strdupv ((char **) default_formats);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -218,6 +263,49 @@ parse_colour (const char *text,
   return TRUE;
 }
 
+/* The format a loader reads, by its nickname: “jpegload_buffer” → “jpeg”. */
+static char *
+format_of_loader (const char *type_name)
+{
+  GType type = g_type_from_name (type_name);
+  const char *nickname = type != 0 ? vips_nickname_find (type) : NULL;
+  const char *load = nickname != NULL ? strstr (nickname, "load") : NULL;
+
+  return load != NULL ? g_strndup (nickname, load - nickname) : g_strdup (type_name);
+}
+
+static gboolean
+format_listed (ThumbingResize *self,
+               const char     *format)
+{
+  /* AVIF is read by the HEIF loader. */
+  return g_strv_contains ((const char * const *) self->formats, format)
+         || (strcmp (format, "heif") == 0 && g_strv_contains ((const char * const *) self->formats, "avif"));
+}
+
+/* libvips blocks its untrusted loaders (the plugin asks it to); a format a
+ * pipeline names is let through, whichever variant reads it. Returns
+ * whether libvips has a loader for @format at all. */
+static gboolean
+allow_loader (const char *format)
+{
+  static const char * const variants[] = { "load", "load_buffer", "load_source" };
+  const char *name = strcmp (format, "avif") == 0 ? "heif" : format;
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autofree char *nickname = g_strconcat (name, variants[i], NULL);
+      GType type = vips_type_find ("VipsForeignLoad", nickname);
+
+      if (type == 0)
+        continue;
+      found = TRUE;
+      vips_operation_block_set (g_type_name (type), FALSE);
+    }
+  return found;
+}
+
 static gboolean
 thumbing_resize_check (ThumbingElement *element,
                        GError         **error)
@@ -244,6 +332,13 @@ thumbing_resize_check (ThumbingElement *element,
                    _("position: smart crop (entropy, attention) only applies to fit=cover"));
       return FALSE;
     }
+  for (char **format = self->formats; *format != NULL; format++)
+    if (!allow_loader (*format))
+      {
+        g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                     _("formats: this libvips has no loader for “%s”"), *format);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -256,8 +351,10 @@ smart_crop (ThumbingResizePosition position)
       return VIPS_INTERESTING_ENTROPY;
     case THUMBING_RESIZE_POSITION_ATTENTION:
       return VIPS_INTERESTING_ATTENTION;
+    /* The centre is cropped after the resize, like the other positions:
+     * libvips's own crop decodes the whole image inside vips_thumbnail(),
+     * out of reach of the timeout's progress watch. */
     case THUMBING_RESIZE_POSITION_CENTRE:
-      return VIPS_INTERESTING_CENTRE;
     default:
       return VIPS_INTERESTING_NONE;
     }
@@ -289,6 +386,67 @@ typedef struct
   const char *file;
 } Input;
 
+/* Whether the format @loader reads, found by content, is one this stage
+ * takes: a PDF named photo.jpg is a PDF. */
+static gboolean
+format_allowed (ThumbingResize *self,
+                const char     *loader,
+                GError        **error)
+{
+  g_autofree char *format = format_of_loader (loader);
+
+  if (format_listed (self, format))
+    return TRUE;
+  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNSUPPORTED,
+               _("the input is %s, which is not in formats (add it there to take it)"), format);
+  return FALSE;
+}
+
+/* @blocks is the tile or strip count of a TIFF, or 0 for anything else. */
+static gboolean
+blocks_within_limit (ThumbingResize *self,
+                     guint64         blocks,
+                     GError        **error)
+{
+  if (self->max_tiles == 0 || blocks <= self->max_tiles)
+    return TRUE;
+  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+               _("the TIFF is made of %" G_GUINT64_FORMAT " tiles or strips, more than max-tiles (%" G_GUINT64_FORMAT ")"),
+               blocks, self->max_tiles);
+  return FALSE;
+}
+
+/* An SVG is rendered at the size it declares: too large a declaration is
+ * refused before the document is parsed for rendering. */
+#define SVG_SIZE_SCAN 65536
+
+static gboolean
+is_svg (const char *loader)
+{
+  g_autofree char *format = format_of_loader (loader);
+
+  return strcmp (format, "svg") == 0;
+}
+
+static gboolean
+svg_within_limit (ThumbingResize *self,
+                  const char     *data,
+                  gsize           length,
+                  GError        **error)
+{
+  double width, height;
+
+  if (!thumbing_svg_declared_size (data, MIN (length, SVG_SIZE_SCAN), &width, &height))
+    return TRUE;
+  if (width <= VIPS_MAX_COORD && height <= VIPS_MAX_COORD
+      && (self->max_input_pixels == 0 || width * height <= (double) self->max_input_pixels))
+    return TRUE;
+  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+               _("the SVG declares %.0f×%.0f pixels, more than max-input-pixels (%" G_GUINT64_FORMAT ") or libvips’s limit"),
+               width, height, self->max_input_pixels);
+  return FALSE;
+}
+
 /* Reads only the header, to refuse what is not an image, or too large,
  * before any pixel is decoded. */
 static VipsImage *
@@ -297,7 +455,10 @@ open_header (ThumbingResize *self,
              GError        **error)
 {
   VipsImage *header = NULL;
+  const char *loader;
   guint64 pixels;
+  guint64 blocks = 0;
+  int frames;
 
   if (input->image != NULL)
     return g_object_ref (input->image);
@@ -311,12 +472,25 @@ open_header (ThumbingResize *self,
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the file is empty"));
           return NULL;
         }
-      if (vips_foreign_find_load (input->file) == NULL)
+      loader = vips_foreign_find_load (input->file);
+      if (loader == NULL)
         {
           vips_error_clear ();
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                        _("not an image in a format this libvips can read"));
           return NULL;
+        }
+      if (!thumbing_tiff_count_blocks_in_file (input->file, &blocks))
+        blocks = 0;
+      if (!format_allowed (self, loader, error) || !blocks_within_limit (self, blocks, error))
+        return NULL;
+      if (is_svg (loader))
+        {
+          g_autoptr(GMappedFile) mapped = g_mapped_file_new (input->file, FALSE, NULL);
+
+          if (mapped != NULL
+              && !svg_within_limit (self, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), error))
+            return NULL;
         }
       header = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
     }
@@ -330,13 +504,19 @@ open_header (ThumbingResize *self,
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the payload is empty"));
           return NULL;
         }
-      if (vips_foreign_find_load_buffer (data, length) == NULL)
+      loader = vips_foreign_find_load_buffer (data, length);
+      if (loader == NULL)
         {
           vips_error_clear ();
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                        _("not an image in a format this libvips can read"));
           return NULL;
         }
+      if (!thumbing_tiff_count_blocks_in_bytes (data, length, &blocks))
+        blocks = 0;
+      if (!format_allowed (self, loader, error) || !blocks_within_limit (self, blocks, error)
+          || (is_svg (loader) && !svg_within_limit (self, data, length, error)))
+        return NULL;
       header = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
     }
 
@@ -355,6 +535,14 @@ open_header (ThumbingResize *self,
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
                    _("the image is %d×%d (%s pixels), more than max-input-pixels (%s)"),
                    header->Xsize, header->Ysize, count, limit);
+      g_object_unref (header);
+      return NULL;
+    }
+  frames = vips_image_get_n_pages (header);
+  if (self->max_frames > 0 && frames > 0 && (guint) frames > self->max_frames)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                   _("the image has %d frames or pages, more than max-frames (%u)"), frames, self->max_frames);
       g_object_unref (header);
       return NULL;
     }
@@ -509,11 +697,39 @@ fail:
   return NULL;
 }
 
+/* Watches a decode from libvips's progress reports: past the deadline, or
+ * once the pipeline cancels its work, the computation is killed. */
+typedef struct
+{
+  gint64        deadline;   /* monotonic µs; 0: none */
+  GCancellable *cancellable;
+  gint          timed_out;
+  gint          cancelled;
+} Watch;
+
+static void
+on_eval (VipsImage    *image,
+         VipsProgress *progress,
+         Watch        *watch)
+{
+  if (g_cancellable_is_cancelled (watch->cancellable))
+    g_atomic_int_set (&watch->cancelled, TRUE);
+  else if (watch->deadline > 0 && g_get_monotonic_time () > watch->deadline)
+    g_atomic_int_set (&watch->timed_out, TRUE);
+  else
+    return;
+  vips_image_set_kill (image, TRUE);
+}
+
 static VipsImage *
 resize (ThumbingResize *self,
         Input          *input,
+        GCancellable   *cancellable,
         GError        **error)
 {
+  Watch watch = { self->timeout > 0 ? g_get_monotonic_time () + (gint64) self->timeout * G_USEC_PER_SEC : 0,
+                  cancellable, FALSE, FALSE };
+  gulong eval_handler;
   g_autoptr(VipsImage) header = NULL;
   g_autoptr(VipsImage) thumb = NULL;
   VipsImage *t = NULL;
@@ -589,7 +805,23 @@ resize (ThumbingResize *self,
 
   /* Decode now, in this stage, so a corrupt or truncated input fails here
    * with the resize stage named, and the encoder gets plain pixels. */
+  vips_image_set_progress (thumb, TRUE);
+  eval_handler = g_signal_connect (thumb, "eval", G_CALLBACK (on_eval), &watch);
   t = vips_image_copy_memory (thumb);
+  g_signal_handler_disconnect (thumb, eval_handler);
+  if (t == NULL && g_atomic_int_get (&watch.cancelled))
+    {
+      vips_error_clear ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("decoding was cancelled: the pipeline is stopping"));
+      return NULL;
+    }
+  if (t == NULL && g_atomic_int_get (&watch.timed_out))
+    {
+      vips_error_clear ();
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                   _("decoding took longer than timeout (%u s) and was stopped"), self->timeout);
+      return NULL;
+    }
   if (t == NULL)
     {
       thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
@@ -623,7 +855,7 @@ thumbing_resize_process (ThumbingElement *element,
       return NULL;
     }
 
-  result = resize (self, &input, error);
+  result = resize (self, &input, cancellable, error);
   if (result == NULL)
     return NULL;
 
@@ -692,10 +924,29 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
     g_param_spec_enum ("fail-on", NULL, _("How bad damage must be to fail an input: none, truncated, error, warning"),
                        thumbing_resize_fail_on_get_type (), THUMBING_RESIZE_FAIL_ON_ERROR,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, _("Seconds one image may take to decode and resize before it fails (0: no limit)"),
+                       0, 3600, 30,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_TILES] =
+    g_param_spec_uint64 ("max-tiles", NULL, _("Refuse TIFFs made of more tiles or strips than this, before decoding (0: no limit)"),
+                         0, G_MAXUINT64, DEFAULT_MAX_TILES,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_FRAMES] =
+    g_param_spec_uint ("max-frames", NULL, _("Refuse inputs with more frames or pages than this (0: no limit); the first is used"),
+                       0, G_MAXUINT, 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FORMATS] =
+    g_param_spec_boxed ("formats", NULL,
+                        _("Input formats taken, recognised by content, separated by “;”; "
+                          "default jpeg;png;webp;gif;tiff;heif;jxl (avif is heif), svg, pdf and others only when named"),
+                        G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 thumbing_resize_init (ThumbingResize *self)
 {
+  self->formats = g_strdupv ((char **) default_formats);
 }

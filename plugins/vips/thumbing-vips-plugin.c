@@ -42,6 +42,9 @@ vips_plugin_init (ThumbingPlugin *plugin,
     vips_concurrency_set (1);
   /* Each item's operations are used once: caching them only holds memory. */
   vips_cache_set_max (0);
+  /* Uploads are untrusted: the loaders libvips marks untrusted (ImageMagick,
+   * PDF, and such) stay blocked unless a resize stage names their format. */
+  vips_block_untrusted_set (TRUE);
   g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                      demote_vips_warning, NULL);
 

@@ -52,6 +52,7 @@ struct _ThumbingPipeline
   char            *name;
   char            *filename;
   guint            max_in_flight;
+  guint            stop_grace;
   guint            workers;
   gboolean         once;
   gboolean         allow_feedback;
@@ -71,6 +72,7 @@ struct _ThumbingPipeline
   GThreadPool     *pool;
   GCancellable    *cancellable;
   GSource         *finish_source;
+  GSource         *grace_source;   /* cancels what is in flight when a stop's grace ends */
   guint            in_flight;
   guint            credit;
   guint            n_succeeded;
@@ -86,6 +88,7 @@ enum {
   PROP_WORKERS,
   PROP_ONCE,
   PROP_ALLOW_FEEDBACK,
+  PROP_STOP_GRACE,
   N_PROPS
 };
 
@@ -141,6 +144,14 @@ _thumbing_pipeline_set_filename (ThumbingPipeline *self,
 }
 
 static void
+cancel_grace (ThumbingPipeline *self)
+{
+  if (self->grace_source != NULL)
+    g_source_destroy (self->grace_source);
+  g_clear_pointer (&self->grace_source, g_source_unref);
+}
+
+static void
 thumbing_pipeline_dispose (GObject *object)
 {
   ThumbingPipeline *self = THUMBING_PIPELINE (object);
@@ -152,6 +163,7 @@ thumbing_pipeline_dispose (GObject *object)
       g_source_destroy (self->finish_source);
       g_clear_pointer (&self->finish_source, g_source_unref);
     }
+  cancel_grace (self);
   for (guint i = 0; self->order != NULL && i < self->order->len; i++)
     g_signal_handlers_disconnect_by_data (self->order->pdata[i], self);
   g_clear_pointer (&self->root, chain_free);
@@ -201,6 +213,9 @@ thumbing_pipeline_get_property (GObject    *object,
     case PROP_ALLOW_FEEDBACK:
       g_value_set_boolean (value, self->allow_feedback);
       break;
+    case PROP_STOP_GRACE:
+      g_value_set_uint (value, self->stop_grace);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -231,6 +246,9 @@ thumbing_pipeline_set_property (GObject      *object,
       break;
     case PROP_ALLOW_FEEDBACK:
       self->allow_feedback = g_value_get_boolean (value);
+      break;
+    case PROP_STOP_GRACE:
+      self->stop_grace = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -300,6 +318,19 @@ thumbing_pipeline_class_init (ThumbingPipelineClass *klass)
     g_param_spec_boolean ("allow-feedback", NULL, _("Allow outputs where the source reads its inputs"),
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ThumbingPipeline:stop-grace:
+   *
+   * How many seconds thumbing_pipeline_stop() lets the items in flight
+   * finish; then their work is cancelled and they fail, so their sources
+   * take them back (a folder keeps the file, a queue delivers the message
+   * again). 0 waits for them however long they take.
+   */
+  properties[PROP_STOP_GRACE] =
+    g_param_spec_uint ("stop-grace", NULL, _("Seconds a stop waits for items in flight before cancelling them (0: no limit)"),
+                       0, 86400, 30,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1223,6 +1254,7 @@ finish_idle (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   self->state = STATE_FINISHED;
+  cancel_grace (self);
   g_signal_handlers_disconnect_by_data (self->source, self);
   stop_started_elements (self);
   /* Nothing is queued: every item settled. */
@@ -1443,12 +1475,29 @@ thumbing_pipeline_start (ThumbingPipeline *self,
   return TRUE;
 }
 
+/* A stop's grace is over: what is still in flight is cancelled and fails,
+ * so its source takes it back; nothing is acknowledged unfinished. */
+static gboolean
+end_grace (gpointer user_data)
+{
+  ThumbingPipeline *self = user_data;
+  g_autofree char *message = g_strdup_printf (_("stopping: %u items still in flight after %u s are cancelled; "
+                                                "their sources keep them"),
+                                              self->in_flight, self->stop_grace);
+
+  g_clear_pointer (&self->grace_source, g_source_unref);
+  g_signal_emit (self, signals[SIGNAL_WARNING], 0, message);
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * thumbing_pipeline_stop:
  * @self: a #ThumbingPipeline
  *
- * Stops gracefully: takes no new items, lets those in flight settle, then
- * stops the elements and emits #ThumbingPipeline::finished.
+ * Stops gracefully: takes no new items, lets those in flight settle (for at
+ * most #ThumbingPipeline:stop-grace seconds, then cancels them), then stops
+ * the elements and emits #ThumbingPipeline::finished.
  */
 void
 thumbing_pipeline_stop (ThumbingPipeline *self)
@@ -1458,6 +1507,12 @@ thumbing_pipeline_stop (ThumbingPipeline *self)
   if (self->state != STATE_RUNNING || self->stopping)
     return;
   self->stopping = TRUE;
+  if (self->stop_grace > 0 && self->in_flight > 0)
+    {
+      self->grace_source = g_timeout_source_new_seconds (self->stop_grace);
+      g_source_set_callback (self->grace_source, end_grace, self, NULL);
+      g_source_attach (self->grace_source, self->context);
+    }
   maybe_finish (self);
 }
 
