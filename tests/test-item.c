@@ -114,6 +114,24 @@ test_branch_copies_metadata_shares_payload (void)
   g_assert_cmpstr (thumbing_item_get_metadata (item, "k"), ==, "v");
 }
 
+/* What announcements may say: URIs as they are, local paths as names. */
+static void
+test_public_origin_and_output (void)
+{
+  g_autoptr(ThumbingItem) local = thumbing_item_new ("/srv/in/team/a.jpg", "team/a.jpg");
+  g_autoptr(ThumbingItem) remote = thumbing_item_new ("s3://photos/uploads/a.jpg", "a.jpg");
+
+  g_assert_cmpstr (thumbing_item_get_public_origin (local), ==, "team/a.jpg");
+  g_assert_null (thumbing_item_get_public_output (local));
+  thumbing_item_set_metadata (local, THUMBING_METADATA_OUTPUT, "/srv/out/team/a.png");
+  thumbing_item_set_metadata (local, THUMBING_METADATA_OUTPUT_NAME, "team/a.png");
+  g_assert_cmpstr (thumbing_item_get_public_output (local), ==, "team/a.png");
+
+  g_assert_cmpstr (thumbing_item_get_public_origin (remote), ==, "s3://photos/uploads/a.jpg");
+  thumbing_item_set_metadata (remote, THUMBING_METADATA_OUTPUT, "s3://photos/avatars/a.png");
+  g_assert_cmpstr (thumbing_item_get_public_output (remote), ==, "s3://photos/avatars/a.png");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -125,5 +143,6 @@ main (int    argc,
   g_test_add_func ("/item/image-payload", test_image_payload);
   g_test_add_func ("/item/metadata", test_metadata);
   g_test_add_func ("/item/branch", test_branch_copies_metadata_shares_payload);
+  g_test_add_func ("/item/public-origin-and-output", test_public_origin_and_output);
   return g_test_run ();
 }

@@ -166,14 +166,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Receiver, receiver_free)
 static ThumbingItem *
 result_item (void)
 {
-  ThumbingItem *item = thumbing_item_new ("uploads/sub/photo.jpg", "sub/photo.jpg");
+  ThumbingItem *item = thumbing_item_new ("/srv/thumbing/uploads/sub/photo.jpg", "sub/photo.jpg");
   g_autoptr(GBytes) bytes = g_bytes_new_static ("\x89PNG fake", 9);
 
   thumbing_item_set_bytes (item, bytes, "image/png");
   thumbing_item_set_metadata (item, THUMBING_METADATA_WIDTH, "512");
   thumbing_item_set_metadata (item, THUMBING_METADATA_HEIGHT, "512");
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_BYTES, 9);
-  thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT, "avatars/sub/photo.png");
+  thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT, "/srv/thumbing/avatars/sub/photo.png");
+  thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT_NAME, "sub/photo.png");
   return item;
 }
 
@@ -219,8 +220,10 @@ test_signed_document (void)
   g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, received->key);
   g_assert_cmpuint (strlen (received->key), ==, 32);
   g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "thumbing.image.processed");
-  g_assert_cmpstr (json_object_get_string_member (object, "origin"), ==, "uploads/sub/photo.jpg");
-  g_assert_cmpstr (json_object_get_string_member (object, "output"), ==, "avatars/sub/photo.png");
+  /* Names relative to the source and sink: no path of the host. */
+  g_assert_cmpstr (json_object_get_string_member (object, "origin"), ==, "sub/photo.jpg");
+  g_assert_cmpstr (json_object_get_string_member (object, "output"), ==, "sub/photo.png");
+  g_assert_null (strstr (g_bytes_get_data (received->body, NULL), "/srv/"));
   g_assert_cmpstr (json_object_get_string_member (object, "media_type"), ==, "image/png");
   g_assert_cmpint (json_object_get_int_member (object, "width"), ==, 512);
   g_assert_cmpint (json_object_get_int_member (object, "bytes"), ==, 9);
@@ -368,7 +371,7 @@ test_dead_letter (void)
   g_assert_nonnull (strstr (json_object_get_string_member (object, "error"), "HTTP 500"));
   g_assert_cmpint (json_object_get_int_member (object, "attempts"), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "document"), "output"),
-                   ==, "avatars/sub/photo.png");
+                   ==, "sub/photo.png");
   g_assert_null (strstr (text, SECRET));
   thumbing_test_remove_tree (folder);
 }

@@ -285,7 +285,7 @@ describe_result (ThumbingItem *item)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "origin", thumbing_item_get_origin (item));
+  add_string (builder, "origin", thumbing_item_get_public_origin (item));
   json_builder_set_member_name (builder, "source");
   json_builder_begin_object (builder);
   add_string (builder, "bucket", thumbing_item_get_metadata (item, THUMBING_S3_BUCKET));
@@ -294,7 +294,7 @@ describe_result (ThumbingItem *item)
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "output");
   json_builder_begin_object (builder);
-  add_string (builder, "location", thumbing_item_get_metadata (item, THUMBING_METADATA_OUTPUT));
+  add_string (builder, "location", thumbing_item_get_public_output (item));
   add_string (builder, "bucket", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_BUCKET));
   add_string (builder, "key", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_KEY));
   add_string (builder, "url", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_URL));

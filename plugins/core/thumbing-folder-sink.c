@@ -241,6 +241,7 @@ thumbing_folder_sink_process (ThumbingElement *element,
     return NULL;
 
   thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT, target);
+  thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT_NAME, name);
   return thumbing_item_ref (item);
 }
 

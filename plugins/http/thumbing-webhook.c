@@ -350,9 +350,9 @@ idempotency_key (ThumbingItem *item,
                  GBytes       *payload)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *output = thumbing_item_get_metadata (item, THUMBING_METADATA_OUTPUT);
+  const char *output = thumbing_item_get_public_output (item);
 
-  g_checksum_update (checksum, (const guchar *) thumbing_item_get_origin (item), -1);
+  g_checksum_update (checksum, (const guchar *) thumbing_item_get_public_origin (item), -1);
   g_checksum_update (checksum, (const guchar *) "\n", 1);
   if (output != NULL)
     g_checksum_update (checksum, (const guchar *) output, -1);
@@ -373,7 +373,7 @@ build_document (ThumbingWebhook *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
   g_auto(GStrv) keys = thumbing_item_get_metadata_keys (item);
-  const char *output = thumbing_item_get_metadata (item, THUMBING_METADATA_OUTPUT);
+  const char *output = thumbing_item_get_public_output (item);
   gsize length;
   char *text;
 
@@ -385,7 +385,7 @@ build_document (ThumbingWebhook *self,
   json_builder_set_member_name (builder, "time");
   json_builder_add_string_value (builder, time);
   json_builder_set_member_name (builder, "origin");
-  json_builder_add_string_value (builder, thumbing_item_get_origin (item));
+  json_builder_add_string_value (builder, thumbing_item_get_public_origin (item));
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, thumbing_item_get_name (item));
   json_builder_set_member_name (builder, "output");
@@ -402,8 +402,10 @@ build_document (ThumbingWebhook *self,
   json_builder_begin_object (builder);
   for (char **k = keys; *k != NULL; k++)
     {
+      /* No path of this host leaves it. */
       json_builder_set_member_name (builder, *k);
-      json_builder_add_string_value (builder, thumbing_item_get_metadata (item, *k));
+      json_builder_add_string_value (builder, strcmp (*k, THUMBING_METADATA_OUTPUT) == 0
+                                              ? output : thumbing_item_get_metadata (item, *k));
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);

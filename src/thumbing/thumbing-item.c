@@ -165,6 +165,46 @@ thumbing_item_get_origin (ThumbingItem *self)
 }
 
 /**
+ * thumbing_item_get_public_origin:
+ * @self: a #ThumbingItem
+ *
+ * Gets where the item comes from, as documents sent to others may say it:
+ * the origin when it is a URI (`s3://bucket/key`), otherwise the item's
+ * name relative to its source, so no path of the host leaves it.
+ *
+ * Returns: (transfer none): the origin to put in announcements
+ */
+const char *
+thumbing_item_get_public_origin (ThumbingItem *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_uri_peek_scheme (self->origin) != NULL ? self->origin : self->name;
+}
+
+/**
+ * thumbing_item_get_public_output:
+ * @self: a #ThumbingItem
+ *
+ * Gets where the last sink stored the item, as documents sent to others may
+ * say it: #THUMBING_METADATA_OUTPUT when it is a URI, otherwise
+ * #THUMBING_METADATA_OUTPUT_NAME, so no path of the host leaves it.
+ *
+ * Returns: (transfer none) (nullable): the output to put in announcements,
+ *   or %NULL when no sink stored the item
+ */
+const char *
+thumbing_item_get_public_output (ThumbingItem *self)
+{
+  const char *output;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  output = thumbing_item_get_metadata (self, THUMBING_METADATA_OUTPUT);
+  if (output == NULL || g_uri_peek_scheme (output) != NULL)
+    return output;
+  return thumbing_item_get_metadata (self, THUMBING_METADATA_OUTPUT_NAME);
+}
+
+/**
  * thumbing_item_get_name:
  * @self: a #ThumbingItem
  *

@@ -53,6 +53,13 @@ G_BEGIN_DECLS
  * Metadata key: where the last sink stored the item (a path or URL).
  */
 #define THUMBING_METADATA_OUTPUT "output"
+/**
+ * THUMBING_METADATA_OUTPUT_NAME:
+ *
+ * Metadata key: the name the last sink stored the item under, relative to
+ * the sink's folder, where #THUMBING_METADATA_OUTPUT is a local path.
+ */
+#define THUMBING_METADATA_OUTPUT_NAME "output-name"
 
 #define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
 
@@ -66,6 +73,8 @@ void               thumbing_item_unref             (ThumbingItem  *self);
 ThumbingItem      *thumbing_item_branch            (ThumbingItem  *self);
 
 const char        *thumbing_item_get_origin        (ThumbingItem  *self);
+const char        *thumbing_item_get_public_origin (ThumbingItem  *self);
+const char        *thumbing_item_get_public_output (ThumbingItem  *self);
 const char        *thumbing_item_get_name          (ThumbingItem  *self);
 const char        *thumbing_item_get_media_type    (ThumbingItem  *self);
 
