@@ -302,6 +302,7 @@ test_keys_with_dot_segments_are_sent_as_signed (void)
         thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", paths[i]), &error);
 
       g_assert_no_error (error);
+      g_assert_cmpuint (response->status, ==, 200);
     }
   g_thread_join (thread);
   g_object_unref (raw.listener);
