@@ -433,9 +433,10 @@ check_replay (Fetch   *fetch,
   age = g_get_real_time () / G_USEC_PER_SEC - g_date_time_to_unix (sent);
   if (age > (gint64) self->replay_window || age < -(gint64) self->replay_window)
     {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, age);
+
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
-                   _("Timestamp is %" G_GINT64_FORMAT " s away from now, outside the replay window of %u s"),
-                   age, self->replay_window);
+                   _("Timestamp is %s s away from now, outside the replay window of %u s"), seconds, self->replay_window);
       return FALSE;
     }
   if (strcmp (message->type, "Notification") != 0)

@@ -217,8 +217,6 @@ thumbing_resize_set_property (GObject      *object,
     case PROP_FORMATS:
       g_strfreev (self->formats);
       self->formats = g_value_dup_boxed (value);
-      if (self->formats == NULL)
-        self->formats = g_strdupv ((char **) default_formats);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -274,13 +272,15 @@ format_of_loader (const char *type_name)
   return load != NULL ? g_strndup (nickname, load - nickname) : g_strdup (type_name);
 }
 
+/* The formats taken: the ones set, or the defaults (NULL). */
 static gboolean
 format_listed (ThumbingResize *self,
                const char     *format)
 {
+  const char * const *formats = self->formats != NULL ? (const char * const *) self->formats : default_formats;
+
   /* AVIF is read by the HEIF loader. */
-  return g_strv_contains ((const char * const *) self->formats, format)
-         || (strcmp (format, "heif") == 0 && g_strv_contains ((const char * const *) self->formats, "avif"));
+  return g_strv_contains (formats, format) || (strcmp (format, "heif") == 0 && g_strv_contains (formats, "avif"));
 }
 
 /* libvips blocks its untrusted loaders (the plugin asks it to); a format a
@@ -332,7 +332,8 @@ thumbing_resize_check (ThumbingElement *element,
                    _("position: smart crop (entropy, attention) only applies to fit=cover"));
       return FALSE;
     }
-  for (char **format = self->formats; *format != NULL; format++)
+  /* Only formats named: a default one this libvips lacks is simply not read. */
+  for (char **format = self->formats; format != NULL && *format != NULL; format++)
     if (!allow_loader (*format))
       {
         g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
@@ -408,11 +409,15 @@ blocks_within_limit (ThumbingResize *self,
                      guint64         blocks,
                      GError        **error)
 {
+  g_autofree char *count = NULL;
+  g_autofree char *limit = NULL;
+
   if (self->max_tiles == 0 || blocks <= self->max_tiles)
     return TRUE;
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, blocks);
+  limit = g_strdup_printf ("%" G_GUINT64_FORMAT, self->max_tiles);
   g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
-               _("the TIFF is made of %" G_GUINT64_FORMAT " tiles or strips, more than max-tiles (%" G_GUINT64_FORMAT ")"),
-               blocks, self->max_tiles);
+               _("the TIFF is made of %s tiles or strips, more than max-tiles (%s)"), count, limit);
   return FALSE;
 }
 
@@ -435,15 +440,17 @@ svg_within_limit (ThumbingResize *self,
                   GError        **error)
 {
   double width, height;
+  g_autofree char *limit = NULL;
 
   if (!thumbing_svg_declared_size (data, MIN (length, SVG_SIZE_SCAN), &width, &height))
     return TRUE;
   if (width <= VIPS_MAX_COORD && height <= VIPS_MAX_COORD
       && (self->max_input_pixels == 0 || width * height <= (double) self->max_input_pixels))
     return TRUE;
+  limit = g_strdup_printf ("%" G_GUINT64_FORMAT, self->max_input_pixels);
   g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
-               _("the SVG declares %.0f×%.0f pixels, more than max-input-pixels (%" G_GUINT64_FORMAT ") or libvips’s limit"),
-               width, height, self->max_input_pixels);
+               _("the SVG declares %.0f×%.0f pixels, more than max-input-pixels (%s) or libvips’s limit"),
+               width, height, limit);
   return FALSE;
 }
 
@@ -948,5 +955,4 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
 static void
 thumbing_resize_init (ThumbingResize *self)
 {
-  self->formats = g_strdupv ((char **) default_formats);
 }
