@@ -59,14 +59,6 @@ struct _ThumbingLambdaSource
 
 G_DEFINE_FINAL_TYPE (ThumbingLambdaSource, thumbing_lambda_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
 
-enum {
-  PROP_0,
-  PROP_RUNTIME_API,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void poll_next (ThumbingLambdaSource *self);
 
 static void
@@ -77,48 +69,6 @@ invocation_free (Invocation *invocation)
   g_hash_table_unref (invocation->failed);
   g_hash_table_unref (invocation->unsettled);
   g_free (invocation);
-}
-
-static void
-thumbing_lambda_source_finalize (GObject *object)
-{
-  ThumbingLambdaSource *self = THUMBING_LAMBDA_SOURCE (object);
-
-  g_free (self->runtime_api);
-  G_OBJECT_CLASS (thumbing_lambda_source_parent_class)->finalize (object);
-}
-
-static void
-thumbing_lambda_source_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
-{
-  ThumbingLambdaSource *self = THUMBING_LAMBDA_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_RUNTIME_API: g_value_set_string (value, self->runtime_api); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_lambda_source_set_property (GObject      *object,
-                                     guint         prop_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  ThumbingLambdaSource *self = THUMBING_LAMBDA_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_RUNTIME_API:
-      g_free (self->runtime_api);
-      self->runtime_api = g_value_dup_string (value);
-      break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static const char *
@@ -601,13 +551,9 @@ thumbing_lambda_source_nack (ThumbingSource *source,
 static void
 thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   ThumbingSourceClass *source_class = THUMBING_SOURCE_CLASS (klass);
 
-  object_class->finalize = thumbing_lambda_source_finalize;
-  object_class->get_property = thumbing_lambda_source_get_property;
-  object_class->set_property = thumbing_lambda_source_set_property;
   element_class->check = thumbing_lambda_source_check;
   element_class->start = thumbing_lambda_source_start;
   element_class->stop = thumbing_lambda_source_stop;
@@ -619,10 +565,9 @@ thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
                                        _("Runs as an AWS Lambda custom runtime: S3 events, direct, through SNS or in SQS batches"));
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
 
-  properties[PROP_RUNTIME_API] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingLambdaSource, runtime_api,
     g_param_spec_string ("runtime-api", NULL, _("HOST:PORT of the Runtime API (default: AWS_LAMBDA_RUNTIME_API)"),
-                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

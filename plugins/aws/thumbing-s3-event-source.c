@@ -55,24 +55,6 @@ struct _ThumbingS3EventSource
 
 G_DEFINE_FINAL_TYPE (ThumbingS3EventSource, thumbing_s3_event_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
 
-enum {
-  PROP_0,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_PATH,
-  PROP_TOKEN,
-  PROP_ALLOW_UNAUTHENTICATED,
-  PROP_TOPIC_ARNS,
-  PROP_TRUST_CERTIFICATE_URL,
-  PROP_CA_FILE,
-  PROP_MAX_BODY,
-  PROP_MAX_PENDING,
-  PROP_REPLAY_WINDOW,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* One POST waiting for its items, or for a certificate to verify it. */
 typedef struct
 {
@@ -84,81 +66,6 @@ typedef struct
   gboolean               failed;
   gboolean               gone;
 } Request;
-
-static void
-thumbing_s3_event_source_finalize (GObject *object)
-{
-  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (object);
-
-  g_free (self->address);
-  g_free (self->path);
-  g_free (self->token);
-  g_strfreev (self->topic_arns);
-  g_free (self->trust_certificate_url);
-  g_free (self->ca_file);
-  G_OBJECT_CLASS (thumbing_s3_event_source_parent_class)->finalize (object);
-}
-
-static void
-thumbing_s3_event_source_get_property (GObject    *object,
-                                       guint       prop_id,
-                                       GValue     *value,
-                                       GParamSpec *pspec)
-{
-  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ADDRESS: g_value_set_string (value, self->address); break;
-    case PROP_PORT: g_value_set_uint (value, self->port); break;
-    case PROP_PATH: g_value_set_string (value, self->path); break;
-    case PROP_TOKEN: g_value_set_string (value, self->token); break;
-    case PROP_ALLOW_UNAUTHENTICATED: g_value_set_boolean (value, self->allow_unauthenticated); break;
-    case PROP_TOPIC_ARNS: g_value_set_boxed (value, self->topic_arns); break;
-    case PROP_TRUST_CERTIFICATE_URL: g_value_set_string (value, self->trust_certificate_url); break;
-    case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
-    case PROP_MAX_BODY: g_value_set_uint (value, self->max_body); break;
-    case PROP_MAX_PENDING: g_value_set_uint (value, self->max_pending); break;
-    case PROP_REPLAY_WINDOW: g_value_set_uint (value, self->replay_window); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-replace_string (char        **field,
-                const GValue *value)
-{
-  g_free (*field);
-  *field = g_value_dup_string (value);
-}
-
-static void
-thumbing_s3_event_source_set_property (GObject      *object,
-                                       guint         prop_id,
-                                       const GValue *value,
-                                       GParamSpec   *pspec)
-{
-  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ADDRESS: replace_string (&self->address, value); break;
-    case PROP_PORT: self->port = g_value_get_uint (value); break;
-    case PROP_PATH: replace_string (&self->path, value); break;
-    case PROP_TOKEN: replace_string (&self->token, value); break;
-    case PROP_ALLOW_UNAUTHENTICATED: self->allow_unauthenticated = g_value_get_boolean (value); break;
-    case PROP_TOPIC_ARNS:
-      g_strfreev (self->topic_arns);
-      self->topic_arns = g_value_dup_boxed (value);
-      break;
-    case PROP_TRUST_CERTIFICATE_URL: replace_string (&self->trust_certificate_url, value); break;
-    case PROP_CA_FILE: replace_string (&self->ca_file, value); break;
-    case PROP_MAX_BODY: self->max_body = g_value_get_uint (value); break;
-    case PROP_MAX_PENDING: self->max_pending = g_value_get_uint (value); break;
-    case PROP_REPLAY_WINDOW: self->replay_window = g_value_get_uint (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
 
 static gboolean
 thumbing_s3_event_source_check (ThumbingElement *element,
@@ -732,14 +639,10 @@ thumbing_s3_event_source_nack (ThumbingSource *source,
 static void
 thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   ThumbingSourceClass *source_class = THUMBING_SOURCE_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = thumbing_s3_event_source_finalize;
-  object_class->get_property = thumbing_s3_event_source_get_property;
-  object_class->set_property = thumbing_s3_event_source_set_property;
   element_class->check = thumbing_s3_event_source_check;
   element_class->start = thumbing_s3_event_source_start;
   element_class->stop = thumbing_s3_event_source_stop;
@@ -751,40 +654,39 @@ thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
                                        _("Receives S3 event notifications over HTTP from S3-compatible stores and SNS subscriptions"));
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
 
-  properties[PROP_ADDRESS] =
-    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_PORT] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, address,
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, port,
     g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
-                       0, 65535, 8080, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, _("Path events are POSTed to"), "/events", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_TOKEN] =
+                       0, 65535, 8080, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, path,
+    g_param_spec_string ("path", NULL, _("Path events are POSTed to"), "/events", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, token,
     g_param_spec_string ("token", NULL, _("Bearer token S3-compatible stores send with bare events; use ${VARIABLE} or token-file=PATH"),
-                         NULL, rw | THUMBING_PARAM_SECRET);
-  properties[PROP_ALLOW_UNAUTHENTICATED] =
+                         NULL, rw | THUMBING_PARAM_SECRET));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, allow_unauthenticated,
     g_param_spec_boolean ("allow-unauthenticated", NULL, _("Take bare events without a token (a trusted network only)"),
-                          FALSE, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_TOPIC_ARNS] =
+                          FALSE, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, topic_arns,
     g_param_spec_boxed ("topic-arns", NULL, _("SNS topics whose signed messages and subscriptions are taken, separated by “;”"),
-                        G_TYPE_STRV, rw);
-  properties[PROP_TRUST_CERTIFICATE_URL] =
+                        G_TYPE_STRV, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, trust_certificate_url,
     g_param_spec_string ("trust-certificate-url", NULL,
                          _("For tests: trust signing certificates and subscription links under this URL instead of SNS’s hosts"),
-                         NULL, rw);
-  properties[PROP_CA_FILE] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, ca_file,
     g_param_spec_string ("ca-file", NULL, _("PEM file of certificate authorities to trust when fetching certificates"),
-                         NULL, rw);
-  properties[PROP_MAX_BODY] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, max_body,
     g_param_spec_uint ("max-body", NULL, _("Largest request body in bytes"), 1024, 16 * 1024 * 1024, 512 * 1024,
-                       rw | G_PARAM_CONSTRUCT);
-  properties[PROP_MAX_PENDING] =
+                       rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, max_pending,
     g_param_spec_uint ("max-pending", NULL, _("Items waiting for the pipeline before requests are turned away with 503"),
-                       1, 1000000, 1000, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_REPLAY_WINDOW] =
+                       1, 1000000, 1000, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, replay_window,
     g_param_spec_uint ("replay-window", NULL,
                        _("Seconds an SNS message’s Timestamp may be from now; its MessageId is remembered as long"),
-                       60, 7 * 24 * 3600, 3600, rw | G_PARAM_CONSTRUCT);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                       60, 7 * 24 * 3600, 3600, rw | G_PARAM_CONSTRUCT));
 }
 
 static void

@@ -28,89 +28,13 @@ struct _ThumbingS3Get
 
 G_DEFINE_FINAL_TYPE (ThumbingS3Get, thumbing_s3_get, THUMBING_TYPE_TRANSFORM)
 
-enum {
-  PROP_0,
-  PROP_ENDPOINT,
-  PROP_REGION,
-  PROP_ADDRESSING,
-  PROP_MAX_BYTES,
-  PROP_CHECK_ETAG,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 thumbing_s3_get_finalize (GObject *object)
 {
   ThumbingS3Get *self = THUMBING_S3_GET (object);
 
-  g_free (self->endpoint);
-  g_free (self->region);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   G_OBJECT_CLASS (thumbing_s3_get_parent_class)->finalize (object);
-}
-
-static void
-thumbing_s3_get_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  ThumbingS3Get *self = THUMBING_S3_GET (object);
-
-  switch (prop_id)
-    {
-    case PROP_ENDPOINT:
-      g_value_set_string (value, self->endpoint);
-      break;
-    case PROP_REGION:
-      g_value_set_string (value, self->region);
-      break;
-    case PROP_ADDRESSING:
-      g_value_set_enum (value, self->addressing);
-      break;
-    case PROP_MAX_BYTES:
-      g_value_set_uint64 (value, self->max_bytes);
-      break;
-    case PROP_CHECK_ETAG:
-      g_value_set_boolean (value, self->check_etag);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_s3_get_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  ThumbingS3Get *self = THUMBING_S3_GET (object);
-
-  switch (prop_id)
-    {
-    case PROP_ENDPOINT:
-      g_free (self->endpoint);
-      self->endpoint = g_value_dup_string (value);
-      break;
-    case PROP_REGION:
-      g_free (self->region);
-      self->region = g_value_dup_string (value);
-      break;
-    case PROP_ADDRESSING:
-      self->addressing = g_value_get_enum (value);
-      break;
-    case PROP_MAX_BYTES:
-      self->max_bytes = g_value_get_uint64 (value);
-      break;
-    case PROP_CHECK_ETAG:
-      self->check_etag = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static gboolean
@@ -283,8 +207,6 @@ thumbing_s3_get_class_init (ThumbingS3GetClass *klass)
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
   object_class->finalize = thumbing_s3_get_finalize;
-  object_class->get_property = thumbing_s3_get_get_property;
-  object_class->set_property = thumbing_s3_get_set_property;
   element_class->start = thumbing_s3_get_start;
   element_class->stop = thumbing_s3_get_stop;
   element_class->process_async = thumbing_s3_get_process_async;
@@ -295,24 +217,23 @@ thumbing_s3_get_class_init (ThumbingS3GetClass *klass)
   thumbing_element_class_set_media (element_class, THUMBING_MEDIA_S3_OBJECT, "*/*");
   thumbing_element_class_set_permissions (element_class, "s3:GetObject");
 
-  properties[PROP_ENDPOINT] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Get, endpoint,
     g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL; AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL come first"),
-                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_REGION] =
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Get, region,
     g_param_spec_string ("region", NULL, _("AWS region; AWS_REGION, AWS_DEFAULT_REGION or the profile's when unset"),
-                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ADDRESSING] =
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Get, addressing,
     g_param_spec_enum ("addressing", NULL, _("Bucket in the path or in the host name"),
                        thumbing_s3_addressing_get_type (), THUMBING_S3_ADDRESSING_AUTO,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAX_BYTES] =
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Get, max_bytes,
     g_param_spec_uint64 ("max-bytes", NULL, _("Refuse objects larger than this (0: no limit)"),
                          0, G_MAXUINT64, DEFAULT_MAX_BYTES,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CHECK_ETAG] =
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Get, check_etag,
     g_param_spec_boolean ("check-etag", NULL, _("Fetch only the version the event announced (If-Match)"),
-                          TRUE, G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                          TRUE, G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

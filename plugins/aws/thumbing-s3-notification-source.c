@@ -26,79 +26,6 @@ typedef struct
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingS3NotificationSource, thumbing_s3_notification_source,
                                      THUMBING_TYPE_SOURCE)
 
-enum {
-  PROP_0,
-  PROP_BUCKET,
-  PROP_PREFIX,
-  PROP_SUFFIX,
-  PROP_EVENTS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_s3_notification_source_finalize (GObject *object)
-{
-  ThumbingS3NotificationSourcePrivate *priv =
-    thumbing_s3_notification_source_get_instance_private (THUMBING_S3_NOTIFICATION_SOURCE (object));
-
-  g_free (priv->bucket);
-  g_free (priv->prefix);
-  g_free (priv->suffix);
-  g_free (priv->events);
-  G_OBJECT_CLASS (thumbing_s3_notification_source_parent_class)->finalize (object);
-}
-
-static char **
-field_of (ThumbingS3NotificationSourcePrivate *priv,
-          guint                                prop_id)
-{
-  switch (prop_id)
-    {
-    case PROP_BUCKET: return &priv->bucket;
-    case PROP_PREFIX: return &priv->prefix;
-    case PROP_SUFFIX: return &priv->suffix;
-    case PROP_EVENTS: return &priv->events;
-    default: return NULL;
-    }
-}
-
-static void
-thumbing_s3_notification_source_get_property (GObject    *object,
-                                              guint       prop_id,
-                                              GValue     *value,
-                                              GParamSpec *pspec)
-{
-  ThumbingS3NotificationSourcePrivate *priv =
-    thumbing_s3_notification_source_get_instance_private (THUMBING_S3_NOTIFICATION_SOURCE (object));
-  char **field = field_of (priv, prop_id);
-
-  if (field != NULL)
-    g_value_set_string (value, *field);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-thumbing_s3_notification_source_set_property (GObject      *object,
-                                              guint         prop_id,
-                                              const GValue *value,
-                                              GParamSpec   *pspec)
-{
-  ThumbingS3NotificationSourcePrivate *priv =
-    thumbing_s3_notification_source_get_instance_private (THUMBING_S3_NOTIFICATION_SOURCE (object));
-  char **field = field_of (priv, prop_id);
-
-  if (field == NULL)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  g_free (*field);
-  *field = g_value_dup_string (value);
-}
-
 static char *
 thumbing_s3_notification_source_get_location (ThumbingElement *element)
 {
@@ -113,27 +40,22 @@ thumbing_s3_notification_source_get_location (ThumbingElement *element)
 static void
 thumbing_s3_notification_source_class_init (ThumbingS3NotificationSourceClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = thumbing_s3_notification_source_finalize;
-  object_class->get_property = thumbing_s3_notification_source_get_property;
-  object_class->set_property = thumbing_s3_notification_source_set_property;
   element_class->get_location = thumbing_s3_notification_source_get_location;
 
-  properties[PROP_BUCKET] =
+  THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingS3NotificationSource, bucket,
     g_param_spec_string ("bucket", NULL, _("Only events of this bucket (also lets check refuse outputs that would come back)"),
-                         NULL, rw);
-  properties[PROP_PREFIX] =
+                         NULL, rw));
+  THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingS3NotificationSource, prefix,
     g_param_spec_string ("prefix", NULL, _("Only keys under this prefix, as “uploads/”; item names are relative to it"),
-                         "", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_SUFFIX] =
-    g_param_spec_string ("suffix", NULL, _("Only keys ending so, as “.jpg”"), "", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_EVENTS] =
+                         "", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingS3NotificationSource, suffix,
+    g_param_spec_string ("suffix", NULL, _("Only keys ending so, as “.jpg”"), "", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingS3NotificationSource, events,
     g_param_spec_string ("events", NULL, _("Event names to take, a wildcard pattern"),
-                         "ObjectCreated:*", rw | G_PARAM_CONSTRUCT);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         "ObjectCreated:*", rw | G_PARAM_CONSTRUCT));
 }
 
 static void

@@ -32,126 +32,14 @@ struct _ThumbingS3Put
 
 G_DEFINE_FINAL_TYPE (ThumbingS3Put, thumbing_s3_put, THUMBING_TYPE_SINK)
 
-enum {
-  PROP_0,
-  PROP_BUCKET,
-  PROP_PREFIX,
-  PROP_TEMPLATE,
-  PROP_CACHE_CONTROL,
-  PROP_ENDPOINT,
-  PROP_REGION,
-  PROP_ADDRESSING,
-  PROP_MULTIPART_THRESHOLD,
-  PROP_PART_SIZE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 thumbing_s3_put_finalize (GObject *object)
 {
   ThumbingS3Put *self = THUMBING_S3_PUT (object);
 
-  g_free (self->bucket_name);
-  g_free (self->prefix);
-  g_free (self->template_text);
-  g_free (self->cache_control);
-  g_free (self->endpoint);
-  g_free (self->region);
   g_clear_pointer (&self->name_template, thumbing_name_template_unref);
   g_clear_pointer (&self->bucket, thumbing_s3_bucket_free);
   G_OBJECT_CLASS (thumbing_s3_put_parent_class)->finalize (object);
-}
-
-static void
-thumbing_s3_put_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  ThumbingS3Put *self = THUMBING_S3_PUT (object);
-
-  switch (prop_id)
-    {
-    case PROP_BUCKET:
-      g_value_set_string (value, self->bucket_name);
-      break;
-    case PROP_PREFIX:
-      g_value_set_string (value, self->prefix);
-      break;
-    case PROP_TEMPLATE:
-      g_value_set_string (value, self->template_text);
-      break;
-    case PROP_CACHE_CONTROL:
-      g_value_set_string (value, self->cache_control);
-      break;
-    case PROP_ENDPOINT:
-      g_value_set_string (value, self->endpoint);
-      break;
-    case PROP_REGION:
-      g_value_set_string (value, self->region);
-      break;
-    case PROP_ADDRESSING:
-      g_value_set_enum (value, self->addressing);
-      break;
-    case PROP_MULTIPART_THRESHOLD:
-      g_value_set_uint64 (value, self->multipart_threshold);
-      break;
-    case PROP_PART_SIZE:
-      g_value_set_uint64 (value, self->part_size);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_s3_put_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  ThumbingS3Put *self = THUMBING_S3_PUT (object);
-
-  switch (prop_id)
-    {
-    case PROP_BUCKET:
-      g_free (self->bucket_name);
-      self->bucket_name = g_value_dup_string (value);
-      break;
-    case PROP_PREFIX:
-      g_free (self->prefix);
-      self->prefix = g_value_dup_string (value);
-      break;
-    case PROP_TEMPLATE:
-      g_free (self->template_text);
-      self->template_text = g_value_dup_string (value);
-      break;
-    case PROP_CACHE_CONTROL:
-      g_free (self->cache_control);
-      self->cache_control = g_value_dup_string (value);
-      break;
-    case PROP_ENDPOINT:
-      g_free (self->endpoint);
-      self->endpoint = g_value_dup_string (value);
-      break;
-    case PROP_REGION:
-      g_free (self->region);
-      self->region = g_value_dup_string (value);
-      break;
-    case PROP_ADDRESSING:
-      self->addressing = g_value_get_enum (value);
-      break;
-    case PROP_MULTIPART_THRESHOLD:
-      self->multipart_threshold = g_value_get_uint64 (value);
-      break;
-    case PROP_PART_SIZE:
-      self->part_size = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static gboolean
@@ -508,8 +396,6 @@ thumbing_s3_put_class_init (ThumbingS3PutClass *klass)
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
   object_class->finalize = thumbing_s3_put_finalize;
-  object_class->get_property = thumbing_s3_put_get_property;
-  object_class->set_property = thumbing_s3_put_set_property;
   element_class->check = thumbing_s3_put_check;
   element_class->start = thumbing_s3_put_start;
   element_class->stop = thumbing_s3_put_stop;
@@ -522,39 +408,38 @@ thumbing_s3_put_class_init (ThumbingS3PutClass *klass)
   thumbing_element_class_set_media (element_class, "*/*", NULL);
   thumbing_element_class_set_permissions (element_class, "s3:PutObject;s3:AbortMultipartUpload");
 
-  properties[PROP_BUCKET] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, bucket_name,
     g_param_spec_string ("bucket", NULL, _("The bucket to store in"),
-                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED);
-  properties[PROP_PREFIX] =
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, prefix,
     g_param_spec_string ("prefix", NULL, _("Put before every key, as “avatars/”"),
-                         "", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TEMPLATE] =
+                         "", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, template_text,
     g_param_spec_string ("template", NULL,
                          _("Key after the prefix: {path} {dir} {name} {stem} {ext} {width} {height} (default keeps the input’s name)"),
-                         "{path}", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CACHE_CONTROL] =
+                         "{path}", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, cache_control,
     g_param_spec_string ("cache-control", NULL, _("Cache-Control stored with each object, for the CDN in front"),
-                         "public, max-age=86400", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ENDPOINT] =
+                         "public, max-age=86400", G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, endpoint,
     g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL; AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL come first"),
-                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_REGION] =
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, region,
     g_param_spec_string ("region", NULL, _("AWS region; AWS_REGION, AWS_DEFAULT_REGION or the profile's when unset"),
-                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ADDRESSING] =
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, addressing,
     g_param_spec_enum ("addressing", NULL, _("Bucket in the path or in the host name"),
                        thumbing_s3_addressing_get_type (), THUMBING_S3_ADDRESSING_AUTO,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   /* S3's smallest part is 5 MiB, but for the last. */
-  properties[PROP_MULTIPART_THRESHOLD] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, multipart_threshold,
     g_param_spec_uint64 ("multipart-threshold", NULL, _("Upload objects larger than this in parts (0: never)"),
                          0, G_MAXUINT64, 64 * 1024 * 1024,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PART_SIZE] =
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingS3Put, part_size,
     g_param_spec_uint64 ("part-size", NULL, _("Size of each part of a multipart upload"),
                          5 * 1024 * 1024, 5 * G_GUINT64_CONSTANT (1024) * 1024 * 1024, 16 * 1024 * 1024,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

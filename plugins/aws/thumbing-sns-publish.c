@@ -31,83 +31,14 @@ struct _ThumbingSnsPublish
 
 G_DEFINE_FINAL_TYPE (ThumbingSnsPublish, thumbing_sns_publish, THUMBING_TYPE_SINK)
 
-enum {
-  PROP_0,
-  PROP_TOPIC_ARN,
-  PROP_TOPIC_NAME,
-  PROP_SUBJECT,
-  PROP_ENDPOINT,
-  PROP_REGION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 thumbing_sns_publish_finalize (GObject *object)
 {
   ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (object);
 
-  g_free (self->topic_arn);
-  g_free (self->topic_name);
-  g_free (self->subject);
-  g_free (self->endpoint);
-  g_free (self->region);
   g_free (self->resolved_arn);
   g_clear_pointer (&self->client, thumbing_aws_client_unref);
   G_OBJECT_CLASS (thumbing_sns_publish_parent_class)->finalize (object);
-}
-
-static char **
-string_field (ThumbingSnsPublish *self,
-              guint               prop_id)
-{
-  switch (prop_id)
-    {
-    case PROP_TOPIC_ARN: return &self->topic_arn;
-    case PROP_TOPIC_NAME: return &self->topic_name;
-    case PROP_SUBJECT: return &self->subject;
-    case PROP_ENDPOINT: return &self->endpoint;
-    case PROP_REGION: return &self->region;
-    default: return NULL;
-    }
-}
-
-static void
-thumbing_sns_publish_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  char **field = string_field (THUMBING_SNS_PUBLISH (object), prop_id);
-
-  if (field == NULL)
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  else
-    g_value_set_string (value, *field);
-}
-
-static void
-thumbing_sns_publish_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  char **field = string_field (THUMBING_SNS_PUBLISH (object), prop_id);
-
-  if (field == NULL)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  g_free (*field);
-  *field = g_value_dup_string (value);
-}
-
-static gboolean
-is_set (const char *text)
-{
-  return text != NULL && *text != '\0';
 }
 
 static gboolean
@@ -116,13 +47,13 @@ thumbing_sns_publish_check (ThumbingElement *element,
 {
   ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
 
-  if (is_set (self->topic_arn) == is_set (self->topic_name))
+  if (thumbing_text_is_set (self->topic_arn) == thumbing_text_is_set (self->topic_name))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY,
                    _("topic-arn, topic-name: set exactly one of them"));
       return FALSE;
     }
-  if (is_set (self->topic_arn) && !g_str_has_prefix (self->topic_arn, "arn:"))
+  if (thumbing_text_is_set (self->topic_arn) && !g_str_has_prefix (self->topic_arn, "arn:"))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
                    _("topic-arn: “%s” is not an ARN (as arn:aws:sns:REGION:ACCOUNT:NAME)"), self->topic_arn);
@@ -228,7 +159,7 @@ thumbing_sns_publish_start (ThumbingElement *element,
   g_autofree char *region = NULL;
 
   /* An ARN names its region: arn:aws:sns:REGION:ACCOUNT:NAME. */
-  if (is_set (self->topic_arn) && !is_set (self->region))
+  if (thumbing_text_is_set (self->topic_arn) && !thumbing_text_is_set (self->region))
     {
       g_auto(GStrv) parts = g_strsplit (self->topic_arn, ":", 6);
 
@@ -239,7 +170,7 @@ thumbing_sns_publish_start (ThumbingElement *element,
   if (self->client == NULL)
     return FALSE;
   g_clear_pointer (&self->resolved_arn, g_free);
-  if (is_set (self->topic_arn))
+  if (thumbing_text_is_set (self->topic_arn))
     self->resolved_arn = g_strdup (self->topic_arn);
   else if (!resolve_topic (self, error))
     return FALSE;
@@ -389,7 +320,7 @@ thumbing_sns_publish_process_async (ThumbingElement     *element,
   g_task_set_task_data (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
   append_param (form, "TopicArn", self->resolved_arn);
   append_param (form, "Message", message);
-  if (is_set (self->subject))
+  if (thumbing_text_is_set (self->subject))
     append_param (form, "Subject", self->subject);
   append_attribute (form, &attributes, "format", "String", thumbing_item_get_metadata (item, THUMBING_METADATA_FORMAT));
   append_attribute (form, &attributes, "width", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_WIDTH));
@@ -417,8 +348,6 @@ thumbing_sns_publish_class_init (ThumbingSnsPublishClass *klass)
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = thumbing_sns_publish_finalize;
-  object_class->get_property = thumbing_sns_publish_get_property;
-  object_class->set_property = thumbing_sns_publish_set_property;
   element_class->check = thumbing_sns_publish_check;
   element_class->start = thumbing_sns_publish_start;
   element_class->stop = thumbing_sns_publish_stop;
@@ -430,20 +359,19 @@ thumbing_sns_publish_class_init (ThumbingSnsPublishClass *klass)
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE, NULL);
   thumbing_element_class_set_permissions (element_class, "sns:Publish;sns:ListTopics");
 
-  properties[PROP_TOPIC_ARN] =
-    g_param_spec_string ("topic-arn", NULL, _("The topic, as arn:aws:sns:REGION:ACCOUNT:NAME"), NULL, rw);
-  properties[PROP_TOPIC_NAME] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSnsPublish, topic_arn,
+    g_param_spec_string ("topic-arn", NULL, _("The topic, as arn:aws:sns:REGION:ACCOUNT:NAME"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSnsPublish, topic_name,
     g_param_spec_string ("topic-name", NULL, _("The topic by name, found with ListTopics (as THUMBING_TOPIC_NAME in the seed)"),
-                         NULL, rw);
-  properties[PROP_SUBJECT] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSnsPublish, subject,
     g_param_spec_string ("subject", NULL, _("Subject of each message (e-mail subscribers see it)"),
-                         "thumbing: thumbnail ready", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_ENDPOINT] =
+                         "thumbing: thumbnail ready", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSnsPublish, endpoint,
     g_param_spec_string ("endpoint", NULL, _("SNS endpoint URL; AWS_ENDPOINT_URL_SNS and AWS_ENDPOINT_URL come first"),
-                         NULL, rw);
-  properties[PROP_REGION] =
-    g_param_spec_string ("region", NULL, _("AWS region (default: the topic ARN’s, or AWS_REGION)"), NULL, rw);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSnsPublish, region,
+    g_param_spec_string ("region", NULL, _("AWS region (default: the topic ARN’s, or AWS_REGION)"), NULL, rw));
 }
 
 static void

@@ -63,20 +63,6 @@ struct _ThumbingSqsSource
 
 G_DEFINE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
 
-enum {
-  PROP_0,
-  PROP_QUEUE_URL,
-  PROP_ENDPOINT,
-  PROP_REGION,
-  PROP_WAIT_TIME,
-  PROP_VISIBILITY_TIMEOUT,
-  PROP_BATCH_SIZE,
-  PROP_RETRY_DELAY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 message_free (gpointer data)
 {
@@ -92,65 +78,12 @@ thumbing_sqs_source_finalize (GObject *object)
 {
   ThumbingSqsSource *self = THUMBING_SQS_SOURCE (object);
 
-  g_free (self->queue_url);
-  g_free (self->endpoint);
-  g_free (self->region);
   g_clear_pointer (&self->client, thumbing_aws_client_unref);
   g_clear_object (&self->cancellable);
   g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
   g_clear_pointer (&self->messages, g_hash_table_unref);
   g_clear_pointer (&self->ready_to_delete, g_ptr_array_unref);
   G_OBJECT_CLASS (thumbing_sqs_source_parent_class)->finalize (object);
-}
-
-static void
-thumbing_sqs_source_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUEUE_URL: g_value_set_string (value, self->queue_url); break;
-    case PROP_ENDPOINT: g_value_set_string (value, self->endpoint); break;
-    case PROP_REGION: g_value_set_string (value, self->region); break;
-    case PROP_WAIT_TIME: g_value_set_uint (value, self->wait_time); break;
-    case PROP_VISIBILITY_TIMEOUT: g_value_set_uint (value, self->visibility_timeout); break;
-    case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
-    case PROP_RETRY_DELAY: g_value_set_uint (value, self->retry_delay); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-replace_string (char        **field,
-                const GValue *value)
-{
-  g_free (*field);
-  *field = g_value_dup_string (value);
-}
-
-static void
-thumbing_sqs_source_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  ThumbingSqsSource *self = THUMBING_SQS_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUEUE_URL: replace_string (&self->queue_url, value); break;
-    case PROP_ENDPOINT: replace_string (&self->endpoint, value); break;
-    case PROP_REGION: replace_string (&self->region, value); break;
-    case PROP_WAIT_TIME: self->wait_time = g_value_get_uint (value); break;
-    case PROP_VISIBILITY_TIMEOUT: self->visibility_timeout = g_value_get_uint (value); break;
-    case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
-    case PROP_RETRY_DELAY: self->retry_delay = g_value_get_uint (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static gboolean
@@ -695,8 +628,6 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = thumbing_sqs_source_finalize;
-  object_class->get_property = thumbing_sqs_source_get_property;
-  object_class->set_property = thumbing_sqs_source_set_property;
   element_class->check = thumbing_sqs_source_check;
   element_class->start = thumbing_sqs_source_start;
   element_class->stop = thumbing_sqs_source_stop;
@@ -710,26 +641,25 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
   thumbing_element_class_set_permissions (element_class,
                                           "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility");
 
-  properties[PROP_QUEUE_URL] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, queue_url,
     g_param_spec_string ("queue-url", NULL, _("The queue, as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"),
-                         NULL, rw | THUMBING_PARAM_REQUIRED);
-  properties[PROP_ENDPOINT] =
+                         NULL, rw | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, endpoint,
     g_param_spec_string ("endpoint", NULL, _("SQS endpoint URL (default: the queue URL’s); AWS_ENDPOINT_URL_SQS and AWS_ENDPOINT_URL come first"),
-                         NULL, rw);
-  properties[PROP_REGION] =
-    g_param_spec_string ("region", NULL, _("AWS region (default: the queue URL’s, or AWS_REGION)"), NULL, rw);
-  properties[PROP_WAIT_TIME] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, region,
+    g_param_spec_string ("region", NULL, _("AWS region (default: the queue URL’s, or AWS_REGION)"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, wait_time,
     g_param_spec_uint ("wait-time", NULL, _("Long polling: seconds a receive waits for messages"),
-                       0, 20, 20, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_VISIBILITY_TIMEOUT] =
+                       0, 20, 20, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, visibility_timeout,
     g_param_spec_uint ("visibility-timeout", NULL, _("Seconds a taken message stays hidden; extended while its items are processed"),
-                       1, MAX_VISIBILITY, 120, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_BATCH_SIZE] =
-    g_param_spec_uint ("batch-size", NULL, _("Messages per receive"), 1, MAX_BATCH, MAX_BATCH, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_RETRY_DELAY] =
+                       1, MAX_VISIBILITY, 120, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, batch_size,
+    g_param_spec_uint ("batch-size", NULL, _("Messages per receive"), 1, MAX_BATCH, MAX_BATCH, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, retry_delay,
     g_param_spec_uint ("retry-delay", NULL, _("Seconds before a failed message is retried, doubled on each receive"),
-                       0, MAX_VISIBILITY, 30, rw | G_PARAM_CONSTRUCT);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                       0, MAX_VISIBILITY, 30, rw | G_PARAM_CONSTRUCT));
 }
 
 static void

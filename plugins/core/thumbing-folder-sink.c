@@ -42,75 +42,13 @@ struct _ThumbingFolderSink
 
 G_DEFINE_FINAL_TYPE (ThumbingFolderSink, thumbing_folder_sink, THUMBING_TYPE_SINK)
 
-enum {
-  PROP_0,
-  PROP_PATH,
-  PROP_TEMPLATE,
-  PROP_DURABLE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void
 thumbing_folder_sink_finalize (GObject *object)
 {
   ThumbingFolderSink *self = THUMBING_FOLDER_SINK (object);
 
-  g_free (self->path);
-  g_free (self->template_text);
   g_clear_pointer (&self->name_template, thumbing_name_template_unref);
   G_OBJECT_CLASS (thumbing_folder_sink_parent_class)->finalize (object);
-}
-
-static void
-thumbing_folder_sink_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (object);
-
-  switch (prop_id)
-    {
-    case PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case PROP_TEMPLATE:
-      g_value_set_string (value, self->template_text);
-      break;
-    case PROP_DURABLE:
-      g_value_set_boolean (value, self->durable);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_folder_sink_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  ThumbingFolderSink *self = THUMBING_FOLDER_SINK (object);
-
-  switch (prop_id)
-    {
-    case PROP_PATH:
-      g_free (self->path);
-      self->path = g_value_dup_string (value);
-      break;
-    case PROP_TEMPLATE:
-      g_free (self->template_text);
-      self->template_text = g_value_dup_string (value);
-      break;
-    case PROP_DURABLE:
-      self->durable = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static gboolean
@@ -264,8 +202,6 @@ thumbing_folder_sink_class_init (ThumbingFolderSinkClass *klass)
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
   object_class->finalize = thumbing_folder_sink_finalize;
-  object_class->get_property = thumbing_folder_sink_get_property;
-  object_class->set_property = thumbing_folder_sink_set_property;
 
   element_class->check = thumbing_folder_sink_check;
   element_class->start = thumbing_folder_sink_start;
@@ -276,20 +212,19 @@ thumbing_folder_sink_class_init (ThumbingFolderSinkClass *klass)
                                        _("Writes encoded items into a local folder, atomically"));
   thumbing_element_class_set_media (element_class, "*/*", NULL);
 
-  properties[PROP_PATH] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSink, path,
     g_param_spec_string ("path", NULL, _("The output folder, created if missing"),
                          NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED);
-  properties[PROP_TEMPLATE] =
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSink, template_text,
     g_param_spec_string ("template", NULL,
                          _("Output name: {path} {dir} {name} {stem} {ext} {width} {height} (default keeps the input’s name)"),
                          "{path}",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DURABLE] =
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSink, durable,
     g_param_spec_boolean ("durable", NULL, _("Flush each file to disk before renaming it into place"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

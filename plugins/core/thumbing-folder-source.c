@@ -47,20 +47,6 @@ G_DEFINE_ENUM_TYPE (ThumbingFolderDone, thumbing_folder_done,
   G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_MOVE, "move"),
   G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_DELETE, "delete"))
 
-enum {
-  PROP_0,
-  PROP_PATH,
-  PROP_PATTERN,
-  PROP_RECURSIVE,
-  PROP_WATCH,
-  PROP_DONE,
-  PROP_DONE_FOLDER,
-  PROP_RECORD_FILE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 #define METADATA_SIZE  "source.size"
 #define METADATA_MTIME "source.mtime"
 #define METADATA_STAMP "source.stamp"
@@ -90,10 +76,6 @@ thumbing_folder_source_finalize (GObject *object)
 {
   ThumbingFolderSource *self = THUMBING_FOLDER_SOURCE (object);
 
-  g_free (self->path);
-  g_free (self->pattern);
-  g_free (self->done_folder);
-  g_free (self->record_file);
   g_free (self->root);
   g_free (self->display_root);
   g_free (self->only_file);
@@ -104,82 +86,6 @@ thumbing_folder_source_finalize (GObject *object)
   g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_queue_clear_full (&self->pending, g_free);
   G_OBJECT_CLASS (thumbing_folder_source_parent_class)->finalize (object);
-}
-
-static void
-thumbing_folder_source_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
-{
-  ThumbingFolderSource *self = THUMBING_FOLDER_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case PROP_PATTERN:
-      g_value_set_string (value, self->pattern);
-      break;
-    case PROP_RECURSIVE:
-      g_value_set_boolean (value, self->recursive);
-      break;
-    case PROP_WATCH:
-      g_value_set_boolean (value, self->watch);
-      break;
-    case PROP_DONE:
-      g_value_set_enum (value, self->done);
-      break;
-    case PROP_DONE_FOLDER:
-      g_value_set_string (value, self->done_folder);
-      break;
-    case PROP_RECORD_FILE:
-      g_value_set_string (value, self->record_file);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_folder_source_set_property (GObject      *object,
-                                     guint         prop_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  ThumbingFolderSource *self = THUMBING_FOLDER_SOURCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PATH:
-      g_free (self->path);
-      self->path = g_value_dup_string (value);
-      break;
-    case PROP_PATTERN:
-      g_free (self->pattern);
-      self->pattern = g_value_dup_string (value);
-      break;
-    case PROP_RECURSIVE:
-      self->recursive = g_value_get_boolean (value);
-      break;
-    case PROP_WATCH:
-      self->watch = g_value_get_boolean (value);
-      break;
-    case PROP_DONE:
-      self->done = g_value_get_enum (value);
-      break;
-    case PROP_DONE_FOLDER:
-      g_free (self->done_folder);
-      self->done_folder = g_value_dup_string (value);
-      break;
-    case PROP_RECORD_FILE:
-      g_free (self->record_file);
-      self->record_file = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static gboolean
@@ -705,8 +611,6 @@ thumbing_folder_source_class_init (ThumbingFolderSourceClass *klass)
   ThumbingSourceClass *source_class = THUMBING_SOURCE_CLASS (klass);
 
   object_class->finalize = thumbing_folder_source_finalize;
-  object_class->get_property = thumbing_folder_source_get_property;
-  object_class->set_property = thumbing_folder_source_set_property;
 
   element_class->check = thumbing_folder_source_check;
   element_class->start = thumbing_folder_source_start;
@@ -722,35 +626,34 @@ thumbing_folder_source_class_init (ThumbingFolderSourceClass *klass)
                                        _("Reads the files in a local folder, and new ones as they are completely written"));
   thumbing_element_class_set_media (element_class, NULL, "*/*");
 
-  properties[PROP_PATH] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, path,
     g_param_spec_string ("path", NULL, _("A folder, a file, or a folder and a wildcard pattern (in/*.jpg)"),
                          NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED);
-  properties[PROP_PATTERN] =
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, pattern,
     g_param_spec_string ("pattern", NULL, _("Only files whose names match this wildcard pattern"),
                          "*",
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RECURSIVE] =
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, recursive,
     g_param_spec_boolean ("recursive", NULL, _("Read subfolders too; names keep their subfolder"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_WATCH] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, watch,
     g_param_spec_boolean ("watch", NULL, _("Keep running and take files as they are closed after writing or renamed into the folder"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DONE] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, done,
     g_param_spec_enum ("done", NULL, _("What happens to an input once every stage handled it"),
                        thumbing_folder_done_get_type (), THUMBING_FOLDER_DONE_RECORD,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DONE_FOLDER] =
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, done_folder,
     g_param_spec_string ("done-folder", NULL, _("Where done=move puts handled inputs"),
                          NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RECORD_FILE] =
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, record_file,
     g_param_spec_string ("record-file", NULL, _("The journal done=record appends to (default: .thumbing-done in the folder)"),
                          NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

@@ -19,50 +19,6 @@ struct _ThumbingLog
 
 G_DEFINE_FINAL_TYPE (ThumbingLog, thumbing_log, THUMBING_TYPE_SINK)
 
-enum {
-  PROP_0,
-  PROP_JSON,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_log_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  ThumbingLog *self = THUMBING_LOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_JSON:
-      g_value_set_boolean (value, self->json);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_log_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  ThumbingLog *self = THUMBING_LOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_JSON:
-      self->json = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static void
 add_number_or_null (JsonBuilder *builder,
                     const char  *name,
@@ -149,22 +105,18 @@ thumbing_log_process_async (ThumbingElement     *element,
 static void
 thumbing_log_class_init (ThumbingLogClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
-  object_class->get_property = thumbing_log_get_property;
-  object_class->set_property = thumbing_log_set_property;
   element_class->process_async = thumbing_log_process_async;
 
   thumbing_element_class_set_metadata (element_class, "log",
                                        _("Prints one line per item: origin, output, dimensions, bytes and milliseconds"));
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE, NULL);
 
-  properties[PROP_JSON] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingLog, json,
     g_param_spec_boolean ("json", NULL, _("Print JSON lines instead of text"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

@@ -45,112 +45,13 @@ struct _ThumbingOutputServer
 
 G_DEFINE_FINAL_TYPE (ThumbingOutputServer, thumbing_output_server, THUMBING_TYPE_SERVICE)
 
-enum {
-  PROP_0,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_FOLDER,
-  PROP_BUCKET,
-  PROP_PREFIX,
-  PROP_ENDPOINT,
-  PROP_REGION,
-  PROP_CACHE_CONTROL,
-  PROP_ORIGINS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static char **
-string_field (ThumbingOutputServer *self,
-              guint                 prop_id)
-{
-  switch (prop_id)
-    {
-    case PROP_ADDRESS: return &self->address;
-    case PROP_FOLDER: return &self->folder;
-    case PROP_BUCKET: return &self->bucket;
-    case PROP_PREFIX: return &self->prefix;
-    case PROP_ENDPOINT: return &self->endpoint;
-    case PROP_REGION: return &self->region;
-    case PROP_CACHE_CONTROL: return &self->cache_control;
-    default: return NULL;
-    }
-}
-
-static void
-thumbing_output_server_finalize (GObject *object)
-{
-  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (object);
-
-  for (guint id = 1; id < N_PROPS; id++)
-    {
-      char **text = string_field (self, id);
-
-      if (text != NULL)
-        g_free (*text);
-    }
-  g_strfreev (self->origins);
-  G_OBJECT_CLASS (thumbing_output_server_parent_class)->finalize (object);
-}
-
-static void
-thumbing_output_server_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
-{
-  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (object);
-  char **text = string_field (self, prop_id);
-
-  if (text != NULL)
-    g_value_set_string (value, *text);
-  else if (prop_id == PROP_PORT)
-    g_value_set_uint (value, self->port);
-  else if (prop_id == PROP_ORIGINS)
-    g_value_set_boxed (value, self->origins);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-thumbing_output_server_set_property (GObject      *object,
-                                     guint         prop_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (object);
-  char **text = string_field (self, prop_id);
-
-  if (text != NULL)
-    {
-      g_free (*text);
-      *text = g_value_dup_string (value);
-    }
-  else if (prop_id == PROP_PORT)
-    self->port = g_value_get_uint (value);
-  else if (prop_id == PROP_ORIGINS)
-    {
-      g_strfreev (self->origins);
-      self->origins = g_value_dup_boxed (value);
-    }
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static gboolean
-is_set (const char *text)
-{
-  return text != NULL && *text != '\0';
-}
-
 static gboolean
 thumbing_output_server_check (ThumbingElement *element,
                               GError         **error)
 {
   ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (element);
 
-  if (is_set (self->folder) == is_set (self->bucket))
+  if (thumbing_text_is_set (self->folder) == thumbing_text_is_set (self->bucket))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
                    _("set exactly one of folder and bucket: where the outputs are"));
@@ -464,7 +365,7 @@ thumbing_output_server_start (ThumbingElement *element,
 {
   ThumbingOutputServer *self = THUMBING_OUTPUT_SERVER (element);
 
-  if (is_set (self->bucket))
+  if (thumbing_text_is_set (self->bucket))
     {
       self->s3 = thumbing_s3_bucket_open (self->bucket, self->endpoint, self->region, THUMBING_S3_ADDRESSING_AUTO, error);
       if (self->s3 == NULL)
@@ -476,7 +377,7 @@ thumbing_output_server_start (ThumbingElement *element,
   if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
   g_message (_("%s: serving %s on http://%s:%u/"), thumbing_element_get_name (element),
-             is_set (self->folder) ? self->folder : self->bucket, self->address, self->port);
+             thumbing_text_is_set (self->folder) ? self->folder : self->bucket, self->address, self->port);
   return TRUE;
 }
 
@@ -494,13 +395,9 @@ thumbing_output_server_stop (ThumbingElement *element)
 static void
 thumbing_output_server_class_init (ThumbingOutputServerClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = thumbing_output_server_finalize;
-  object_class->get_property = thumbing_output_server_get_property;
-  object_class->set_property = thumbing_output_server_set_property;
   element_class->check = thumbing_output_server_check;
   element_class->start = thumbing_output_server_start;
   element_class->stop = thumbing_output_server_stop;
@@ -509,28 +406,27 @@ thumbing_output_server_class_init (ThumbingOutputServerClass *klass)
                                        _("Serves the outputs over HTTP as a CDN’s origin: ETag, Last-Modified, 304, 206"));
   thumbing_element_class_set_permissions (element_class, "s3:GetObject");
 
-  properties[PROP_ADDRESS] =
-    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_PORT] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, address,
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, port,
     g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
-                       0, 65535, 8082, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_FOLDER] =
-    g_param_spec_string ("folder", NULL, _("Serve the files of this folder"), NULL, rw);
-  properties[PROP_BUCKET] =
-    g_param_spec_string ("bucket", NULL, _("Serve the objects of this S3 bucket"), NULL, rw);
-  properties[PROP_PREFIX] =
+                       0, 65535, 8082, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, folder,
+    g_param_spec_string ("folder", NULL, _("Serve the files of this folder"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, bucket,
+    g_param_spec_string ("bucket", NULL, _("Serve the objects of this S3 bucket"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, prefix,
     g_param_spec_string ("prefix", NULL, _("With bucket: the prefix the request path is under, as “avatars/”"),
-                         "", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_ENDPOINT] =
-    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL (default as the AWS SDKs find it)"), NULL, rw);
-  properties[PROP_REGION] =
-    g_param_spec_string ("region", NULL, _("AWS region (default: AWS_REGION)"), NULL, rw);
-  properties[PROP_CACHE_CONTROL] =
+                         "", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, endpoint,
+    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL (default as the AWS SDKs find it)"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, region,
+    g_param_spec_string ("region", NULL, _("AWS region (default: AWS_REGION)"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, cache_control,
     g_param_spec_string ("cache-control", NULL, _("Cache-Control of every output"), "public, max-age=86400",
-                         rw | G_PARAM_CONSTRUCT);
-  properties[PROP_ORIGINS] =
-    g_param_spec_boxed ("origins", NULL, _("Origins allowed by CORS; “*” for any"), G_TYPE_STRV, rw);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, origins,
+    g_param_spec_boxed ("origins", NULL, _("Origins allowed by CORS; “*” for any"), G_TYPE_STRV, rw));
 }
 
 static void

@@ -70,156 +70,6 @@ struct _ThumbingUploadApi
 
 G_DEFINE_FINAL_TYPE (ThumbingUploadApi, thumbing_upload_api, THUMBING_TYPE_SERVICE)
 
-enum {
-  PROP_0,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_PATH,
-  PROP_JWKS_URL,
-  PROP_JWKS_FILE,
-  PROP_JWKS_REFRESH,
-  PROP_ISSUER,
-  PROP_CLIENT_ID,
-  PROP_TOKEN_USE,
-  PROP_REQUIRED_GROUPS,
-  PROP_REQUIRED_SCOPES,
-  PROP_LEEWAY,
-  PROP_CA_FILE,
-  PROP_EXTENSIONS,
-  PROP_PREFIX,
-  PROP_EXPIRES,
-  PROP_ORIGINS,
-  PROP_BUCKET,
-  PROP_ENDPOINT,
-  PROP_REGION,
-  PROP_FOLDER,
-  PROP_UPLOAD_SECRET,
-  PROP_MAX_UPLOAD,
-  PROP_PUBLIC_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static char **
-string_field (ThumbingUploadApi *self,
-              guint              prop_id)
-{
-  switch (prop_id)
-    {
-    case PROP_ADDRESS: return &self->address;
-    case PROP_PATH: return &self->path;
-    case PROP_JWKS_URL: return &self->jwks_url;
-    case PROP_JWKS_FILE: return &self->jwks_file;
-    case PROP_ISSUER: return &self->issuer;
-    case PROP_CLIENT_ID: return &self->client_id;
-    case PROP_TOKEN_USE: return &self->token_use;
-    case PROP_CA_FILE: return &self->ca_file;
-    case PROP_PREFIX: return &self->prefix;
-    case PROP_BUCKET: return &self->bucket;
-    case PROP_ENDPOINT: return &self->endpoint;
-    case PROP_REGION: return &self->region;
-    case PROP_FOLDER: return &self->folder;
-    case PROP_UPLOAD_SECRET: return &self->upload_secret;
-    case PROP_PUBLIC_URL: return &self->public_url;
-    default: return NULL;
-    }
-}
-
-static char ***
-list_field (ThumbingUploadApi *self,
-            guint              prop_id)
-{
-  switch (prop_id)
-    {
-    case PROP_REQUIRED_GROUPS: return &self->required_groups;
-    case PROP_REQUIRED_SCOPES: return &self->required_scopes;
-    case PROP_EXTENSIONS: return &self->extensions;
-    case PROP_ORIGINS: return &self->origins;
-    default: return NULL;
-    }
-}
-
-static void
-thumbing_upload_api_finalize (GObject *object)
-{
-  ThumbingUploadApi *self = THUMBING_UPLOAD_API (object);
-
-  for (guint id = 1; id < N_PROPS; id++)
-    {
-      char **text = string_field (self, id);
-      char ***list = list_field (self, id);
-
-      if (text != NULL)
-        g_free (*text);
-      else if (list != NULL)
-        g_strfreev (*list);
-    }
-  G_OBJECT_CLASS (thumbing_upload_api_parent_class)->finalize (object);
-}
-
-static void
-thumbing_upload_api_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  ThumbingUploadApi *self = THUMBING_UPLOAD_API (object);
-  char **text = string_field (self, prop_id);
-  char ***list = list_field (self, prop_id);
-
-  if (text != NULL)
-    g_value_set_string (value, *text);
-  else if (list != NULL)
-    g_value_set_boxed (value, *list);
-  else switch (prop_id)
-    {
-    case PROP_PORT: g_value_set_uint (value, self->port); break;
-    case PROP_JWKS_REFRESH: g_value_set_uint (value, self->jwks_refresh); break;
-    case PROP_LEEWAY: g_value_set_uint (value, self->leeway); break;
-    case PROP_EXPIRES: g_value_set_uint (value, self->expires); break;
-    case PROP_MAX_UPLOAD: g_value_set_uint64 (value, self->max_upload); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_upload_api_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  ThumbingUploadApi *self = THUMBING_UPLOAD_API (object);
-  char **text = string_field (self, prop_id);
-  char ***list = list_field (self, prop_id);
-
-  if (text != NULL)
-    {
-      g_free (*text);
-      *text = g_value_dup_string (value);
-    }
-  else if (list != NULL)
-    {
-      g_strfreev (*list);
-      *list = g_value_dup_boxed (value);
-    }
-  else switch (prop_id)
-    {
-    case PROP_PORT: self->port = g_value_get_uint (value); break;
-    case PROP_JWKS_REFRESH: self->jwks_refresh = g_value_get_uint (value); break;
-    case PROP_LEEWAY: self->leeway = g_value_get_uint (value); break;
-    case PROP_EXPIRES: self->expires = g_value_get_uint (value); break;
-    case PROP_MAX_UPLOAD: self->max_upload = g_value_get_uint64 (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static gboolean
-is_set (const char *text)
-{
-  return text != NULL && *text != '\0';
-}
-
 static gboolean
 thumbing_upload_api_check (ThumbingElement *element,
                            GError         **error)
@@ -227,9 +77,9 @@ thumbing_upload_api_check (ThumbingElement *element,
   ThumbingUploadApi *self = THUMBING_UPLOAD_API (element);
   const char *problem = NULL;
 
-  if (is_set (self->bucket) == is_set (self->folder))
+  if (thumbing_text_is_set (self->bucket) == thumbing_text_is_set (self->folder))
     problem = _("set exactly one of bucket (presigned S3 uploads) and folder (uploads to this server)");
-  else if (is_set (self->jwks_url) == is_set (self->jwks_file))
+  else if (thumbing_text_is_set (self->jwks_url) == thumbing_text_is_set (self->jwks_file))
     problem = _("set exactly one of jwks-url and jwks-file");
   else if (g_strcmp0 (self->token_use, "access") != 0 && g_strcmp0 (self->token_use, "id") != 0)
     problem = _("token-use is “access” or “id”");
@@ -237,10 +87,10 @@ thumbing_upload_api_check (ThumbingElement *element,
     problem = _("path must start with / and not with " UPLOAD_PATH);
   else if (self->extensions == NULL || self->extensions[0] == NULL)
     problem = _("extensions allows no extension");
-  else if (is_set (self->jwks_url) && !g_str_has_prefix (self->jwks_url, "https://")
+  else if (thumbing_text_is_set (self->jwks_url) && !g_str_has_prefix (self->jwks_url, "https://")
            && !g_str_has_prefix (self->jwks_url, "http://127.0.0.1") && !g_str_has_prefix (self->jwks_url, "http://localhost"))
     problem = _("jwks-url must be https:// (or http on this host)");
-  else if (is_set (self->upload_secret) && strlen (self->upload_secret) < 32)
+  else if (thumbing_text_is_set (self->upload_secret) && strlen (self->upload_secret) < 32)
     problem = _("upload-secret must be at least 32 characters");
   else if (self->origins != NULL && g_strv_contains ((const char * const *) self->origins, "*")
            && g_strv_length (self->origins) > 1)
@@ -434,7 +284,7 @@ hand_out_url (ThumbingUploadApi *self,
     g_autofree char *signature = local_signature (self, key, expires_at, media_type);
     g_autofree char *escaped_key = g_uri_escape_string (key, "/", FALSE);
     g_autofree char *escaped_type = g_uri_escape_string (media_type, NULL, FALSE);
-    g_autofree char *base = is_set (self->public_url) ? g_strdup (self->public_url)
+    g_autofree char *base = thumbing_text_is_set (self->public_url) ? g_strdup (self->public_url)
                                                        : g_strdup_printf ("http://%s:%u", self->address, self->port);
     g_autofree char *url = g_strdup_printf ("%s" UPLOAD_PATH "%s?expires=%" G_GINT64_FORMAT "&content-type=%s&signature=%s",
                                             base, escaped_key, expires_at, escaped_type, signature);
@@ -484,7 +334,7 @@ handle_token_request (ThumbingUploadApi *self,
   if (self->jwks != NULL)
     claims = thumbing_jwt_verify (token, self->jwks, &policy, &error);
   /* Keys rotated in since the last fetch: fetch again, at most once per interval. */
-  if (claims == NULL && is_set (self->jwks_url)
+  if (claims == NULL && thumbing_text_is_set (self->jwks_url)
       && (self->jwks == NULL || g_error_matches (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_UNKNOWN_KEY))
       && g_get_monotonic_time () - self->jwks_fetched_at >= (gint64) self->jwks_refresh * G_USEC_PER_SEC)
     {
@@ -713,7 +563,7 @@ thumbing_upload_api_start (ThumbingElement *element,
   ThumbingUploadApi *self = THUMBING_UPLOAD_API (element);
 
   self->session = soup_session_new_with_options ("timeout", 10, "user-agent", "thumbing/" PACKAGE_VERSION, NULL);
-  if (is_set (self->ca_file))
+  if (thumbing_text_is_set (self->ca_file))
     {
       g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->ca_file, error);
 
@@ -724,7 +574,7 @@ thumbing_upload_api_start (ThumbingElement *element,
         }
       soup_session_set_tls_database (self->session, database);
     }
-  if (is_set (self->jwks_file))
+  if (thumbing_text_is_set (self->jwks_file))
     {
       g_autofree char *json = NULL;
       gsize length;
@@ -738,20 +588,20 @@ thumbing_upload_api_start (ThumbingElement *element,
           return FALSE;
         }
     }
-  if (is_set (self->bucket))
+  if (thumbing_text_is_set (self->bucket))
     {
       self->s3 = thumbing_s3_bucket_open (self->bucket, self->endpoint, self->region, THUMBING_S3_ADDRESSING_AUTO, error);
       if (self->s3 == NULL)
         return FALSE;
     }
-  self->key = is_set (self->upload_secret) ? g_strdup (self->upload_secret) : g_uuid_string_random ();
+  self->key = thumbing_text_is_set (self->upload_secret) ? g_strdup (self->upload_secret) : g_uuid_string_random ();
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
   soup_server_add_early_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle_early, self, NULL);
   soup_server_add_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle, self, NULL);
   if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
-  if (is_set (self->jwks_url))
+  if (thumbing_text_is_set (self->jwks_url))
     fetch_jwks (self);
   g_message (_("%s: upload URLs on http://%s:%u%s"), thumbing_element_get_name (element), self->address, self->port,
              self->path);
@@ -782,13 +632,9 @@ thumbing_upload_api_stop (ThumbingElement *element)
 static void
 thumbing_upload_api_class_init (ThumbingUploadApiClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
-  object_class->finalize = thumbing_upload_api_finalize;
-  object_class->get_property = thumbing_upload_api_get_property;
-  object_class->set_property = thumbing_upload_api_set_property;
   element_class->check = thumbing_upload_api_check;
   element_class->start = thumbing_upload_api_start;
   element_class->stop = thumbing_upload_api_stop;
@@ -797,68 +643,67 @@ thumbing_upload_api_class_init (ThumbingUploadApiClass *klass)
                                        _("Hands out upload URLs (presigned S3, or to this server) to users with a Cognito JWT"));
   thumbing_element_class_set_permissions (element_class, "s3:PutObject");
 
-  properties[PROP_ADDRESS] =
-    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_PORT] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, address,
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, port,
     g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
-                       0, 65535, 8081, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, _("The route that hands out URLs"), "/avatar/get_upload", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_JWKS_URL] =
+                       0, 65535, 8081, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, path,
+    g_param_spec_string ("path", NULL, _("The route that hands out URLs"), "/avatar/get_upload", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, jwks_url,
     g_param_spec_string ("jwks-url", NULL,
                          _("Where the signing keys are: https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json"),
-                         NULL, rw);
-  properties[PROP_JWKS_FILE] =
-    g_param_spec_string ("jwks-file", NULL, _("A file holding the signing keys, instead of jwks-url"), NULL, rw);
-  properties[PROP_JWKS_REFRESH] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, jwks_file,
+    g_param_spec_string ("jwks-file", NULL, _("A file holding the signing keys, instead of jwks-url"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, jwks_refresh,
     g_param_spec_uint ("jwks-refresh", NULL, _("Seconds between fetches of jwks-url for a key it does not have yet"),
-                       0, 86400, 300, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_ISSUER] =
+                       0, 86400, 300, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, issuer,
     g_param_spec_string ("issuer", NULL, _("The tokens’ iss: https://cognito-idp.REGION.amazonaws.com/POOL"),
-                         NULL, rw | THUMBING_PARAM_REQUIRED);
-  properties[PROP_CLIENT_ID] =
+                         NULL, rw | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, client_id,
     g_param_spec_string ("client-id", NULL, _("The app client: client_id of access tokens, aud of id tokens"),
-                         NULL, rw | THUMBING_PARAM_REQUIRED);
-  properties[PROP_TOKEN_USE] =
+                         NULL, rw | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, token_use,
     g_param_spec_string ("token-use", NULL, _("The tokens taken: “access” (as the seed) or “id”"), "access",
-                         rw | G_PARAM_CONSTRUCT);
-  properties[PROP_REQUIRED_GROUPS] =
-    g_param_spec_boxed ("required-groups", NULL, _("Cognito groups of which the user must be in one"), G_TYPE_STRV, rw);
-  properties[PROP_REQUIRED_SCOPES] =
-    g_param_spec_boxed ("required-scopes", NULL, _("Scopes the token must all have"), G_TYPE_STRV, rw);
-  properties[PROP_LEEWAY] =
-    g_param_spec_uint ("leeway", NULL, _("Seconds of clock skew allowed on exp and nbf"), 0, 600, 60, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_CA_FILE] =
-    g_param_spec_string ("ca-file", NULL, _("PEM file of certificate authorities for jwks-url"), NULL, rw);
-  properties[PROP_EXTENSIONS] =
+                         rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, required_groups,
+    g_param_spec_boxed ("required-groups", NULL, _("Cognito groups of which the user must be in one"), G_TYPE_STRV, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, required_scopes,
+    g_param_spec_boxed ("required-scopes", NULL, _("Scopes the token must all have"), G_TYPE_STRV, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, leeway,
+    g_param_spec_uint ("leeway", NULL, _("Seconds of clock skew allowed on exp and nbf"), 0, 600, 60, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, ca_file,
+    g_param_spec_string ("ca-file", NULL, _("PEM file of certificate authorities for jwks-url"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, extensions,
     g_param_spec_boxed ("extensions", NULL, _("Extensions users may upload (default: jpg;jpeg;png;webp;gif;heic;avif)"),
-                        G_TYPE_STRV, rw);
-  properties[PROP_PREFIX] =
-    g_param_spec_string ("prefix", NULL, _("The input prefix the keys are made under"), "uploads/", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_EXPIRES] =
-    g_param_spec_uint ("expires", NULL, _("Seconds an upload URL lasts"), 1, 604800, 300, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_ORIGINS] =
+                        G_TYPE_STRV, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, prefix,
+    g_param_spec_string ("prefix", NULL, _("The input prefix the keys are made under"), "uploads/", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, expires,
+    g_param_spec_uint ("expires", NULL, _("Seconds an upload URL lasts"), 1, 604800, 300, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, origins,
     g_param_spec_boxed ("origins", NULL, _("Frontend origins allowed by CORS, as https://app.example.com; “*” for any"),
-                        G_TYPE_STRV, rw);
-  properties[PROP_BUCKET] =
-    g_param_spec_string ("bucket", NULL, _("Hand out presigned PUT URLs of this S3 bucket"), NULL, rw);
-  properties[PROP_ENDPOINT] =
-    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL (default as the AWS SDKs find it)"), NULL, rw);
-  properties[PROP_REGION] =
-    g_param_spec_string ("region", NULL, _("AWS region (default: AWS_REGION)"), NULL, rw);
-  properties[PROP_FOLDER] =
+                        G_TYPE_STRV, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, bucket,
+    g_param_spec_string ("bucket", NULL, _("Hand out presigned PUT URLs of this S3 bucket"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, endpoint,
+    g_param_spec_string ("endpoint", NULL, _("S3 endpoint URL (default as the AWS SDKs find it)"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, region,
+    g_param_spec_string ("region", NULL, _("AWS region (default: AWS_REGION)"), NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, folder,
     g_param_spec_string ("folder", NULL, _("Take uploads on this server, into this folder (the pipeline’s inbox)"),
-                         NULL, rw);
-  properties[PROP_UPLOAD_SECRET] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, upload_secret,
     g_param_spec_string ("upload-secret", NULL, _("Key of local upload URLs, so they survive a restart (default: random); or upload-secret-file=PATH"),
-                         NULL, rw | THUMBING_PARAM_SECRET);
-  properties[PROP_MAX_UPLOAD] =
+                         NULL, rw | THUMBING_PARAM_SECRET));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, max_upload,
     g_param_spec_uint64 ("max-upload", NULL, _("Largest local upload in bytes"), 1, G_MAXINT64, 25 * 1024 * 1024,
-                         rw | G_PARAM_CONSTRUCT);
-  properties[PROP_PUBLIC_URL] =
+                         rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, public_url,
     g_param_spec_string ("public-url", NULL, _("This server as browsers reach it, for local upload URLs (default: http://address:port)"),
-                         NULL, rw);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         NULL, rw));
 }
 
 static void

@@ -47,24 +47,6 @@ struct _ThumbingWebhook
 
 G_DEFINE_FINAL_TYPE (ThumbingWebhook, thumbing_webhook, THUMBING_TYPE_SINK)
 
-enum {
-  PROP_0,
-  PROP_URLS,
-  PROP_SECRET,
-  PROP_EVENT,
-  PROP_TIMEOUT,
-  PROP_ATTEMPTS,
-  PROP_BACKOFF,
-  PROP_MAX_DELAY,
-  PROP_DEAD_LETTER,
-  PROP_ALLOW_PRIVATE,
-  PROP_MAX_PER_HOST,
-  PROP_CA_FILE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* One item on its way to every URL. */
 typedef struct
 {
@@ -111,78 +93,8 @@ thumbing_webhook_finalize (GObject *object)
 {
   ThumbingWebhook *self = THUMBING_WEBHOOK (object);
 
-  g_strfreev (self->urls);
-  g_free (self->secret);
-  g_free (self->event);
-  g_free (self->dead_letter);
-  g_free (self->ca_file);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (thumbing_webhook_parent_class)->finalize (object);
-}
-
-static void
-thumbing_webhook_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  ThumbingWebhook *self = THUMBING_WEBHOOK (object);
-
-  switch (prop_id)
-    {
-    case PROP_URLS: g_value_set_boxed (value, self->urls); break;
-    case PROP_SECRET: g_value_set_string (value, self->secret); break;
-    case PROP_EVENT: g_value_set_string (value, self->event); break;
-    case PROP_TIMEOUT: g_value_set_uint (value, self->timeout); break;
-    case PROP_ATTEMPTS: g_value_set_uint (value, self->attempts); break;
-    case PROP_BACKOFF: g_value_set_uint (value, self->backoff); break;
-    case PROP_MAX_DELAY: g_value_set_uint (value, self->max_delay); break;
-    case PROP_DEAD_LETTER: g_value_set_string (value, self->dead_letter); break;
-    case PROP_ALLOW_PRIVATE: g_value_set_boolean (value, self->allow_private); break;
-    case PROP_MAX_PER_HOST: g_value_set_uint (value, self->max_per_host); break;
-    case PROP_CA_FILE: g_value_set_string (value, self->ca_file); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_webhook_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  ThumbingWebhook *self = THUMBING_WEBHOOK (object);
-
-  switch (prop_id)
-    {
-    case PROP_URLS:
-      g_strfreev (self->urls);
-      self->urls = g_value_dup_boxed (value);
-      break;
-    case PROP_SECRET:
-      g_free (self->secret);
-      self->secret = g_value_dup_string (value);
-      break;
-    case PROP_EVENT:
-      g_free (self->event);
-      self->event = g_value_dup_string (value);
-      break;
-    case PROP_TIMEOUT: self->timeout = g_value_get_uint (value); break;
-    case PROP_ATTEMPTS: self->attempts = g_value_get_uint (value); break;
-    case PROP_BACKOFF: self->backoff = g_value_get_uint (value); break;
-    case PROP_MAX_DELAY: self->max_delay = g_value_get_uint (value); break;
-    case PROP_DEAD_LETTER:
-      g_free (self->dead_letter);
-      self->dead_letter = g_value_dup_string (value);
-      break;
-    case PROP_ALLOW_PRIVATE: self->allow_private = g_value_get_boolean (value); break;
-    case PROP_MAX_PER_HOST: self->max_per_host = g_value_get_uint (value); break;
-    case PROP_CA_FILE:
-      g_free (self->ca_file);
-      self->ca_file = g_value_dup_string (value);
-      break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 /* Addresses a webhook must not reach unless allowed: every block of the
@@ -776,8 +688,6 @@ thumbing_webhook_class_init (ThumbingWebhookClass *klass)
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = thumbing_webhook_finalize;
-  object_class->get_property = thumbing_webhook_get_property;
-  object_class->set_property = thumbing_webhook_set_property;
   element_class->check = thumbing_webhook_check;
   element_class->start = thumbing_webhook_start;
   element_class->stop = thumbing_webhook_stop;
@@ -787,37 +697,36 @@ thumbing_webhook_class_init (ThumbingWebhookClass *klass)
                                        _("POSTs a signed JSON document about each result to HTTP subscribers"));
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE, NULL);
 
-  properties[PROP_URLS] =
-    g_param_spec_boxed ("urls", NULL, _("Subscriber URLs, separated by “;”"), G_TYPE_STRV, rw | THUMBING_PARAM_REQUIRED);
-  properties[PROP_SECRET] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, urls,
+    g_param_spec_boxed ("urls", NULL, _("Subscriber URLs, separated by “;”"), G_TYPE_STRV, rw | THUMBING_PARAM_REQUIRED));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, secret,
     g_param_spec_string ("secret", NULL, _("Shared secret of the HMAC-SHA256 signature (at least 16 characters); use ${VARIABLE} or secret-file=PATH"),
-                         NULL, rw | THUMBING_PARAM_REQUIRED | THUMBING_PARAM_SECRET);
-  properties[PROP_EVENT] =
-    g_param_spec_string ("event", NULL, _("The document’s “type”"), "thumbing.image.processed", rw | G_PARAM_CONSTRUCT);
-  properties[PROP_TIMEOUT] =
-    g_param_spec_uint ("timeout", NULL, _("Seconds an attempt may take"), 1, 600, 10, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_ATTEMPTS] =
+                         NULL, rw | THUMBING_PARAM_REQUIRED | THUMBING_PARAM_SECRET));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, event,
+    g_param_spec_string ("event", NULL, _("The document’s “type”"), "thumbing.image.processed", rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, timeout,
+    g_param_spec_uint ("timeout", NULL, _("Seconds an attempt may take"), 1, 600, 10, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, attempts,
     g_param_spec_uint ("attempts", NULL, _("Attempts per URL before the item fails (or goes to dead-letter)"),
-                       1, 100, 5, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_BACKOFF] =
+                       1, 100, 5, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, backoff,
     g_param_spec_uint ("backoff", NULL, _("Milliseconds of the first retry’s backoff ceiling, doubled per attempt"),
-                       0, 600000, 500, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_MAX_DELAY] =
+                       0, 600000, 500, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, max_delay,
     g_param_spec_uint ("max-delay", NULL, _("Longest wait between attempts in seconds; a longer Retry-After fails the item"),
-                       0, 3600, 60, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_DEAD_LETTER] =
+                       0, 3600, 60, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, dead_letter,
     g_param_spec_string ("dead-letter", NULL, _("Folder that records undeliverable documents instead of failing the item"),
-                         NULL, rw);
-  properties[PROP_ALLOW_PRIVATE] =
+                         NULL, rw));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, allow_private,
     g_param_spec_boolean ("allow-private", NULL, _("Allow loopback, private and link-local addresses"),
-                          FALSE, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_MAX_PER_HOST] =
+                          FALSE, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, max_per_host,
     g_param_spec_uint ("max-per-host", NULL, _("Concurrent connections per receiving host"),
-                       1, 256, 4, rw | G_PARAM_CONSTRUCT);
-  properties[PROP_CA_FILE] =
+                       1, 256, 4, rw | G_PARAM_CONSTRUCT));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebhook, ca_file,
     g_param_spec_string ("ca-file", NULL, _("PEM file of certificate authorities to trust instead of the system’s"),
-                         NULL, rw);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                         NULL, rw));
 }
 
 static void

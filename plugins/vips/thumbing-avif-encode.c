@@ -19,64 +19,6 @@ struct _ThumbingAvifEncode
 
 G_DEFINE_FINAL_TYPE (ThumbingAvifEncode, thumbing_avif_encode, THUMBING_TYPE_VIPS_ENCODER)
 
-enum {
-  PROP_0,
-  PROP_QUALITY,
-  PROP_LOSSLESS,
-  PROP_EFFORT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_avif_encode_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  ThumbingAvifEncode *self = THUMBING_AVIF_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUALITY:
-      g_value_set_int (value, self->quality);
-      break;
-    case PROP_LOSSLESS:
-      g_value_set_boolean (value, self->lossless);
-      break;
-    case PROP_EFFORT:
-      g_value_set_int (value, self->effort);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_avif_encode_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  ThumbingAvifEncode *self = THUMBING_AVIF_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
-      break;
-    case PROP_LOSSLESS:
-      self->lossless = g_value_get_boolean (value);
-      break;
-    case PROP_EFFORT:
-      self->effort = g_value_get_int (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static int
 thumbing_avif_encode_save (ThumbingVipsEncoder *encoder,
                            VipsImage           *image,
@@ -133,12 +75,9 @@ thumbing_avif_encode_start (ThumbingElement *element,
 static void
 thumbing_avif_encode_class_init (ThumbingAvifEncodeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   ThumbingVipsEncoderClass *encoder_class = THUMBING_VIPS_ENCODER_CLASS (klass);
 
-  object_class->get_property = thumbing_avif_encode_get_property;
-  object_class->set_property = thumbing_avif_encode_set_property;
   element_class->start = thumbing_avif_encode_start;
   encoder_class->save = thumbing_avif_encode_save;
 
@@ -146,19 +85,18 @@ thumbing_avif_encode_class_init (ThumbingAvifEncodeClass *klass)
                                      _("Encodes decoded images as AVIF (AV1 in HEIF), where libvips can write it"),
                                      "image/avif", "avif");
 
-  properties[PROP_QUALITY] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingAvifEncode, quality,
     g_param_spec_int ("quality", NULL, _("Quality factor, when lossy"),
                       1, 100, 50,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOSSLESS] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingAvifEncode, lossless,
     g_param_spec_boolean ("lossless", NULL, _("Encode without loss"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EFFORT] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingAvifEncode, effort,
     g_param_spec_int ("effort", NULL, _("CPU effort: 0 is fastest, 9 smallest"),
                       0, 9, 4,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

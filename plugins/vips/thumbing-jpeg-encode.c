@@ -25,71 +25,6 @@ G_DEFINE_ENUM_TYPE (ThumbingChromaSubsampling, thumbing_chroma_subsampling,
   G_DEFINE_ENUM_VALUE (THUMBING_CHROMA_SUBSAMPLING_ON, "on"),
   G_DEFINE_ENUM_VALUE (THUMBING_CHROMA_SUBSAMPLING_OFF, "off"))
 
-enum {
-  PROP_0,
-  PROP_QUALITY,
-  PROP_PROGRESSIVE,
-  PROP_OPTIMIZE_CODING,
-  PROP_CHROMA_SUBSAMPLING,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_jpeg_encode_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  ThumbingJpegEncode *self = THUMBING_JPEG_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUALITY:
-      g_value_set_int (value, self->quality);
-      break;
-    case PROP_PROGRESSIVE:
-      g_value_set_boolean (value, self->progressive);
-      break;
-    case PROP_OPTIMIZE_CODING:
-      g_value_set_boolean (value, self->optimize_coding);
-      break;
-    case PROP_CHROMA_SUBSAMPLING:
-      g_value_set_enum (value, self->subsample);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_jpeg_encode_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  ThumbingJpegEncode *self = THUMBING_JPEG_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
-      break;
-    case PROP_PROGRESSIVE:
-      self->progressive = g_value_get_boolean (value);
-      break;
-    case PROP_OPTIMIZE_CODING:
-      self->optimize_coding = g_value_get_boolean (value);
-      break;
-    case PROP_CHROMA_SUBSAMPLING:
-      self->subsample = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static int
 thumbing_jpeg_encode_save (ThumbingVipsEncoder *encoder,
                            VipsImage           *image,
@@ -129,34 +64,30 @@ thumbing_jpeg_encode_save (ThumbingVipsEncoder *encoder,
 static void
 thumbing_jpeg_encode_class_init (ThumbingJpegEncodeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingVipsEncoderClass *encoder_class = THUMBING_VIPS_ENCODER_CLASS (klass);
 
-  object_class->get_property = thumbing_jpeg_encode_get_property;
-  object_class->set_property = thumbing_jpeg_encode_set_property;
   encoder_class->save = thumbing_jpeg_encode_save;
 
   thumbing_vips_encoder_class_setup (encoder_class, "jpeg-encode",
                                      _("Encodes decoded images as baseline or progressive sRGB JPEG"),
                                      "image/jpeg", "jpg");
 
-  properties[PROP_QUALITY] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingJpegEncode, quality,
     g_param_spec_int ("quality", NULL, _("Quality factor"),
                       1, 100, 80,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PROGRESSIVE] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingJpegEncode, progressive,
     g_param_spec_boolean ("progressive", NULL, _("Write a progressive JPEG"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_OPTIMIZE_CODING] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingJpegEncode, optimize_coding,
     g_param_spec_boolean ("optimize-coding", NULL, _("Compute optimal Huffman tables (smaller, slower)"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CHROMA_SUBSAMPLING] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingJpegEncode, subsample,
     g_param_spec_enum ("chroma-subsampling", NULL, _("4:2:0 chroma subsampling: auto (off at quality 90 and up), on, off"),
                        thumbing_chroma_subsampling_get_type (), THUMBING_CHROMA_SUBSAMPLING_AUTO,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

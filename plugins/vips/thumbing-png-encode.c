@@ -32,92 +32,6 @@ G_DEFINE_ENUM_TYPE (ThumbingPngFilter, thumbing_png_filter,
   G_DEFINE_ENUM_VALUE (THUMBING_PNG_FILTER_PAETH, "paeth"),
   G_DEFINE_ENUM_VALUE (THUMBING_PNG_FILTER_ADAPTIVE, "adaptive"))
 
-enum {
-  PROP_0,
-  PROP_COMPRESSION,
-  PROP_FILTER,
-  PROP_PALETTE,
-  PROP_QUALITY,
-  PROP_DITHER,
-  PROP_EFFORT,
-  PROP_INTERLACE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_png_encode_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  ThumbingPngEncode *self = THUMBING_PNG_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_COMPRESSION:
-      g_value_set_int (value, self->compression);
-      break;
-    case PROP_FILTER:
-      g_value_set_enum (value, self->filter);
-      break;
-    case PROP_PALETTE:
-      g_value_set_boolean (value, self->palette);
-      break;
-    case PROP_QUALITY:
-      g_value_set_int (value, self->quality);
-      break;
-    case PROP_DITHER:
-      g_value_set_double (value, self->dither);
-      break;
-    case PROP_EFFORT:
-      g_value_set_int (value, self->effort);
-      break;
-    case PROP_INTERLACE:
-      g_value_set_boolean (value, self->interlace);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_png_encode_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  ThumbingPngEncode *self = THUMBING_PNG_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_COMPRESSION:
-      self->compression = g_value_get_int (value);
-      break;
-    case PROP_FILTER:
-      self->filter = g_value_get_enum (value);
-      break;
-    case PROP_PALETTE:
-      self->palette = g_value_get_boolean (value);
-      break;
-    case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
-      break;
-    case PROP_DITHER:
-      self->dither = g_value_get_double (value);
-      break;
-    case PROP_EFFORT:
-      self->effort = g_value_get_int (value);
-      break;
-    case PROP_INTERLACE:
-      self->interlace = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static VipsForeignPngFilter
 vips_filter (ThumbingPngFilter filter)
 {
@@ -169,46 +83,42 @@ thumbing_png_encode_save (ThumbingVipsEncoder *encoder,
 static void
 thumbing_png_encode_class_init (ThumbingPngEncodeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingVipsEncoderClass *encoder_class = THUMBING_VIPS_ENCODER_CLASS (klass);
 
-  object_class->get_property = thumbing_png_encode_get_property;
-  object_class->set_property = thumbing_png_encode_set_property;
   encoder_class->save = thumbing_png_encode_save;
 
   thumbing_vips_encoder_class_setup (encoder_class, "png-encode",
                                      _("Encodes decoded images as 8-bit sRGB PNG"),
                                      "image/png", "png");
 
-  properties[PROP_COMPRESSION] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, compression,
     g_param_spec_int ("compression", NULL, _("zlib compression level: 0 is fastest, 9 smallest"),
                       0, 9, 1,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FILTER] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, filter,
     g_param_spec_enum ("filter", NULL, _("Row filter before compression (palette images are never filtered)"),
                        thumbing_png_filter_get_type (), THUMBING_PNG_FILTER_AVG,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PALETTE] =
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, palette,
     g_param_spec_boolean ("palette", NULL, _("Quantise to an 8-bit palette (much smaller, lossy)"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_QUALITY] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, quality,
     g_param_spec_int ("quality", NULL, _("Quantisation quality, with palette"),
                       0, 100, 100,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DITHER] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, dither,
     g_param_spec_double ("dither", NULL, _("Amount of dithering, with palette"),
                          0.0, 1.0, 1.0,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EFFORT] =
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, effort,
     g_param_spec_int ("effort", NULL, _("Quantisation effort, with palette: 1 is fastest"),
                       1, 10, 7,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_INTERLACE] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, interlace,
     g_param_spec_boolean ("interlace", NULL, _("Write an interlaced (Adam7) PNG"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

@@ -76,153 +76,6 @@ G_DEFINE_ENUM_TYPE (ThumbingResizePosition, thumbing_resize_position,
   G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_ENTROPY, "entropy"),
   G_DEFINE_ENUM_VALUE (THUMBING_RESIZE_POSITION_ATTENTION, "attention"))
 
-enum {
-  PROP_0,
-  PROP_WIDTH,
-  PROP_HEIGHT,
-  PROP_FIT,
-  PROP_POSITION,
-  PROP_NO_ENLARGE,
-  PROP_AUTO_ORIENT,
-  PROP_FAST_SHRINK_ON_LOAD,
-  PROP_BACKGROUND,
-  PROP_MAX_INPUT_PIXELS,
-  PROP_FAIL_ON,
-  PROP_TIMEOUT,
-  PROP_MAX_TILES,
-  PROP_MAX_FRAMES,
-  PROP_FORMATS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_resize_finalize (GObject *object)
-{
-  ThumbingResize *self = THUMBING_RESIZE (object);
-
-  g_free (self->background);
-  g_strfreev (self->formats);
-  G_OBJECT_CLASS (thumbing_resize_parent_class)->finalize (object);
-}
-
-static void
-thumbing_resize_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  ThumbingResize *self = THUMBING_RESIZE (object);
-
-  switch (prop_id)
-    {
-    case PROP_WIDTH:
-      g_value_set_int (value, self->width);
-      break;
-    case PROP_HEIGHT:
-      g_value_set_int (value, self->height);
-      break;
-    case PROP_FIT:
-      g_value_set_enum (value, self->fit);
-      break;
-    case PROP_POSITION:
-      g_value_set_enum (value, self->position);
-      break;
-    case PROP_NO_ENLARGE:
-      g_value_set_boolean (value, self->no_enlarge);
-      break;
-    case PROP_AUTO_ORIENT:
-      g_value_set_boolean (value, self->auto_orient);
-      break;
-    case PROP_FAST_SHRINK_ON_LOAD:
-      g_value_set_boolean (value, self->fast_shrink_on_load);
-      break;
-    case PROP_BACKGROUND:
-      g_value_set_string (value, self->background);
-      break;
-    case PROP_MAX_INPUT_PIXELS:
-      g_value_set_uint64 (value, self->max_input_pixels);
-      break;
-    case PROP_FAIL_ON:
-      g_value_set_enum (value, self->fail_on);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
-    case PROP_MAX_TILES:
-      g_value_set_uint64 (value, self->max_tiles);
-      break;
-    case PROP_MAX_FRAMES:
-      g_value_set_uint (value, self->max_frames);
-      break;
-    case PROP_FORMATS:
-      g_value_set_boxed (value, self->formats);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_resize_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  ThumbingResize *self = THUMBING_RESIZE (object);
-
-  switch (prop_id)
-    {
-    case PROP_WIDTH:
-      self->width = g_value_get_int (value);
-      break;
-    case PROP_HEIGHT:
-      self->height = g_value_get_int (value);
-      break;
-    case PROP_FIT:
-      self->fit = g_value_get_enum (value);
-      break;
-    case PROP_POSITION:
-      self->position = g_value_get_enum (value);
-      break;
-    case PROP_NO_ENLARGE:
-      self->no_enlarge = g_value_get_boolean (value);
-      break;
-    case PROP_AUTO_ORIENT:
-      self->auto_orient = g_value_get_boolean (value);
-      break;
-    case PROP_FAST_SHRINK_ON_LOAD:
-      self->fast_shrink_on_load = g_value_get_boolean (value);
-      break;
-    case PROP_BACKGROUND:
-      g_free (self->background);
-      self->background = g_value_dup_string (value);
-      break;
-    case PROP_MAX_INPUT_PIXELS:
-      self->max_input_pixels = g_value_get_uint64 (value);
-      break;
-    case PROP_FAIL_ON:
-      self->fail_on = g_value_get_enum (value);
-      break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
-    case PROP_MAX_TILES:
-      self->max_tiles = g_value_get_uint64 (value);
-      break;
-    case PROP_MAX_FRAMES:
-      self->max_frames = g_value_get_uint (value);
-      break;
-    case PROP_FORMATS:
-      g_strfreev (self->formats);
-      self->formats = g_value_dup_boxed (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 /* Colours as CSS writes them: #rgb, #rgba, #rrggbb, #rrggbbaa, or a few names. */
 static gboolean
 parse_colour (const char *text,
@@ -875,12 +728,8 @@ thumbing_resize_process (ThumbingElement *element,
 static void
 thumbing_resize_class_init (ThumbingResizeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
-  object_class->finalize = thumbing_resize_finalize;
-  object_class->get_property = thumbing_resize_get_property;
-  object_class->set_property = thumbing_resize_set_property;
   element_class->check = thumbing_resize_check;
   element_class->process = thumbing_resize_process;
 
@@ -889,67 +738,66 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE,
                                     THUMBING_MEDIA_DECODED_IMAGE);
 
-  properties[PROP_WIDTH] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, width,
     g_param_spec_int ("width", NULL, _("Target width in pixels"),
                       1, VIPS_MAX_COORD, 512,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HEIGHT] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, height,
     g_param_spec_int ("height", NULL, _("Target height in pixels"),
                       1, VIPS_MAX_COORD, 512,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FIT] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, fit,
     g_param_spec_enum ("fit", NULL, _("How the image fits width×height"),
                        thumbing_resize_fit_get_type (), THUMBING_RESIZE_FIT_COVER,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POSITION] =
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, position,
     g_param_spec_enum ("position", NULL, _("What cover keeps (a side, a corner, or a smart crop), or where contain places the image"),
                        thumbing_resize_position_get_type (), THUMBING_RESIZE_POSITION_CENTRE,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_NO_ENLARGE] =
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, no_enlarge,
     g_param_spec_boolean ("no-enlarge", NULL, _("Never scale an image up"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_AUTO_ORIENT] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, auto_orient,
     g_param_spec_boolean ("auto-orient", NULL, _("Turn the image upright by its EXIF orientation"),
                           TRUE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FAST_SHRINK_ON_LOAD] =
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, fast_shrink_on_load,
     g_param_spec_boolean ("fast-shrink-on-load", NULL,
                           _("Let JPEG decoding shrink as far as the output allows, as sharp does by default"
                             " (false: leave a factor of two to the resampler, as vipsthumbnail does)"),
                           TRUE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BACKGROUND] =
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, background,
     g_param_spec_string ("background", NULL, _("Padding colour for fit=contain: #rrggbb[aa], #rgb[a], transparent, black, white"),
                          "transparent",
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAX_INPUT_PIXELS] =
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, max_input_pixels,
     g_param_spec_uint64 ("max-input-pixels", NULL, _("Refuse inputs with more pixels than this, before decoding (0: no limit)"),
                          0, G_MAXUINT64, DEFAULT_MAX_INPUT_PIXELS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FAIL_ON] =
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, fail_on,
     g_param_spec_enum ("fail-on", NULL, _("How bad damage must be to fail an input: none, truncated, error, warning"),
                        thumbing_resize_fail_on_get_type (), THUMBING_RESIZE_FAIL_ON_ERROR,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TIMEOUT] =
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, timeout,
     g_param_spec_uint ("timeout", NULL, _("Seconds one image may take to decode and resize before it fails (0: no limit)"),
                        0, 3600, 30,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAX_TILES] =
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, max_tiles,
     g_param_spec_uint64 ("max-tiles", NULL, _("Refuse TIFFs made of more tiles or strips than this, before decoding (0: no limit)"),
                          0, G_MAXUINT64, DEFAULT_MAX_TILES,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MAX_FRAMES] =
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, max_frames,
     g_param_spec_uint ("max-frames", NULL, _("Refuse inputs with more frames or pages than this (0: no limit); the first is used"),
                        0, G_MAXUINT, 1000,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FORMATS] =
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, formats,
     g_param_spec_boxed ("formats", NULL,
                         _("Input formats taken, recognised by content, separated by “;”; "
                           "default jpeg;png;webp;gif;tiff;heif;jxl (avif is heif), svg, pdf and others only when named"),
                         G_TYPE_STRV,
-                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

@@ -17,14 +17,6 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingVipsEncoder, thumbing_vips_encoder, THUMBING_TYPE_TRANSFORM)
 
-enum {
-  PROP_0,
-  PROP_STRIP,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* Copies libvips's process-wide error buffer into a GError at once, and
  * clears it, so the next failure on another thread starts clean. */
 void
@@ -53,44 +45,6 @@ thumbing_vips_set_error (GError    **error,
       text = g_string_free (g_steal_pointer (&joined), FALSE);
     }
   g_set_error (error, THUMBING_ERROR, code, "%s", text[0] != '\0' ? text : fallback);
-}
-
-static void
-thumbing_vips_encoder_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  ThumbingVipsEncoderPrivate *priv =
-    thumbing_vips_encoder_get_instance_private (THUMBING_VIPS_ENCODER (object));
-
-  switch (prop_id)
-    {
-    case PROP_STRIP:
-      g_value_set_boolean (value, priv->strip);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_vips_encoder_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  ThumbingVipsEncoderPrivate *priv =
-    thumbing_vips_encoder_get_instance_private (THUMBING_VIPS_ENCODER (object));
-
-  switch (prop_id)
-    {
-    case PROP_STRIP:
-      priv->strip = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 /* Encoders write 8-bit sRGB, so grey, 16-bit, CMYK and Lab inputs all come
@@ -172,18 +126,14 @@ thumbing_vips_encoder_process (ThumbingElement *element,
 static void
 thumbing_vips_encoder_class_init (ThumbingVipsEncoderClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
-  object_class->get_property = thumbing_vips_encoder_get_property;
-  object_class->set_property = thumbing_vips_encoder_set_property;
   element_class->process = thumbing_vips_encoder_process;
 
-  properties[PROP_STRIP] =
+  THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingVipsEncoder, strip,
     g_param_spec_boolean ("strip", NULL, _("Leave out metadata (EXIF, XMP, ICC profile); pixels are sRGB either way"),
                           TRUE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

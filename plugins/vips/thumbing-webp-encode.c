@@ -20,71 +20,6 @@ struct _ThumbingWebpEncode
 
 G_DEFINE_FINAL_TYPE (ThumbingWebpEncode, thumbing_webp_encode, THUMBING_TYPE_VIPS_ENCODER)
 
-enum {
-  PROP_0,
-  PROP_QUALITY,
-  PROP_LOSSLESS,
-  PROP_EFFORT,
-  PROP_ALPHA_QUALITY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-thumbing_webp_encode_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  ThumbingWebpEncode *self = THUMBING_WEBP_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUALITY:
-      g_value_set_int (value, self->quality);
-      break;
-    case PROP_LOSSLESS:
-      g_value_set_boolean (value, self->lossless);
-      break;
-    case PROP_EFFORT:
-      g_value_set_int (value, self->effort);
-      break;
-    case PROP_ALPHA_QUALITY:
-      g_value_set_int (value, self->alpha_quality);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-thumbing_webp_encode_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  ThumbingWebpEncode *self = THUMBING_WEBP_ENCODE (object);
-
-  switch (prop_id)
-    {
-    case PROP_QUALITY:
-      self->quality = g_value_get_int (value);
-      break;
-    case PROP_LOSSLESS:
-      self->lossless = g_value_get_boolean (value);
-      break;
-    case PROP_EFFORT:
-      self->effort = g_value_get_int (value);
-      break;
-    case PROP_ALPHA_QUALITY:
-      self->alpha_quality = g_value_get_int (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static int
 thumbing_webp_encode_save (ThumbingVipsEncoder *encoder,
                            VipsImage           *image,
@@ -106,34 +41,30 @@ thumbing_webp_encode_save (ThumbingVipsEncoder *encoder,
 static void
 thumbing_webp_encode_class_init (ThumbingWebpEncodeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   ThumbingVipsEncoderClass *encoder_class = THUMBING_VIPS_ENCODER_CLASS (klass);
 
-  object_class->get_property = thumbing_webp_encode_get_property;
-  object_class->set_property = thumbing_webp_encode_set_property;
   encoder_class->save = thumbing_webp_encode_save;
 
   thumbing_vips_encoder_class_setup (encoder_class, "webp-encode",
                                      _("Encodes decoded images as lossy or lossless WebP"),
                                      "image/webp", "webp");
 
-  properties[PROP_QUALITY] =
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebpEncode, quality,
     g_param_spec_int ("quality", NULL, _("Quality factor, when lossy"),
                       1, 100, 80,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOSSLESS] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebpEncode, lossless,
     g_param_spec_boolean ("lossless", NULL, _("Encode without loss"),
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EFFORT] =
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebpEncode, effort,
     g_param_spec_int ("effort", NULL, _("CPU effort: 0 is fastest, 6 smallest"),
                       0, 6, 4,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ALPHA_QUALITY] =
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingWebpEncode, alpha_quality,
     g_param_spec_int ("alpha-quality", NULL, _("Quality of the alpha channel"),
                       0, 100, 100,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

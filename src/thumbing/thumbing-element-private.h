@@ -15,6 +15,7 @@ typedef struct
   GStrv  accepts;
   GStrv  produces;      /* NULL: passes its input's media on unchanged */
   GStrv  permissions;
+  guint  n_fields;      /* properties installed with thumbing_element_class_install_field() */
 } ThumbingElementInfo;
 
 const ThumbingElementInfo *_thumbing_element_info_for_type (GType type);

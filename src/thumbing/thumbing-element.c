@@ -178,12 +178,186 @@ thumbing_element_class_set_permissions (ThumbingElementClass *klass,
   info->permissions = split_media_list (permissions);
 }
 
+/* Field properties: the member's offset from the instance, on the pspec;
+ * negative for instance-private data, never 0 (the GObject header). */
+static GQuark
+field_offset_quark (void)
+{
+  return g_quark_from_static_string ("thumbing-field-offset");
+}
+
+/* Ids of field properties start here, clear of an element's own enum. */
+#define FIRST_FIELD_ID 0x10000
+
+/**
+ * thumbing_element_class_install_field:
+ * @klass: an element class, in its `class_init`
+ * @pspec: (transfer full): the property; its value type is a string, a
+ *   string list (%G_TYPE_STRV), a boolean, an enumeration or flags, or an
+ *   int, uint, int64, uint64 or double
+ * @offset: where the value lives: G_STRUCT_OFFSET() in the instance
+ *   structure, or G_PRIVATE_OFFSET() in its private data
+ *
+ * Installs @pspec and keeps its value at @offset: the element reads the
+ * member directly, and gets, sets and frees are done here, so a property is
+ * declared once (use THUMBING_ELEMENT_FIELD()). An element whose own
+ * `get_property`/`set_property` handle properties with side effects sets
+ * those first and passes what it does not handle on to
+ * thumbing_element_get_field_property() and
+ * thumbing_element_set_field_property().
+ */
+void
+thumbing_element_class_install_field (ThumbingElementClass *klass,
+                                      GParamSpec           *pspec,
+                                      goffset               offset)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ThumbingElementInfo *info;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
+  g_return_if_fail (G_IS_PARAM_SPEC (pspec));
+  g_return_if_fail (offset != 0);
+
+  info = thumbing_element_class_ensure_info (klass);
+  g_param_spec_set_qdata (pspec, field_offset_quark (), (gpointer) (gintptr) offset);
+  /* GObject calls the accessors of the class that owns a property, and
+   * each class starts without them. */
+  if (object_class->get_property == NULL)
+    object_class->get_property = thumbing_element_get_field_property;
+  if (object_class->set_property == NULL)
+    object_class->set_property = thumbing_element_set_field_property;
+  g_object_class_install_property (object_class, FIRST_FIELD_ID + info->n_fields++, pspec);
+}
+
+static gpointer
+field_of (GObject    *object,
+          GParamSpec *pspec)
+{
+  goffset offset = (gintptr) g_param_spec_get_qdata (pspec, field_offset_quark ());
+
+  return offset != 0 ? G_STRUCT_MEMBER_P (object, offset) : NULL;
+}
+
+/**
+ * thumbing_element_get_field_property:
+ * @object: an element
+ * @prop_id: the property id
+ * @value: where to put the value
+ * @pspec: the property
+ *
+ * The `get_property` of properties installed with
+ * thumbing_element_class_install_field().
+ */
+void
+thumbing_element_get_field_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  gpointer field = field_of (object, pspec);
+  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
+
+  if (field == NULL)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (type == G_TYPE_STRV)
+    {
+      g_value_set_boxed (value, *(char ***) field);
+      return;
+    }
+  switch (G_TYPE_FUNDAMENTAL (type))
+    {
+    case G_TYPE_STRING: g_value_set_string (value, *(char **) field); break;
+    case G_TYPE_BOOLEAN: g_value_set_boolean (value, *(gboolean *) field); break;
+    case G_TYPE_INT: g_value_set_int (value, *(int *) field); break;
+    case G_TYPE_UINT: g_value_set_uint (value, *(guint *) field); break;
+    case G_TYPE_INT64: g_value_set_int64 (value, *(gint64 *) field); break;
+    case G_TYPE_UINT64: g_value_set_uint64 (value, *(guint64 *) field); break;
+    case G_TYPE_DOUBLE: g_value_set_double (value, *(double *) field); break;
+    case G_TYPE_ENUM: g_value_set_enum (value, *(int *) field); break;
+    case G_TYPE_FLAGS: g_value_set_flags (value, *(guint *) field); break;
+    default: g_critical ("%s: property %s has a type fields cannot hold", G_OBJECT_TYPE_NAME (object), pspec->name);
+    }
+}
+
+/**
+ * thumbing_element_set_field_property:
+ * @object: an element
+ * @prop_id: the property id
+ * @value: the new value
+ * @pspec: the property
+ *
+ * The `set_property` of properties installed with
+ * thumbing_element_class_install_field().
+ */
+void
+thumbing_element_set_field_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  gpointer field = field_of (object, pspec);
+  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
+
+  if (field == NULL)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (type == G_TYPE_STRV)
+    {
+      g_strfreev (*(char ***) field);
+      *(char ***) field = g_value_dup_boxed (value);
+      return;
+    }
+  switch (G_TYPE_FUNDAMENTAL (type))
+    {
+    case G_TYPE_STRING:
+      g_free (*(char **) field);
+      *(char **) field = g_value_dup_string (value);
+      break;
+    case G_TYPE_BOOLEAN: *(gboolean *) field = g_value_get_boolean (value); break;
+    case G_TYPE_INT: *(int *) field = g_value_get_int (value); break;
+    case G_TYPE_UINT: *(guint *) field = g_value_get_uint (value); break;
+    case G_TYPE_INT64: *(gint64 *) field = g_value_get_int64 (value); break;
+    case G_TYPE_UINT64: *(guint64 *) field = g_value_get_uint64 (value); break;
+    case G_TYPE_DOUBLE: *(double *) field = g_value_get_double (value); break;
+    case G_TYPE_ENUM: *(int *) field = g_value_get_enum (value); break;
+    case G_TYPE_FLAGS: *(guint *) field = g_value_get_flags (value); break;
+    default: g_critical ("%s: property %s has a type fields cannot hold", G_OBJECT_TYPE_NAME (object), pspec->name);
+    }
+}
+
+/* Strings and lists held in fields go with the element. */
+static void
+free_fields (GObject *object)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      gpointer field = field_of (object, pspecs[i]);
+
+      if (field == NULL)
+        continue;
+      if (G_PARAM_SPEC_VALUE_TYPE (pspecs[i]) == G_TYPE_STRV)
+        g_clear_pointer ((char ***) field, g_strfreev);
+      else if (G_PARAM_SPEC_VALUE_TYPE (pspecs[i]) == G_TYPE_STRING)
+        g_clear_pointer ((char **) field, g_free);
+    }
+}
+
 static void
 thumbing_element_finalize (GObject *object)
 {
   ThumbingElement *self = THUMBING_ELEMENT (object);
   ThumbingElementPrivate *priv = thumbing_element_get_instance_private (self);
 
+  free_fields (object);
   g_free (priv->name);
   g_clear_pointer (&priv->context, g_main_context_unref);
   G_OBJECT_CLASS (thumbing_element_parent_class)->finalize (object);

@@ -107,6 +107,44 @@ void           thumbing_element_class_set_media       (ThumbingElementClass *kla
                                                        const char           *produces);
 void           thumbing_element_class_set_permissions (ThumbingElementClass *klass,
                                                        const char           *permissions);
+void           thumbing_element_class_install_field   (ThumbingElementClass *klass,
+                                                       GParamSpec           *pspec,
+                                                       goffset               offset);
+void           thumbing_element_get_field_property    (GObject              *object,
+                                                       guint                 prop_id,
+                                                       GValue               *value,
+                                                       GParamSpec           *pspec);
+void           thumbing_element_set_field_property    (GObject              *object,
+                                                       guint                 prop_id,
+                                                       const GValue         *value,
+                                                       GParamSpec           *pspec);
+
+/**
+ * THUMBING_ELEMENT_FIELD:
+ * @klass: the element class being initialised
+ * @Type: the instance structure
+ * @member: the member of @Type that holds the value
+ * @pspec: the property, as a `g_param_spec_*()` call
+ *
+ * Declares a property in one statement: installs @pspec and keeps its value
+ * in @member, which the element reads directly. Strings and string lists
+ * are freed with the element. See thumbing_element_class_install_field().
+ */
+#define THUMBING_ELEMENT_FIELD(klass, Type, member, pspec) \
+  thumbing_element_class_install_field (THUMBING_ELEMENT_CLASS (klass), (pspec), G_STRUCT_OFFSET (Type, member))
+
+/**
+ * THUMBING_ELEMENT_PRIVATE_FIELD:
+ * @klass: the element class being initialised
+ * @Type: the type whose `TypePrivate` structure holds the value
+ * @member: the member of `TypePrivate`
+ * @pspec: the property, as a `g_param_spec_*()` call
+ *
+ * THUMBING_ELEMENT_FIELD() for a value in the type's private data, in the
+ * file that defines the type.
+ */
+#define THUMBING_ELEMENT_PRIVATE_FIELD(klass, Type, member, pspec) \
+  thumbing_element_class_install_field (THUMBING_ELEMENT_CLASS (klass), (pspec), G_PRIVATE_OFFSET (Type, member))
 
 const char    *thumbing_element_get_name              (ThumbingElement      *self);
 const char    *thumbing_element_get_factory_name      (ThumbingElement      *self);

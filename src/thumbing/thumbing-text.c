@@ -55,3 +55,18 @@ thumbing_text_escape_controls (const char *text)
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+/**
+ * thumbing_text_is_set:
+ * @text: (nullable): a setting's value
+ *
+ * Tells a setting that was given from one left out: %NULL and the empty
+ * string (as `${VAR}` of an empty variable gives) both mean unset.
+ *
+ * Returns: whether @text is neither %NULL nor empty
+ */
+gboolean
+thumbing_text_is_set (const char *text)
+{
+  return text != NULL && *text != '\0';
+}

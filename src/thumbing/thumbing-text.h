@@ -12,6 +12,7 @@
 
 G_BEGIN_DECLS
 
-char *thumbing_text_escape_controls (const char *text);
+char     *thumbing_text_escape_controls (const char *text);
+gboolean  thumbing_text_is_set          (const char *text);
 
 G_END_DECLS
