@@ -142,13 +142,6 @@ thumbing_aws_client_set_retries (ThumbingAwsClient *self,
   self->max_delay_ms = MAX (base_delay_ms, max_delay_ms);
 }
 
-void
-thumbing_aws_client_set_timeout (ThumbingAwsClient *self,
-                                 guint              seconds)
-{
-  g_object_set (self->session, "timeout", seconds, NULL);
-}
-
 /* The text of the first <element> in an XML document, or NULL: enough for
  * AWS's error documents and the few response fields thumbing reads. */
 char *

@@ -59,8 +59,6 @@ void               thumbing_aws_client_set_retries  (ThumbingAwsClient      *sel
                                                      guint                   max_attempts,
                                                      guint                   base_delay_ms,
                                                      guint                   max_delay_ms);
-void               thumbing_aws_client_set_timeout  (ThumbingAwsClient      *self,
-                                                     guint                   seconds);
 void               thumbing_aws_client_send_async   (ThumbingAwsClient      *self,
                                                      ThumbingAwsRequest     *request,
                                                      GCancellable           *cancellable,
