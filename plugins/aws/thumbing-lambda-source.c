@@ -49,11 +49,9 @@ struct _ThumbingLambdaSource
 
   SoupSession *session;
   GCancellable *cancellable;
-  guint        credit;
   gboolean     polling;
   guint        retry_timer;
   Invocation  *current;
-  GQueue       waiting;
   guint        answered;
 };
 
@@ -123,7 +121,7 @@ thumbing_lambda_source_stop (ThumbingElement *element)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_timer, g_source_remove);
-  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+  THUMBING_ELEMENT_CLASS (thumbing_lambda_source_parent_class)->stop (element);
 }
 
 static char *
@@ -268,21 +266,9 @@ on_deadline (gpointer data)
   thumbing_element_warn (THUMBING_ELEMENT (self), _("invocation %s: %u images unfinished at the deadline; reported failed"),
                          self->current->request_id, self->current->outstanding);
   /* Their items still finish; they are answered for already. */
-  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+  thumbing_s3_notification_source_drop_queued (THUMBING_S3_NOTIFICATION_SOURCE (self));
   answer (self);
   return G_SOURCE_REMOVE;
-}
-
-static void
-push_waiting (ThumbingLambdaSource *self)
-{
-  while (self->credit > 0 && !g_queue_is_empty (&self->waiting))
-    {
-      g_autoptr(ThumbingItem) item = g_queue_pop_head (&self->waiting);
-
-      self->credit--;
-      thumbing_source_push (THUMBING_SOURCE (self), item);
-    }
 }
 
 /* Adds the wanted records of one S3 event; @id names the SQS message it
@@ -309,7 +295,7 @@ take_records (ThumbingLambdaSource *self,
         thumbing_item_set_metadata (item, METADATA_REQUEST_ID, invocation->request_id);
         g_hash_table_replace (invocation->unsettled, g_strdup (id),
                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (invocation->unsettled, id)) + 1));
-        g_queue_push_tail (&self->waiting, item);
+        thumbing_s3_notification_source_queue (source, item);
         invocation->outstanding++;
         invocation->taken++;
       }
@@ -477,7 +463,7 @@ on_next (GObject      *object,
   if (remaining_ms > 0)
     invocation->deadline_timer = g_timeout_add (MAX (remaining_ms - DEADLINE_MARGIN_MS, remaining_ms / 2),
                                                 on_deadline, self);
-  push_waiting (self);
+  thumbing_s3_notification_source_push_queued (THUMBING_S3_NOTIFICATION_SOURCE (self));
   g_object_unref (self);
 }
 
@@ -488,7 +474,8 @@ poll_next (ThumbingLambdaSource *self)
   g_autofree char *url = NULL;
   g_autoptr(SoupMessage) message = NULL;
 
-  if (self->polling || self->current != NULL || self->retry_timer != 0 || self->credit == 0
+  if (self->polling || self->current != NULL || self->retry_timer != 0
+      || thumbing_s3_notification_source_get_credit (THUMBING_S3_NOTIFICATION_SOURCE (self)) == 0
       || self->session == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
   url = api_url (self, "invocation/next");
@@ -504,8 +491,7 @@ thumbing_lambda_source_request (ThumbingSource *source,
 {
   ThumbingLambdaSource *self = THUMBING_LAMBDA_SOURCE (source);
 
-  self->credit += n_items;
-  push_waiting (self);
+  THUMBING_SOURCE_CLASS (thumbing_lambda_source_parent_class)->request (source, n_items);
   poll_next (self);
 }
 
@@ -573,5 +559,4 @@ thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
 static void
 thumbing_lambda_source_init (ThumbingLambdaSource *self)
 {
-  g_queue_init (&self->waiting);
 }

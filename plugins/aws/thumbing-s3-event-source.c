@@ -47,10 +47,8 @@ struct _ThumbingS3EventSource
   GHashTable  *certificates;   /* URL → GBytes of PEM */
   GHashTable  *pending;        /* ThumbingItem → Request, pushed or waiting */
   GHashTable  *requests;       /* Request set: answered at stop if still open */
-  GQueue       waiting;        /* ThumbingItem, not pushed yet */
   GHashTable  *seen;           /* SNS MessageId → its arrival (monotonic µs) */
   GQueue       seen_order;     /* the same ids, oldest first, for pruning */
-  guint        credit;
 };
 
 G_DEFINE_FINAL_TYPE (ThumbingS3EventSource, thumbing_s3_event_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
@@ -158,18 +156,6 @@ finish (Request    *request,
 }
 
 static void
-push_waiting (ThumbingS3EventSource *self)
-{
-  while (self->credit > 0 && !g_queue_is_empty (&self->waiting))
-    {
-      g_autoptr(ThumbingItem) item = g_queue_pop_head (&self->waiting);
-
-      self->credit--;
-      thumbing_source_push (THUMBING_SOURCE (self), item);
-    }
-}
-
-static void
 take_event (Request    *request,
             const char *body)
 {
@@ -193,7 +179,7 @@ take_event (Request    *request,
       finish (request, SOUP_STATUS_OK, NULL);
       return;
     }
-  if (g_queue_get_length (&self->waiting) + wanted > self->max_pending)
+  if (thumbing_s3_notification_source_get_n_queued (source) + wanted > self->max_pending)
     {
       finish (request, SOUP_STATUS_SERVICE_UNAVAILABLE, _("too many events waiting; try again later"));
       return;
@@ -204,10 +190,10 @@ take_event (Request    *request,
         ThumbingItem *item = thumbing_s3_notification_source_item_for_record (source, records->pdata[i]);
 
         g_hash_table_insert (self->pending, thumbing_item_ref (item), request);
-        g_queue_push_tail (&self->waiting, item);
+        thumbing_s3_notification_source_queue (source, item);
         request->outstanding++;
       }
-  push_waiting (self);
+  thumbing_s3_notification_source_push_queued (source);
 }
 
 static gboolean
@@ -587,7 +573,7 @@ thumbing_s3_event_source_stop (ThumbingElement *element)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
-  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+  THUMBING_ELEMENT_CLASS (thumbing_s3_event_source_parent_class)->stop (element);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->certificates, g_hash_table_unref);
@@ -609,16 +595,6 @@ settle (ThumbingS3EventSource *self,
   if (--request->outstanding == 0)
     finish (request, request->failed ? SOUP_STATUS_INTERNAL_SERVER_ERROR : SOUP_STATUS_OK,
             request->failed ? _("processing failed; send the event again") : NULL);
-}
-
-static void
-thumbing_s3_event_source_request (ThumbingSource *source,
-                                  guint           n_items)
-{
-  ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (source);
-
-  self->credit += n_items;
-  push_waiting (self);
 }
 
 static void
@@ -646,7 +622,6 @@ thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
   element_class->check = thumbing_s3_event_source_check;
   element_class->start = thumbing_s3_event_source_start;
   element_class->stop = thumbing_s3_event_source_stop;
-  source_class->request = thumbing_s3_event_source_request;
   source_class->ack = thumbing_s3_event_source_ack;
   source_class->nack = thumbing_s3_event_source_nack;
 
@@ -692,5 +667,4 @@ thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
 static void
 thumbing_s3_event_source_init (ThumbingS3EventSource *self)
 {
-  g_queue_init (&self->waiting);
 }

@@ -21,10 +21,45 @@ typedef struct
   char *prefix;
   char *suffix;
   char *events;
+
+  guint  credit;     /* items the pipeline asked for and has not had */
+  GQueue queued;     /* ThumbingItem, made but not pushed yet */
 } ThumbingS3NotificationSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingS3NotificationSource, thumbing_s3_notification_source,
                                      THUMBING_TYPE_SOURCE)
+
+static void
+thumbing_s3_notification_source_request (ThumbingSource *source,
+                                         guint           n_items)
+{
+  ThumbingS3NotificationSource *self = THUMBING_S3_NOTIFICATION_SOURCE (source);
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  priv->credit += n_items;
+  thumbing_s3_notification_source_push_queued (self);
+}
+
+static void
+thumbing_s3_notification_source_stop (ThumbingElement *element)
+{
+  ThumbingS3NotificationSourcePrivate *priv =
+    thumbing_s3_notification_source_get_instance_private (THUMBING_S3_NOTIFICATION_SOURCE (element));
+
+  /* Never pushed, so never acknowledged: the queue or the sender has them. */
+  g_queue_clear_full (&priv->queued, (GDestroyNotify) thumbing_item_unref);
+  priv->credit = 0;
+}
+
+static void
+thumbing_s3_notification_source_finalize (GObject *object)
+{
+  ThumbingS3NotificationSourcePrivate *priv =
+    thumbing_s3_notification_source_get_instance_private (THUMBING_S3_NOTIFICATION_SOURCE (object));
+
+  g_queue_clear_full (&priv->queued, (GDestroyNotify) thumbing_item_unref);
+  G_OBJECT_CLASS (thumbing_s3_notification_source_parent_class)->finalize (object);
+}
 
 static char *
 thumbing_s3_notification_source_get_location (ThumbingElement *element)
@@ -43,7 +78,10 @@ thumbing_s3_notification_source_class_init (ThumbingS3NotificationSourceClass *k
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
+  G_OBJECT_CLASS (klass)->finalize = thumbing_s3_notification_source_finalize;
   element_class->get_location = thumbing_s3_notification_source_get_location;
+  element_class->stop = thumbing_s3_notification_source_stop;
+  THUMBING_SOURCE_CLASS (klass)->request = thumbing_s3_notification_source_request;
 
   THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingS3NotificationSource, bucket,
     g_param_spec_string ("bucket", NULL, _("Only events of this bucket (also lets check refuse outputs that would come back)"),
@@ -61,6 +99,9 @@ thumbing_s3_notification_source_class_init (ThumbingS3NotificationSourceClass *k
 static void
 thumbing_s3_notification_source_init (ThumbingS3NotificationSource *self)
 {
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  g_queue_init (&priv->queued);
 }
 
 static gboolean
@@ -128,4 +169,84 @@ thumbing_s3_notification_source_item_for_record (ThumbingS3NotificationSource *s
   if (record->size >= 0)
     thumbing_item_set_metadata_int (item, THUMBING_S3_SIZE, record->size);
   return item;
+}
+
+/**
+ * thumbing_s3_notification_source_queue:
+ * @self: a source
+ * @item: (transfer full): an item made from a record
+ *
+ * Queues @item to be pushed when the pipeline has room; nothing is pushed
+ * until thumbing_s3_notification_source_push_queued().
+ */
+void
+thumbing_s3_notification_source_queue (ThumbingS3NotificationSource *self,
+                                       ThumbingItem                 *item)
+{
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  g_queue_push_tail (&priv->queued, item);
+}
+
+/**
+ * thumbing_s3_notification_source_push_queued:
+ * @self: a source
+ *
+ * Pushes queued items, oldest first, as far as the pipeline's credit goes.
+ */
+void
+thumbing_s3_notification_source_push_queued (ThumbingS3NotificationSource *self)
+{
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  while (priv->credit > 0 && !g_queue_is_empty (&priv->queued))
+    {
+      g_autoptr(ThumbingItem) item = g_queue_pop_head (&priv->queued);
+
+      priv->credit--;
+      thumbing_source_push (THUMBING_SOURCE (self), item);
+    }
+}
+
+/**
+ * thumbing_s3_notification_source_drop_queued:
+ * @self: a source
+ *
+ * Forgets the items not pushed yet. Never pushed, they are never
+ * acknowledged either: the queue or the sender has them still.
+ */
+void
+thumbing_s3_notification_source_drop_queued (ThumbingS3NotificationSource *self)
+{
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  g_queue_clear_full (&priv->queued, (GDestroyNotify) thumbing_item_unref);
+}
+
+/**
+ * thumbing_s3_notification_source_get_n_queued:
+ * @self: a source
+ *
+ * Returns: how many items wait to be pushed
+ */
+guint
+thumbing_s3_notification_source_get_n_queued (ThumbingS3NotificationSource *self)
+{
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  return g_queue_get_length (&priv->queued);
+}
+
+/**
+ * thumbing_s3_notification_source_get_credit:
+ * @self: a source
+ *
+ * Returns: how many more items the pipeline would take now
+ */
+guint
+thumbing_s3_notification_source_get_credit (ThumbingS3NotificationSource *self)
+{
+  ThumbingS3NotificationSourcePrivate *priv = thumbing_s3_notification_source_get_instance_private (self);
+
+  return priv->credit;
 }

@@ -48,12 +48,10 @@ struct _ThumbingSqsSource
 
   ThumbingAwsClient *client;
   GCancellable      *cancellable;
-  guint              credit;
   gboolean           receiving;
   gboolean           drained;          /* --once: a receive came back empty */
   guint              handing_back;     /* failed messages whose visibility is being reset */
   gboolean           handed_back_while_receiving; /* so the receive's answer may predate it */
-  GQueue             waiting;          /* ThumbingItem, made but not pushed */
   GHashTable        *messages;         /* id → Message */
   GPtrArray         *ready_to_delete;  /* Message, succeeded; deleted in batches */
   guint              delete_idle;
@@ -80,7 +78,6 @@ thumbing_sqs_source_finalize (GObject *object)
 
   g_clear_pointer (&self->client, thumbing_aws_client_unref);
   g_clear_object (&self->cancellable);
-  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
   g_clear_pointer (&self->messages, g_hash_table_unref);
   g_clear_pointer (&self->ready_to_delete, g_ptr_array_unref);
   G_OBJECT_CLASS (thumbing_sqs_source_parent_class)->finalize (object);
@@ -132,7 +129,6 @@ thumbing_sqs_source_start (ThumbingElement *element,
   self->cancellable = g_cancellable_new ();
   self->messages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, message_free);
   self->ready_to_delete = g_ptr_array_new ();
-  self->credit = 0;
   self->drained = FALSE;
   return TRUE;
 }
@@ -145,8 +141,7 @@ thumbing_sqs_source_stop (ThumbingElement *element)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->heartbeat, g_source_remove);
   g_clear_handle_id (&self->retry_timer, g_source_remove);
-  /* Items never pushed stay unacknowledged: SQS shows them again. */
-  g_queue_clear_full (&self->waiting, (GDestroyNotify) thumbing_item_unref);
+  THUMBING_ELEMENT_CLASS (thumbing_sqs_source_parent_class)->stop (element);
 }
 
 typedef void (*Reply) (ThumbingSqsSource *self, JsonObject *reply, const GError *error, gpointer data);
@@ -246,18 +241,6 @@ queue_body (ThumbingSqsSource *self)
 
 static void maybe_receive (ThumbingSqsSource *self);
 static void maybe_end (ThumbingSqsSource *self);
-
-static void
-push_waiting (ThumbingSqsSource *self)
-{
-  while (self->credit > 0 && !g_queue_is_empty (&self->waiting))
-    {
-      g_autoptr(ThumbingItem) item = g_queue_pop_head (&self->waiting);
-
-      self->credit--;
-      thumbing_source_push (THUMBING_SOURCE (self), item);
-    }
-}
 
 static void
 on_visibility_changed (ThumbingSqsSource *self,
@@ -443,7 +426,8 @@ take_message (ThumbingSqsSource *self,
   for (guint i = 0; i < records->len; i++)
     if (thumbing_s3_notification_source_wants (THUMBING_S3_NOTIFICATION_SOURCE (self), records->pdata[i]))
       {
-        g_queue_push_tail (&self->waiting, item_for_record (self, message, records->pdata[i]));
+        thumbing_s3_notification_source_queue (THUMBING_S3_NOTIFICATION_SOURCE (self),
+                                               item_for_record (self, message, records->pdata[i]));
         message->outstanding++;
       }
   /* A test event, or records no one asked for: done with at once. */
@@ -506,7 +490,7 @@ on_received (ThumbingSqsSource *self,
       if (!stale)
         self->drained = TRUE;
     }
-  push_waiting (self);
+  thumbing_s3_notification_source_push_queued (THUMBING_S3_NOTIFICATION_SOURCE (self));
   maybe_end (self);
   maybe_receive (self);
 }
@@ -515,13 +499,15 @@ static void
 maybe_receive (ThumbingSqsSource *self)
 {
   g_autoptr(JsonBuilder) body = NULL;
+  guint credit = thumbing_s3_notification_source_get_credit (THUMBING_S3_NOTIFICATION_SOURCE (self));
+  guint queued = thumbing_s3_notification_source_get_n_queued (THUMBING_S3_NOTIFICATION_SOURCE (self));
   guint wanted;
 
   if (self->receiving || self->retry_timer != 0 || self->drained || self->client == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
-  if (self->credit <= g_queue_get_length (&self->waiting))
+  if (credit <= queued)
     return;
-  wanted = MIN (MIN (self->batch_size, MAX_BATCH), self->credit - g_queue_get_length (&self->waiting));
+  wanted = MIN (MIN (self->batch_size, MAX_BATCH), credit - queued);
 
   body = queue_body (self);
   json_builder_set_member_name (body, "MaxNumberOfMessages");
@@ -549,7 +535,8 @@ maybe_receive (ThumbingSqsSource *self)
 static void
 maybe_end (ThumbingSqsSource *self)
 {
-  if (self->drained && self->handing_back == 0 && g_queue_is_empty (&self->waiting)
+  if (self->drained && self->handing_back == 0
+      && thumbing_s3_notification_source_get_n_queued (THUMBING_S3_NOTIFICATION_SOURCE (self)) == 0
       && g_hash_table_size (self->messages) == 0)
     thumbing_source_end (THUMBING_SOURCE (self));
 }
@@ -575,10 +562,9 @@ thumbing_sqs_source_request (ThumbingSource *source,
 {
   ThumbingSqsSource *self = THUMBING_SQS_SOURCE (source);
 
-  self->credit += n_items;
+  THUMBING_SOURCE_CLASS (thumbing_sqs_source_parent_class)->request (source, n_items);
   if (self->heartbeat == 0)
     self->heartbeat = g_timeout_add_seconds (MAX (1, self->visibility_timeout / 2), extend_visibility, self);
-  push_waiting (self);
   maybe_receive (self);
 }
 
@@ -665,5 +651,4 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
 static void
 thumbing_sqs_source_init (ThumbingSqsSource *self)
 {
-  g_queue_init (&self->waiting);
 }
