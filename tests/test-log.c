@@ -16,6 +16,7 @@ done_item (void)
   thumbing_item_set_metadata (item, THUMBING_METADATA_WIDTH, "512");
   thumbing_item_set_metadata (item, THUMBING_METADATA_HEIGHT, "384");
   thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT, "out/sub/photo.png");
+  thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT_NAME, "sub/photo.png");
   return item;
 }
 
@@ -54,8 +55,13 @@ test_json_line (void)
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("{\"origin\":\"in/sub/photo.jpg\",\"output\":\"out/sub/photo.png\","
-                             "\"media_type\":\"image/png\",\"width\":512,\"height\":384,\"bytes\":5,\"ms\":*}\n");
+  /* The result document the webhook and SNS send too (README: Event schema). */
+  g_test_trap_assert_stdout ("{\"version\":1,\"type\":\"thumbing.image.processed\",\"time\":\"*Z\","
+                             "\"origin\":\"sub/photo.jpg\",\"name\":\"sub/photo.jpg\","
+                             "\"source\":{\"bucket\":null,\"key\":null,\"etag\":null},"
+                             "\"output\":{\"location\":\"sub/photo.png\",\"bucket\":null,\"key\":null,\"url\":null,\"etag\":null},"
+                             "\"media_type\":\"image/png\",\"format\":null,\"width\":512,\"height\":384,\"bytes\":5,"
+                             "\"milliseconds\":*,\"metadata\":{*\"output\":\"sub/photo.png\",*}}\n");
 }
 
 int

@@ -224,8 +224,8 @@ def test_local_flow_end_to_end():
         document = receiver.documents[0]
         assert document["name"] == f"{SUB}.jpg" and document["width"] == 512, document
         # Names relative to the inbox and outbox: no path of the host.
-        assert document["origin"] == f"{SUB}.jpg" and document["output"] == f"{SUB}.png", document
-        values = list(document.values()) + list(document["metadata"].values())
+        assert document["origin"] == f"{SUB}.jpg" and document["output"]["location"] == f"{SUB}.png", document
+        values = list(document.values()) + list(document["output"].values()) + list(document["metadata"].values())
         assert not any(isinstance(v, str) and v.startswith("/") for v in values), document
 
         status, headers, png = call(cdn, "GET", f"/{SUB}.png")

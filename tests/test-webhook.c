@@ -222,7 +222,9 @@ test_signed_document (void)
   g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "thumbing.image.processed");
   /* Names relative to the source and sink: no path of the host. */
   g_assert_cmpstr (json_object_get_string_member (object, "origin"), ==, "sub/photo.jpg");
-  g_assert_cmpstr (json_object_get_string_member (object, "output"), ==, "sub/photo.png");
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "output"), "location"),
+                   ==, "sub/photo.png");
   g_assert_null (strstr (g_bytes_get_data (received->body, NULL), "/srv/"));
   g_assert_cmpstr (json_object_get_string_member (object, "media_type"), ==, "image/png");
   g_assert_cmpint (json_object_get_int_member (object, "width"), ==, 512);
@@ -370,8 +372,8 @@ test_dead_letter (void)
   g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "url"), "/down"));
   g_assert_nonnull (strstr (json_object_get_string_member (object, "error"), "HTTP 500"));
   g_assert_cmpint (json_object_get_int_member (object, "attempts"), ==, 2);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "document"), "output"),
-                   ==, "sub/photo.png");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_object_get_object_member (
+                     object, "document"), "output"), "location"), ==, "sub/photo.png");
   g_assert_null (strstr (text, SECRET));
   thumbing_test_remove_tree (folder);
 }

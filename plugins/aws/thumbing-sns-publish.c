@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "thumbing-aws-metadata.h"
+#include "thumbing-result-document.h"
 #include "thumbing-s3-bucket.h"
 #include "thumbing-sns-publish.h"
 
@@ -184,68 +185,6 @@ thumbing_sns_publish_stop (ThumbingElement *element)
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_number (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_int_value (builder, g_ascii_strtoll (value, NULL, 10));
-  else
-    json_builder_add_null_value (builder);
-}
-
-/* The announcement: where the image came from, where it went, and what it is. */
-static char *
-describe_result (ThumbingItem *item)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  add_string (builder, "origin", thumbing_item_get_public_origin (item));
-  json_builder_set_member_name (builder, "source");
-  json_builder_begin_object (builder);
-  add_string (builder, "bucket", thumbing_item_get_metadata (item, THUMBING_S3_BUCKET));
-  add_string (builder, "key", thumbing_item_get_metadata (item, THUMBING_S3_KEY));
-  add_string (builder, "etag", thumbing_item_get_metadata (item, THUMBING_S3_ETAG));
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "output");
-  json_builder_begin_object (builder);
-  add_string (builder, "location", thumbing_item_get_public_output (item));
-  add_string (builder, "bucket", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_BUCKET));
-  add_string (builder, "key", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_KEY));
-  add_string (builder, "url", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_URL));
-  add_string (builder, "etag", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_ETAG));
-  json_builder_end_object (builder);
-  add_string (builder, "format", thumbing_item_get_metadata (item, THUMBING_METADATA_FORMAT));
-  add_string (builder, "media_type", thumbing_item_get_media_type (item));
-  add_number (builder, "width", thumbing_item_get_metadata (item, THUMBING_METADATA_WIDTH));
-  add_number (builder, "height", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));
-  add_number (builder, "bytes", thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES));
-  json_builder_set_member_name (builder, "milliseconds");
-  json_builder_add_int_value (builder, (gint64) thumbing_item_get_elapsed_ms (item));
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
-
-static void
 append_param (GString    *form,
               const char *name,
               const char *value)
@@ -312,7 +251,8 @@ thumbing_sns_publish_process_async (ThumbingElement     *element,
 {
   ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *message = describe_result (item);
+  g_autoptr(JsonNode) document = thumbing_result_document_new (item, NULL, NULL);
+  g_autofree char *message = thumbing_result_document_to_string (document, NULL);
   g_autoptr(GString) form = g_string_new ("Action=Publish&Version=2010-03-31");
   ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
   guint attributes = 0;

@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "thumbing-result-document.h"
 #include "thumbing-webhook.h"
 
 #define SIGNATURE_HEADER   "Thumbing-Signature"
@@ -239,22 +240,6 @@ thumbing_webhook_stop (ThumbingElement *element)
   g_clear_object (&self->session);
 }
 
-static void
-add_optional_int (JsonBuilder  *builder,
-                  const char   *name,
-                  ThumbingItem *item,
-                  const char   *key)
-{
-  const char *text = thumbing_item_get_metadata (item, key);
-  gint64 number;
-
-  json_builder_set_member_name (builder, name);
-  if (text != NULL && g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &number, NULL))
-    json_builder_add_int_value (builder, number);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* The same result always gets the same key, so a receiver can drop the
  * repeats a retry or a redelivered upload causes. */
 static char *
@@ -279,52 +264,10 @@ build_document (ThumbingWebhook *self,
                 ThumbingItem    *item,
                 const char      *key)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_auto(GStrv) keys = thumbing_item_get_metadata_keys (item);
-  const char *output = thumbing_item_get_public_output (item);
+  g_autoptr(JsonNode) document = thumbing_result_document_new (item, self->event, key);
   gsize length;
-  char *text;
+  char *text = thumbing_result_document_to_string (document, &length);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, key);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, self->event);
-  json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, time);
-  json_builder_set_member_name (builder, "origin");
-  json_builder_add_string_value (builder, thumbing_item_get_public_origin (item));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, thumbing_item_get_name (item));
-  json_builder_set_member_name (builder, "output");
-  if (output != NULL)
-    json_builder_add_string_value (builder, output);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "media_type");
-  json_builder_add_string_value (builder, thumbing_item_get_media_type (item));
-  add_optional_int (builder, "width", item, THUMBING_METADATA_WIDTH);
-  add_optional_int (builder, "height", item, THUMBING_METADATA_HEIGHT);
-  add_optional_int (builder, "bytes", item, THUMBING_METADATA_BYTES);
-  json_builder_set_member_name (builder, "metadata");
-  json_builder_begin_object (builder);
-  for (char **k = keys; *k != NULL; k++)
-    {
-      /* No path of this host leaves it. */
-      json_builder_set_member_name (builder, *k);
-      json_builder_add_string_value (builder, strcmp (*k, THUMBING_METADATA_OUTPUT) == 0
-                                              ? output : thumbing_item_get_metadata (item, *k));
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
   return g_bytes_new_take (text, length);
 }
 
