@@ -278,6 +278,39 @@ test_warning_signal (void)
   g_assert_cmpstr (seen, ==, "stage: disk 93% full");
 }
 
+static gboolean
+count_call (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_REMOVE;
+}
+
+/* Timers go on the element's context, never on GLib's global default one:
+ * a program may run its pipeline on a context of its own. */
+static void
+test_timers_on_the_element_context (void)
+{
+  g_autoptr(TestProps) self = new_props ();
+  g_autoptr(GMainContext) own = g_main_context_new ();
+  guint calls = 0;
+  guint timeout, idle, removed;
+
+  g_main_context_push_thread_default (own);
+  g_assert_true (thumbing_element_get_context (THUMBING_ELEMENT (self)) == own);
+  timeout = thumbing_element_timeout_add (THUMBING_ELEMENT (self), 1, count_call, &calls);
+  idle = thumbing_element_idle_add (THUMBING_ELEMENT (self), count_call, &calls);
+  removed = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), 1, count_call, &calls);
+  g_assert_nonnull (g_main_context_find_source_by_id (own, timeout));
+  g_assert_nonnull (g_main_context_find_source_by_id (own, idle));
+  g_assert_null (g_main_context_find_source_by_id (g_main_context_default (), timeout));
+  thumbing_element_source_remove (THUMBING_ELEMENT (self), removed);
+  g_assert_null (g_main_context_find_source_by_id (own, removed));
+  while (calls < 2)
+    g_main_context_iteration (own, TRUE);
+  g_assert_cmpuint (calls, ==, 2);
+  g_main_context_pop_thread_default (own);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -288,5 +321,6 @@ main (int    argc,
   g_test_add_func ("/element/required-and-check", test_required_and_check);
   g_test_add_func ("/element/names-and-lifecycle", test_names_and_lifecycle);
   g_test_add_func ("/element/warning-signal", test_warning_signal);
+  g_test_add_func ("/element/timers-on-the-element-context", test_timers_on_the_element_context);
   return g_test_run ();
 }

@@ -25,6 +25,7 @@
 #define METADATA_MESSAGE_ID "lambda.message-id"
 #define METADATA_REQUEST_ID "lambda.request-id"
 #define ERROR_TYPE_HEADER "Lambda-Runtime-Function-Error-Type"
+#define INIT_ERROR_TYPE "Thumbing.InitError"
 
 /* Time kept back from the deadline to report before Lambda cuts us off. */
 #define DEADLINE_MARGIN_MS 1000
@@ -60,9 +61,10 @@ G_DEFINE_FINAL_TYPE (ThumbingLambdaSource, thumbing_lambda_source, THUMBING_TYPE
 static void poll_next (ThumbingLambdaSource *self);
 
 static void
-invocation_free (Invocation *invocation)
+invocation_free (ThumbingLambdaSource *self,
+                 Invocation           *invocation)
 {
-  g_clear_handle_id (&invocation->deadline_timer, g_source_remove);
+  thumbing_element_source_remove (THUMBING_ELEMENT (self), invocation->deadline_timer);
   g_free (invocation->request_id);
   g_hash_table_unref (invocation->failed);
   g_hash_table_unref (invocation->unsettled);
@@ -120,7 +122,8 @@ thumbing_lambda_source_stop (ThumbingElement *element)
   ThumbingLambdaSource *self = THUMBING_LAMBDA_SOURCE (element);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->retry_timer, g_source_remove);
+  thumbing_element_source_remove (THUMBING_ELEMENT (self), self->retry_timer);
+  self->retry_timer = 0;
   THUMBING_ELEMENT_CLASS (thumbing_lambda_source_parent_class)->stop (element);
 }
 
@@ -183,14 +186,12 @@ post_answer (ThumbingLambdaSource *self,
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, NULL, on_posted, g_object_ref (self));
 }
 
-static void
-post_error (ThumbingLambdaSource *self,
-            const char           *request_id,
-            const char           *error_type,
-            const char           *text)
+/* The Runtime API's error document. */
+static char *
+error_body (const char *error_type,
+            const char *text)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *body = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "errorMessage");
@@ -198,8 +199,50 @@ post_error (ThumbingLambdaSource *self,
   json_builder_set_member_name (builder, "errorType");
   json_builder_add_string_value (builder, error_type);
   json_builder_end_object (builder);
-  body = to_json (builder);
+  return to_json (builder);
+}
+
+static void
+post_error (ThumbingLambdaSource *self,
+            const char           *request_id,
+            const char           *error_type,
+            const char           *text)
+{
+  g_autofree char *body = error_body (error_type, text);
+
   post_answer (self, request_id, "error", body, error_type);
+}
+
+/* As a Lambda function's bootstrap, a pipeline that cannot start is
+ * reported to the Runtime API, so invocations fail with its reason rather
+ * than a bare “Runtime exited”. The process is about to exit: a blocking
+ * request with a short timeout is the right tool. */
+static void
+thumbing_lambda_source_report_start_failure (ThumbingElementClass *klass,
+                                             const GError         *error)
+{
+  const char *api = g_getenv ("AWS_LAMBDA_RUNTIME_API");
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  gsize length;
+
+  if (api == NULL || *api == '\0')
+    return;
+  url = g_strdup_printf ("http://%s/" API_VERSION "/runtime/init/error", api);
+  message = soup_message_new (SOUP_METHOD_POST, url);
+  if (message == NULL)
+    return;
+  body = error_body (INIT_ERROR_TYPE, error->message);
+  length = strlen (body);
+  bytes = g_bytes_new_take (g_steal_pointer (&body), length);
+  soup_message_headers_replace (soup_message_get_request_headers (message), ERROR_TYPE_HEADER, INIT_ERROR_TYPE);
+  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+  session = soup_session_new_with_options ("timeout", 5, NULL);
+  reply = soup_session_send_and_read (session, message, NULL, NULL);
 }
 
 /* Answers the current invocation; items still running are counted failed. */
@@ -254,7 +297,7 @@ answer (ThumbingLambdaSource *self)
       body = to_json (builder);
       post_answer (self, invocation->request_id, "response", body, NULL);
     }
-  invocation_free (invocation);
+  invocation_free (self, invocation);
 }
 
 static gboolean
@@ -422,7 +465,7 @@ on_next (GObject      *object,
     {
       thumbing_element_warn (THUMBING_ELEMENT (self), _("asking the Runtime API for work failed; trying again: %s"),
                              error != NULL ? error->message : soup_message_get_reason_phrase (message));
-      self->retry_timer = g_timeout_add_seconds (RETRY_SECONDS, retry_poll, self);
+      self->retry_timer = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), RETRY_SECONDS, retry_poll, self);
       g_object_unref (self);
       return;
     }
@@ -433,7 +476,7 @@ on_next (GObject      *object,
   if (request_id == NULL || strchr (request_id, '/') != NULL || strchr (request_id, '?') != NULL)
     {
       thumbing_element_warn (THUMBING_ELEMENT (self), _("the Runtime API sent work without a usable request id"));
-      self->retry_timer = g_timeout_add_seconds (RETRY_SECONDS, retry_poll, self);
+      self->retry_timer = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), RETRY_SECONDS, retry_poll, self);
       g_object_unref (self);
       return;
     }
@@ -449,7 +492,7 @@ on_next (GObject      *object,
     {
       self->current = NULL;
       post_error (self, invocation->request_id, "Thumbing.BadEvent", error->message);
-      invocation_free (invocation);
+      invocation_free (self, invocation);
       g_object_unref (self);
       return;
     }
@@ -461,7 +504,7 @@ on_next (GObject      *object,
     }
   remaining_ms = deadline != NULL ? g_ascii_strtoll (deadline, NULL, 10) - g_get_real_time () / 1000 : -1;
   if (remaining_ms > 0)
-    invocation->deadline_timer = g_timeout_add (MAX (remaining_ms - DEADLINE_MARGIN_MS, remaining_ms / 2),
+    invocation->deadline_timer = thumbing_element_timeout_add (THUMBING_ELEMENT (self), MAX (remaining_ms - DEADLINE_MARGIN_MS, remaining_ms / 2),
                                                 on_deadline, self);
   thumbing_s3_notification_source_push_queued (THUMBING_S3_NOTIFICATION_SOURCE (self));
   g_object_unref (self);
@@ -543,6 +586,7 @@ thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
   element_class->check = thumbing_lambda_source_check;
   element_class->start = thumbing_lambda_source_start;
   element_class->stop = thumbing_lambda_source_stop;
+  element_class->report_start_failure = thumbing_lambda_source_report_start_failure;
   source_class->request = thumbing_lambda_source_request;
   source_class->ack = thumbing_lambda_source_ack;
   source_class->nack = thumbing_lambda_source_nack;

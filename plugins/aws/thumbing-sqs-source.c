@@ -139,8 +139,9 @@ thumbing_sqs_source_stop (ThumbingElement *element)
   ThumbingSqsSource *self = THUMBING_SQS_SOURCE (element);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->heartbeat, g_source_remove);
-  g_clear_handle_id (&self->retry_timer, g_source_remove);
+  thumbing_element_source_remove (THUMBING_ELEMENT (self), self->heartbeat);
+  thumbing_element_source_remove (THUMBING_ELEMENT (self), self->retry_timer);
+  self->heartbeat = self->retry_timer = 0;
   THUMBING_ELEMENT_CLASS (thumbing_sqs_source_parent_class)->stop (element);
 }
 
@@ -366,7 +367,7 @@ message_settled (ThumbingSqsSource *self,
   if (self->delete_idle == 0)
     {
       thumbing_source_hold (THUMBING_SOURCE (self));
-      self->delete_idle = g_idle_add (flush_deletes, self);
+      self->delete_idle = thumbing_element_idle_add (THUMBING_ELEMENT (self), flush_deletes, self);
     }
 }
 
@@ -470,7 +471,7 @@ on_received (ThumbingSqsSource *self,
       /* An outage outlasted the client's retries: keep polling, slowly. */
       thumbing_element_warn (THUMBING_ELEMENT (self), _("receiving from %s failed; trying again in %u s: %s"),
                              self->queue_url, RECEIVE_RETRY_SECONDS, error->message);
-      self->retry_timer = g_timeout_add_seconds (RECEIVE_RETRY_SECONDS, retry_receive, self);
+      self->retry_timer = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), RECEIVE_RETRY_SECONDS, retry_receive, self);
       return;
     }
 
@@ -564,7 +565,8 @@ thumbing_sqs_source_request (ThumbingSource *source,
 
   THUMBING_SOURCE_CLASS (thumbing_sqs_source_parent_class)->request (source, n_items);
   if (self->heartbeat == 0)
-    self->heartbeat = g_timeout_add_seconds (MAX (1, self->visibility_timeout / 2), extend_visibility, self);
+    self->heartbeat = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), MAX (1, self->visibility_timeout / 2),
+                                                            extend_visibility, self);
   maybe_receive (self);
 }
 

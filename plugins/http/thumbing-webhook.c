@@ -473,7 +473,7 @@ retry_or_fail (Post   *post,
   delay = retry_after >= 0 ? (guint) retry_after * 1000 : backoff_ms (self, post->attempt);
   g_debug ("%s: attempt %u failed (%s); retrying in %u ms", post->url, post->attempt, error->message, delay);
   g_error_free (error);
-  g_timeout_add (delay, retry_now, post);
+  thumbing_element_timeout_add (THUMBING_ELEMENT (self), delay, retry_now, post);
 }
 
 static void
@@ -488,7 +488,8 @@ on_sent (GObject      *object,
   guint status;
 
   reply = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  g_clear_handle_id (&post->timer, g_source_remove);
+  thumbing_element_source_remove (THUMBING_ELEMENT (post->notice->self), post->timer);
+  post->timer = 0;
   g_cancellable_disconnect (g_task_get_cancellable (post->notice->task), post->item_cancel);
   post->item_cancel = 0;
 
@@ -589,7 +590,7 @@ post_attempt (Post *post)
   g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), post);
   if (item_cancellable != NULL)
     post->item_cancel = g_cancellable_connect (item_cancellable, G_CALLBACK (on_item_cancelled), post, NULL);
-  post->timer = g_timeout_add_seconds (self->timeout, on_timeout, post);
+  post->timer = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), self->timeout, on_timeout, post);
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, post->cancellable, on_sent, post);
 }
 

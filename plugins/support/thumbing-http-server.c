@@ -116,7 +116,7 @@ on_incoming (GSocket      *socket,
           g_clear_pointer (&self->accept_source, g_source_unref);
           self->retry_source = g_timeout_source_new (ACCEPT_RETRY_MS);
           g_source_set_callback (self->retry_source, retry_accept, self, NULL);
-          g_source_attach (self->retry_source, g_main_context_get_thread_default ());
+          g_source_attach (self->retry_source, thumbing_element_get_context (self->owner));
           g_source_unref (self->retry_source);
           return G_SOURCE_REMOVE;
         }
@@ -133,7 +133,7 @@ watch_listener (ThumbingHttpServer *self)
 {
   self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
   g_source_set_callback (self->accept_source, (GSourceFunc) (void (*) (void)) on_incoming, self, NULL);
-  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
+  g_source_attach (self->accept_source, thumbing_element_get_context (self->owner));
 }
 
 /**

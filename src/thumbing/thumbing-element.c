@@ -886,6 +886,127 @@ _thumbing_element_set_runtime (ThumbingElement *self,
 }
 
 /**
+ * thumbing_element_get_context:
+ * @self: a #ThumbingElement
+ *
+ * Gets the main context the element's callbacks and timers belong on: its
+ * pipeline's, or outside a pipeline the caller's thread-default one. A
+ * program may run a pipeline on a context of its own, so elements never
+ * use GLib's global default context directly.
+ *
+ * Returns: (transfer none): the main context
+ */
+GMainContext *
+thumbing_element_get_context (ThumbingElement *self)
+{
+  ThumbingElementPrivate *priv;
+  GMainContext *context;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
+  priv = thumbing_element_get_instance_private (self);
+  if (priv->context != NULL)
+    return priv->context;
+  context = g_main_context_get_thread_default ();
+  return context != NULL ? context : g_main_context_default ();
+}
+
+static guint
+attach (ThumbingElement *self,
+        GSource         *source,
+        GSourceFunc      func,
+        gpointer         data)
+{
+  guint id;
+
+  g_source_set_callback (source, func, data, NULL);
+  id = g_source_attach (source, thumbing_element_get_context (self));
+  g_source_unref (source);
+  return id;
+}
+
+/**
+ * thumbing_element_timeout_add:
+ * @self: a #ThumbingElement
+ * @interval_ms: milliseconds until the first call, and between calls
+ * @func: (scope notified): called until it returns %G_SOURCE_REMOVE
+ * @data: (closure func): passed to @func
+ *
+ * g_timeout_add() on the element's context (thumbing_element_get_context()).
+ *
+ * Returns: the source's id, for thumbing_element_source_remove()
+ */
+guint
+thumbing_element_timeout_add (ThumbingElement *self,
+                              guint            interval_ms,
+                              GSourceFunc      func,
+                              gpointer         data)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), 0);
+  return attach (self, g_timeout_source_new (interval_ms), func, data);
+}
+
+/**
+ * thumbing_element_timeout_add_seconds:
+ * @self: a #ThumbingElement
+ * @interval: seconds until the first call, and between calls
+ * @func: (scope notified): called until it returns %G_SOURCE_REMOVE
+ * @data: (closure func): passed to @func
+ *
+ * g_timeout_add_seconds() on the element's context.
+ *
+ * Returns: the source's id, for thumbing_element_source_remove()
+ */
+guint
+thumbing_element_timeout_add_seconds (ThumbingElement *self,
+                                      guint            interval,
+                                      GSourceFunc      func,
+                                      gpointer         data)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), 0);
+  return attach (self, g_timeout_source_new_seconds (interval), func, data);
+}
+
+/**
+ * thumbing_element_idle_add:
+ * @self: a #ThumbingElement
+ * @func: (scope notified): called until it returns %G_SOURCE_REMOVE
+ * @data: (closure func): passed to @func
+ *
+ * g_idle_add() on the element's context.
+ *
+ * Returns: the source's id, for thumbing_element_source_remove()
+ */
+guint
+thumbing_element_idle_add (ThumbingElement *self,
+                           GSourceFunc      func,
+                           gpointer         data)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), 0);
+  return attach (self, g_idle_source_new (), func, data);
+}
+
+/**
+ * thumbing_element_source_remove:
+ * @self: a #ThumbingElement
+ * @id: an id from thumbing_element_timeout_add() or its kin, or 0
+ *
+ * Removes the source: g_source_remove() on the element's context.
+ */
+void
+thumbing_element_source_remove (ThumbingElement *self,
+                                guint            id)
+{
+  GSource *source;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT (self));
+  if (id == 0)
+    return;
+  source = g_main_context_find_source_by_id (thumbing_element_get_context (self), id);
+  if (source != NULL)
+    g_source_destroy (source);
+}
+
+/**
  * thumbing_element_run_in_worker:
  * @self: a #ThumbingElement
  * @task: a task whose source object is @self

@@ -69,6 +69,11 @@ G_DECLARE_DERIVABLE_TYPE (ThumbingElement, thumbing_element, THUMBING, ELEMENT, 
  * @get_location: returns, as a URI, where a source reads or a sink writes
  *   (as `file:///srv/in/` or `s3://bucket/uploads/`), or %NULL; the pipeline
  *   uses it to refuse outputs that would come back as inputs
+ * @report_start_failure: a class function, called by
+ *   thumbing_registry_report_start_failure() when a pipeline could not be
+ *   built or started, so an element whose host waits for word (the Lambda
+ *   Runtime API) can pass @error on; elements that have no such host leave
+ *   it %NULL
  *
  * The virtual methods of #ThumbingElement.
  */
@@ -94,9 +99,11 @@ struct _ThumbingElementClass
                                     GAsyncResult        *result,
                                     GError             **error);
   char          *(*get_location)   (ThumbingElement     *self);
+  void           (*report_start_failure) (ThumbingElementClass *klass,
+                                          const GError         *error);
 
   /*< private >*/
-  gpointer padding[11];
+  gpointer padding[10];
 };
 
 void           thumbing_element_class_set_metadata    (ThumbingElementClass *klass,
@@ -168,6 +175,20 @@ ThumbingItem  *thumbing_element_process_finish        (ThumbingElement      *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 char          *thumbing_element_get_location          (ThumbingElement      *self);
+GMainContext  *thumbing_element_get_context           (ThumbingElement      *self);
+guint          thumbing_element_timeout_add           (ThumbingElement      *self,
+                                                       guint                 interval_ms,
+                                                       GSourceFunc           func,
+                                                       gpointer              data);
+guint          thumbing_element_timeout_add_seconds   (ThumbingElement      *self,
+                                                       guint                 interval,
+                                                       GSourceFunc           func,
+                                                       gpointer              data);
+guint          thumbing_element_idle_add              (ThumbingElement      *self,
+                                                       GSourceFunc           func,
+                                                       gpointer              data);
+void           thumbing_element_source_remove         (ThumbingElement      *self,
+                                                       guint                 id);
 void           thumbing_element_run_in_worker         (ThumbingElement      *self,
                                                        GTask                *task,
                                                        GTaskThreadFunc       func);

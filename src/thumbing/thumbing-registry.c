@@ -441,6 +441,36 @@ thumbing_registry_get_problems (ThumbingRegistry *self)
 }
 
 /**
+ * thumbing_registry_report_start_failure:
+ * @self: a #ThumbingRegistry
+ * @error: why a pipeline could not be built or started
+ *
+ * Tells every element class that implements
+ * #ThumbingElementClass.report_start_failure, so a host waiting for the
+ * process to become ready (a Lambda runtime) hears why it will not.
+ */
+void
+thumbing_registry_report_start_failure (ThumbingRegistry *self,
+                                        const GError     *error)
+{
+  GHashTableIter iter;
+  gpointer factory;
+
+  g_return_if_fail (THUMBING_IS_REGISTRY (self));
+  g_return_if_fail (error != NULL);
+
+  g_hash_table_iter_init (&iter, self->factories);
+  while (g_hash_table_iter_next (&iter, NULL, &factory))
+    {
+      ThumbingElementClass *klass = g_type_class_ref (thumbing_element_factory_get_element_type (factory));
+
+      if (klass->report_start_failure != NULL)
+        klass->report_start_failure (klass, error);
+      g_type_class_unref (klass);
+    }
+}
+
+/**
  * thumbing_registry_create_element:
  * @self: a #ThumbingRegistry
  * @element_name: an element name, as `resize`

@@ -37,6 +37,8 @@ ThumbingElementFactory *thumbing_registry_lookup           (ThumbingRegistry    
 GList                  *thumbing_registry_list_factories   (ThumbingRegistry          *self);
 GList                  *thumbing_registry_list_plugins     (ThumbingRegistry          *self);
 const char * const     *thumbing_registry_get_problems     (ThumbingRegistry          *self);
+void                    thumbing_registry_report_start_failure (ThumbingRegistry      *self,
+                                                            const GError              *error);
 ThumbingElement        *thumbing_registry_create_element   (ThumbingRegistry          *self,
                                                             const char                *element_name,
                                                             const char                *stage_name,

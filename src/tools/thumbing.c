@@ -17,8 +17,6 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <thumbing/thumbing.h>
 
 /* Exit codes: 0 all items succeeded, 1 an item or the pipeline failed,
@@ -182,49 +180,6 @@ print_registry_problems (void)
     print_line (_("thumbing: warning: %s"), problems[i]);
 }
 
-/* As a Lambda function's bootstrap, a pipeline that cannot start is
- * reported to the Runtime API, so invocations fail with its reason rather
- * than a bare “Runtime exited”. */
-static void
-report_init_error (const GError *error)
-{
-  const char *api = g_getenv ("AWS_LAMBDA_RUNTIME_API");
-  g_autofree char *url = NULL;
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  char *text;
-  gsize length;
-
-  if (api == NULL || *api == '\0')
-    return;
-  url = g_strdup_printf ("http://%s/2018-06-01/runtime/init/error", api);
-  message = soup_message_new (SOUP_METHOD_POST, url);
-  if (message == NULL)
-    return;
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "errorMessage");
-  json_builder_add_string_value (builder, error->message);
-  json_builder_set_member_name (builder, "errorType");
-  json_builder_add_string_value (builder, "Thumbing.InitError");
-  json_builder_end_object (builder);
-  generator = json_generator_new ();
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-  body = g_bytes_new_take (text, length);
-  soup_message_headers_replace (soup_message_get_request_headers (message),
-                                "Lambda-Runtime-Function-Error-Type", "Thumbing.InitError");
-  soup_message_set_request_body_from_bytes (message, "application/json", body);
-  session = soup_session_new_with_options ("timeout", 5, NULL);
-  reply = soup_session_send_and_read (session, message, NULL, NULL);
-}
-
 static int
 run_pipeline (ThumbingPipeline *pipeline,
               gboolean          quiet)
@@ -260,7 +215,7 @@ run_pipeline (ThumbingPipeline *pipeline,
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY))
         {
-          report_init_error (error);
+          thumbing_registry_report_start_failure (thumbing_registry_get_default (), error);
           return EXIT_USAGE;
         }
       return EXIT_FAILED;
@@ -333,7 +288,7 @@ run_built_pipeline (ThumbingPipeline *pipeline,
     {
       print_registry_problems ();
       print_line (_("thumbing: error: %s"), build_error->message);
-      report_init_error (build_error);
+      thumbing_registry_report_start_failure (thumbing_registry_get_default (), build_error);
       return EXIT_USAGE;
     }
   if (!apply_run_options (pipeline))
