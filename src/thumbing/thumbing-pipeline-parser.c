@@ -1,4 +1,4 @@
-/* thumbing-pipeline-parser.c: builds pipelines from keyfiles and launch strings
+/* thumbing-pipeline-parser.c: builds pipelines from keyfiles and launch strings, and describes them as launch strings
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,6 +14,91 @@
 #include "thumbing-value-private.h"
 
 #define PIPELINE_GROUP "pipeline"
+
+/* Construction */
+
+/**
+ * thumbing_pipeline_new_from_launch:
+ * @description: a launch string, as `folder-source path=in ! resize ! png-encode ! folder-sink path=out`;
+ *   a chain may end in branches, as `… ! ( png-encode ! folder-sink path=a ) ( webp-encode ! folder-sink path=b )`
+ * @error: return location for a #GError
+ *
+ * Builds a pipeline from a launch string: elements with `key=value`
+ * settings, joined by `!`; `name=` names a stage.
+ *
+ * Returns: (transfer full): a new pipeline, or %NULL with @error set
+ *   (%THUMBING_ERROR_CONFIG and friends), naming the position in @description
+ */
+ThumbingPipeline *
+thumbing_pipeline_new_from_launch (const char *description,
+                                   GError    **error)
+{
+  g_autoptr(ThumbingPipeline) self = NULL;
+
+  g_return_val_if_fail (description != NULL, NULL);
+
+  self = thumbing_pipeline_new ("launch");
+  if (!_thumbing_pipeline_parse_launch (self, description, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * thumbing_pipeline_new_from_keyfile:
+ * @keyfile: a pipeline description
+ * @filename: (nullable): where @keyfile came from, for messages
+ * @error: return location for a #GError
+ *
+ * Builds a pipeline from a keyfile: a `[pipeline]` group whose `stages` key
+ * lists stage groups in order; each stage group names its `element` and
+ * sets its properties; a stage group with `branches` instead fans out into
+ * branch groups, each with its own `stages`. Values expand `${VAR}` and
+ * `${VAR:-default}` from the environment.
+ *
+ * Returns: (transfer full): a new pipeline, or %NULL with @error naming the
+ *   file, group and key at fault
+ */
+ThumbingPipeline *
+thumbing_pipeline_new_from_keyfile (GKeyFile   *keyfile,
+                                    const char *filename,
+                                    GError    **error)
+{
+  g_autoptr(ThumbingPipeline) self = NULL;
+
+  g_return_val_if_fail (keyfile != NULL, NULL);
+
+  self = thumbing_pipeline_new (NULL);
+  if (!_thumbing_pipeline_parse_keyfile (self, keyfile, filename, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * thumbing_pipeline_new_from_file:
+ * @filename: a pipeline keyfile
+ * @error: return location for a #GError
+ *
+ * Loads @filename and builds it with thumbing_pipeline_new_from_keyfile().
+ *
+ * Returns: (transfer full): a new pipeline, or %NULL with @error set
+ */
+ThumbingPipeline *
+thumbing_pipeline_new_from_file (const char *filename,
+                                 GError    **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  if (!g_key_file_load_from_file (keyfile, filename, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   "%s: %s", filename, local_error->message);
+      return NULL;
+    }
+  return thumbing_pipeline_new_from_keyfile (keyfile, filename, error);
+}
 
 /* Keyfiles */
 
@@ -715,3 +800,135 @@ _thumbing_pipeline_parse_launch (ThumbingPipeline *self,
     return launch_error (error, end, _("“!” or the end"));
   return TRUE;
 }
+
+/* Description: a pipeline as a launch string */
+
+static void
+append_value_text (GString      *out,
+                   const GValue *value)
+{
+  if (G_VALUE_HOLDS_STRING (value))
+    {
+      const char *s = g_value_get_string (value);
+
+      if (s != NULL && strpbrk (s, " \t!()\"'") == NULL && s[0] != '\0')
+        g_string_append (out, s);
+      else
+        {
+          g_autofree char *escaped = g_strescape (s != NULL ? s : "", NULL);
+
+          g_string_append_printf (out, "\"%s\"", escaped);
+        }
+    }
+  else if (G_VALUE_HOLDS_ENUM (value))
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (G_VALUE_TYPE (value));
+      GEnumValue *ev = g_enum_get_value (klass, g_value_get_enum (value));
+
+      g_string_append (out, ev != NULL ? ev->value_nick : "?");
+    }
+  else if (G_VALUE_HOLDS_BOOLEAN (value))
+    g_string_append (out, g_value_get_boolean (value) ? "true" : "false");
+  else if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    {
+      g_autofree char *joined = g_strjoinv (";", g_value_get_boxed (value));
+
+      g_string_append_printf (out, "\"%s\"", joined);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_value_contents (value);
+
+      g_string_append (out, text);
+    }
+}
+
+static void
+describe_element (GString         *out,
+                  ThumbingElement *element)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+
+  g_string_append (out, thumbing_element_get_factory_name (element));
+  if (g_strcmp0 (thumbing_element_get_name (element), thumbing_element_get_factory_name (element)) != 0)
+    g_string_append_printf (out, " name=%s", thumbing_element_get_name (element));
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!(pspecs[i]->flags & G_PARAM_READABLE) || !(pspecs[i]->flags & G_PARAM_WRITABLE)
+          || strcmp (pspecs[i]->name, "name") == 0)
+        continue;
+      g_value_init (&value, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (element), pspecs[i]->name, &value);
+      if (g_param_value_defaults (pspecs[i], &value))
+        continue;
+      g_string_append_printf (out, " %s=", pspecs[i]->name);
+      if (pspecs[i]->flags & THUMBING_PARAM_SECRET)
+        g_string_append (out, "<hidden>");
+      else
+        {
+          g_autoptr(GString) text = g_string_new (NULL);
+
+          /* Launch strings expand ${…}; “$$” keeps a dollar sign. */
+          append_value_text (text, &value);
+          g_string_replace (text, "$", "$$", 0);
+          g_string_append_len (out, text->str, text->len);
+        }
+    }
+}
+
+static void
+describe_chain (GString       *out,
+                ThumbingChain *chain)
+{
+  for (guint i = 0; i < chain->stages->len; i++)
+    {
+      g_string_append (out, " ! ");
+      describe_element (out, chain->stages->pdata[i]);
+    }
+  if (chain->branches->len > 0)
+    g_string_append (out, " !");
+  for (guint i = 0; i < chain->branches->len; i++)
+    {
+      ThumbingChain *branch = chain->branches->pdata[i];
+
+      g_string_append (out, " ( ");
+      /* A branch's text starts with " ! ", which a branch does not have. */
+      {
+        g_autoptr(GString) inner = g_string_new (NULL);
+
+        describe_chain (inner, branch);
+        g_string_append (out, inner->len > 3 ? inner->str + 3 : inner->str);
+      }
+      g_string_append (out, " )");
+    }
+}
+
+/**
+ * thumbing_pipeline_describe:
+ * @self: a #ThumbingPipeline
+ *
+ * Writes the pipeline as a launch string, with every property that differs
+ * from its default; thumbing_pipeline_new_from_launch() builds the same
+ * pipeline from it. Secrets (properties flagged %THUMBING_PARAM_SECRET) are
+ * written as `<hidden>`; services are not part of a launch string.
+ *
+ * Returns: (transfer full): the launch string
+ */
+char *
+thumbing_pipeline_describe (ThumbingPipeline *self)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (THUMBING_IS_PIPELINE (self), NULL);
+
+  if (self->source != NULL)
+    describe_element (out, THUMBING_ELEMENT (self->source));
+  describe_chain (out, self->root);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+

@@ -1,4 +1,6 @@
-/* thumbing-pipeline-private.h: the pipeline's structure, for its parsers
+/* thumbing-pipeline-private.h: the pipeline's structure, shared by the files
+ * that build (thumbing-pipeline-parser.c), check (-check.c) and run
+ * (-scheduler.c) it
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,6 +20,46 @@ struct _ThumbingChain
   GPtrArray *branches;   /* ThumbingChain, owned */
 };
 
+typedef enum {
+  STATE_IDLE,
+  STATE_RUNNING,
+  STATE_FINISHED,
+} PipelineState;
+
+struct _ThumbingPipeline
+{
+  GObject          parent_instance;
+
+  char            *name;
+  char            *filename;
+  guint            max_in_flight;
+  guint            stop_grace;
+  guint            workers;
+  gboolean         once;
+  gboolean         allow_feedback;
+
+  ThumbingSource  *source;
+  ThumbingChain   *root;
+  GPtrArray       *services;       /* ThumbingService (owned) */
+  GHashTable      *elements;       /* stage name → ThumbingElement (not owned) */
+  GPtrArray       *order;          /* ThumbingElement in the order they were added (owned) */
+
+  PipelineState    state;
+  gboolean         stopping;
+  gboolean         source_ended;
+  GError          *fatal_error;
+  GMainContext    *context;
+  GMainLoop       *loop;
+  GThreadPool     *pool;
+  GCancellable    *cancellable;
+  GSource         *finish_source;
+  GSource         *grace_source;   /* cancels what is in flight when a stop's grace ends */
+  guint            in_flight;
+  guint            credit;
+  guint            n_succeeded;
+  guint            n_failed;
+};
+
 ThumbingChain *_thumbing_pipeline_get_root      (ThumbingPipeline *self);
 ThumbingChain *_thumbing_chain_add_branch       (ThumbingChain    *chain);
 gboolean       _thumbing_pipeline_add_to_chain  (ThumbingPipeline *self,
@@ -28,6 +70,18 @@ char          *_thumbing_pipeline_unique_name   (ThumbingPipeline *self,
                                                  const char       *base);
 void           _thumbing_pipeline_set_filename  (ThumbingPipeline *self,
                                                  const char       *filename);
+
+void           _thumbing_pipeline_emit_item_done (ThumbingPipeline *self,
+                                                  ThumbingItem     *item,
+                                                  const GError     *error);
+void           _thumbing_pipeline_emit_warning  (ThumbingPipeline *self,
+                                                 const char       *message);
+void           _thumbing_pipeline_emit_finished (ThumbingPipeline *self);
+void           _thumbing_pipeline_cancel_grace  (ThumbingPipeline *self);
+void           _thumbing_pipeline_locate_error  (ThumbingPipeline *self,
+                                                 GError          **error,
+                                                 ThumbingElement  *element,
+                                                 const char       *key);
 
 gboolean       _thumbing_pipeline_parse_keyfile (ThumbingPipeline *self,
                                                  GKeyFile         *keyfile,
