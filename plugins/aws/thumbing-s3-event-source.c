@@ -530,17 +530,8 @@ thumbing_s3_event_source_start (ThumbingElement *element,
       return FALSE;
     }
   self->session = soup_session_new_with_options ("timeout", 10, "user-agent", "thumbing/" PACKAGE_VERSION, NULL);
-  if (self->ca_file != NULL && *self->ca_file != '\0')
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->ca_file, error);
-
-      if (database == NULL)
-        {
-          g_prefix_error (error, _("ca-file: "));
-          return FALSE;
-        }
-      soup_session_set_tls_database (self->session, database);
-    }
+  if (!thumbing_http_session_trust (self->session, self->ca_file, error))
+    return FALSE;
   self->certificates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->pending = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) thumbing_item_unref, NULL);
   self->requests = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_free, NULL);
@@ -629,11 +620,8 @@ thumbing_s3_event_source_class_init (ThumbingS3EventSourceClass *klass)
                                        _("Receives S3 event notifications over HTTP from S3-compatible stores and SNS subscriptions"));
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
 
-  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, address,
-    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT));
-  THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, port,
-    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
-                       0, 65535, 8080, rw | G_PARAM_CONSTRUCT));
+  thumbing_http_server_class_install_listener (element_class, G_STRUCT_OFFSET (ThumbingS3EventSource, address),
+                                               G_STRUCT_OFFSET (ThumbingS3EventSource, port), 8080);
   THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, path,
     g_param_spec_string ("path", NULL, _("Path events are POSTed to"), "/events", rw | G_PARAM_CONSTRUCT));
   THUMBING_ELEMENT_FIELD (klass, ThumbingS3EventSource, token,

@@ -406,11 +406,8 @@ thumbing_output_server_class_init (ThumbingOutputServerClass *klass)
                                        _("Serves the outputs over HTTP as a CDN’s origin: ETag, Last-Modified, 304, 206"));
   thumbing_element_class_set_permissions (element_class, "s3:GetObject");
 
-  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, address,
-    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT));
-  THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, port,
-    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
-                       0, 65535, 8082, rw | G_PARAM_CONSTRUCT));
+  thumbing_http_server_class_install_listener (element_class, G_STRUCT_OFFSET (ThumbingOutputServer, address),
+                                               G_STRUCT_OFFSET (ThumbingOutputServer, port), 8082);
   THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, folder,
     g_param_spec_string ("folder", NULL, _("Serve the files of this folder"), NULL, rw));
   THUMBING_ELEMENT_FIELD (klass, ThumbingOutputServer, bucket,

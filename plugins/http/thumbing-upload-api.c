@@ -563,17 +563,8 @@ thumbing_upload_api_start (ThumbingElement *element,
   ThumbingUploadApi *self = THUMBING_UPLOAD_API (element);
 
   self->session = soup_session_new_with_options ("timeout", 10, "user-agent", "thumbing/" PACKAGE_VERSION, NULL);
-  if (thumbing_text_is_set (self->ca_file))
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->ca_file, error);
-
-      if (database == NULL)
-        {
-          g_prefix_error (error, _("ca-file: "));
-          return FALSE;
-        }
-      soup_session_set_tls_database (self->session, database);
-    }
+  if (!thumbing_http_session_trust (self->session, self->ca_file, error))
+    return FALSE;
   if (thumbing_text_is_set (self->jwks_file))
     {
       g_autofree char *json = NULL;
@@ -643,11 +634,8 @@ thumbing_upload_api_class_init (ThumbingUploadApiClass *klass)
                                        _("Hands out upload URLs (presigned S3, or to this server) to users with a Cognito JWT"));
   thumbing_element_class_set_permissions (element_class, "s3:PutObject");
 
-  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, address,
-    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", rw | G_PARAM_CONSTRUCT));
-  THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, port,
-    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
-                       0, 65535, 8081, rw | G_PARAM_CONSTRUCT));
+  thumbing_http_server_class_install_listener (element_class, G_STRUCT_OFFSET (ThumbingUploadApi, address),
+                                               G_STRUCT_OFFSET (ThumbingUploadApi, port), 8081);
   THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, path,
     g_param_spec_string ("path", NULL, _("The route that hands out URLs"), "/avatar/get_upload", rw | G_PARAM_CONSTRUCT));
   THUMBING_ELEMENT_FIELD (klass, ThumbingUploadApi, jwks_url,

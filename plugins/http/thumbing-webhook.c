@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "thumbing-http-util.h"
 #include "thumbing-result-document.h"
 #include "thumbing-webhook.h"
 
@@ -216,18 +217,7 @@ thumbing_webhook_start (ThumbingElement *element,
                                                  "max-conns", MAX (self->max_per_host * 16, 64u),
                                                  "user-agent", "thumbing/" PACKAGE_VERSION " webhook",
                                                  NULL);
-  if (self->ca_file != NULL && *self->ca_file != '\0')
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->ca_file, error);
-
-      if (database == NULL)
-        {
-          g_prefix_error (error, _("ca-file: "));
-          return FALSE;
-        }
-      soup_session_set_tls_database (self->session, database);
-    }
-  return TRUE;
+  return thumbing_http_session_trust (self->session, self->ca_file, error);
 }
 
 static void

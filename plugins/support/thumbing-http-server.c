@@ -137,6 +137,31 @@ watch_listener (ThumbingHttpServer *self)
 }
 
 /**
+ * thumbing_http_server_class_install_listener:
+ * @klass: the class of an element that serves HTTP
+ * @address_offset: where its `address` (a string) lives, as G_STRUCT_OFFSET()
+ * @port_offset: where its `port` (a guint) lives
+ * @default_port: the port it listens on unless told otherwise
+ *
+ * Declares the `address` and `port` properties every HTTP service has, the
+ * same way for each.
+ */
+void
+thumbing_http_server_class_install_listener (ThumbingElementClass *klass,
+                                             goffset               address_offset,
+                                             goffset               port_offset,
+                                             guint                 default_port)
+{
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS;
+
+  thumbing_element_class_install_field (klass,
+    g_param_spec_string ("address", NULL, _("IP address to listen on"), "127.0.0.1", flags), address_offset);
+  thumbing_element_class_install_field (klass,
+    g_param_spec_uint ("port", NULL, _("Port to listen on; 0 picks a free one (read back after start)"),
+                       0, 65535, default_port, flags), port_offset);
+}
+
+/**
  * thumbing_http_server_new:
  * @owner: the service the server belongs to, named in its log lines; it
  *   must outlive the server

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
  * plugin modules, and a type registered from each would clash. */
 typedef struct _ThumbingHttpServer ThumbingHttpServer;
 
+void                thumbing_http_server_class_install_listener (ThumbingElementClass *klass,
+                                                                 goffset               address_offset,
+                                                                 goffset               port_offset,
+                                                                 guint                 default_port);
 ThumbingHttpServer *thumbing_http_server_new              (ThumbingElement    *owner,
                                                            guint               timeout_seconds,
                                                            guint               max_connections);

@@ -73,6 +73,27 @@ thumbing_http_equal_secret (const char *expected,
   return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
 }
 
+/* Trusts the authorities in @ca_file (PEM), when set, besides the
+ * system's: for private CAs in front of test and internal services. */
+gboolean
+thumbing_http_session_trust (SoupSession *session,
+                             const char  *ca_file,
+                             GError     **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  if (!thumbing_text_is_set (ca_file))
+    return TRUE;
+  database = g_tls_file_database_new (ca_file, error);
+  if (database == NULL)
+    {
+      g_prefix_error (error, _("ca-file: "));
+      return FALSE;
+    }
+  soup_session_set_tls_database (session, database);
+  return TRUE;
+}
+
 /* Whether @body can be JSON text whose strings are C strings: not empty,
  * without a NUL byte, and without a \u0000 escape, which json-glib would
  * decode into a string cut short (“jpg\u0000.php” read as “jpg”). */

@@ -21,6 +21,9 @@ gboolean thumbing_http_allow_origin       (SoupServerMessage *message,
 gboolean thumbing_http_equal_secret       (const char        *expected,
                                            const char        *given);
 gboolean thumbing_http_body_is_json_text  (GBytes            *body);
+gboolean thumbing_http_session_trust      (SoupSession       *session,
+                                           const char        *ca_file,
+                                           GError           **error);
 const char *thumbing_http_bearer_token    (SoupServerMessage *message,
                                            gboolean           bare_allowed);
 const char *thumbing_http_media_type_for  (const char        *name);
