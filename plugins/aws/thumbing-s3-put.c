@@ -47,15 +47,9 @@ thumbing_s3_put_check (ThumbingElement *element,
                        GError         **error)
 {
   ThumbingS3Put *self = THUMBING_S3_PUT (element);
-  ThumbingNameTemplate *parsed = thumbing_name_template_new (self->template_text, error);
 
-  if (parsed == NULL)
-    {
-      g_prefix_error (error, "template: ");
-      return FALSE;
-    }
-  g_clear_pointer (&self->name_template, thumbing_name_template_unref);
-  self->name_template = parsed;
+  if (!thumbing_name_template_set (&self->name_template, self->template_text, error))
+    return FALSE;
   if (self->prefix != NULL && self->prefix[0] == '/')
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,

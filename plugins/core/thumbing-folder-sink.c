@@ -56,16 +56,8 @@ thumbing_folder_sink_check (ThumbingElement *element,
                             GError         **error)
 {
   ThumbingFolderSink *self = THUMBING_FOLDER_SINK (element);
-  ThumbingNameTemplate *parsed = thumbing_name_template_new (self->template_text, error);
 
-  if (parsed == NULL)
-    {
-      g_prefix_error (error, "template: ");
-      return FALSE;
-    }
-  g_clear_pointer (&self->name_template, thumbing_name_template_unref);
-  self->name_template = parsed;
-  return TRUE;
+  return thumbing_name_template_set (&self->name_template, self->template_text, error);
 }
 
 static gboolean

@@ -268,6 +268,38 @@ unsafe_name_reason (const char *name)
 }
 
 /**
+ * thumbing_name_template_set:
+ * @slot: (inout) (nullable) (transfer full): where a sink keeps its parsed template
+ * @text: the template, as the sink's `template` setting holds it
+ * @error: return location for a #GError
+ *
+ * Parses @text and, if it is valid, replaces the template in @slot: what a
+ * sink's check does with its `template` setting. The error names the
+ * setting.
+ *
+ * Returns: whether @text is a valid template
+ */
+gboolean
+thumbing_name_template_set (ThumbingNameTemplate **slot,
+                            const char            *text,
+                            GError               **error)
+{
+  ThumbingNameTemplate *parsed;
+
+  g_return_val_if_fail (slot != NULL, FALSE);
+
+  parsed = thumbing_name_template_new (text, error);
+  if (parsed == NULL)
+    {
+      g_prefix_error (error, "template: ");
+      return FALSE;
+    }
+  g_clear_pointer (slot, thumbing_name_template_unref);
+  *slot = parsed;
+  return TRUE;
+}
+
+/**
  * thumbing_name_template_expand:
  * @self: a #ThumbingNameTemplate
  * @item: the item to name

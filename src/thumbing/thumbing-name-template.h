@@ -22,6 +22,9 @@ ThumbingNameTemplate *thumbing_name_template_new      (const char            *te
 ThumbingNameTemplate *thumbing_name_template_ref      (ThumbingNameTemplate  *self);
 void                  thumbing_name_template_unref    (ThumbingNameTemplate  *self);
 const char           *thumbing_name_template_get_text (ThumbingNameTemplate  *self);
+gboolean              thumbing_name_template_set      (ThumbingNameTemplate **slot,
+                                                      const char            *text,
+                                                      GError               **error);
 char                 *thumbing_name_template_expand   (ThumbingNameTemplate  *self,
                                                        ThumbingItem          *item,
                                                        GError               **error);
