@@ -181,7 +181,7 @@ folder={outbox}
 """
 
 
-def with_local_service(body):
+def with_local_service(body, umask=None):
     work = tempfile.mkdtemp()
     receiver = Receiver()
     try:
@@ -190,8 +190,17 @@ def with_local_service(body):
         with open(jwks_file, "w") as f:
             f.write(keys.jwks("k1"))
         ports = [free_port() for _ in range(3)]
-        with Daemon(local_conf(work, *ports, receiver.port, jwks_file), ports) as daemon:
+        wrapper = ["sh", "-c", f'umask {umask:03o} && exec "$0" "$@"'] if umask is not None else []
+        with Daemon(local_conf(work, *ports, receiver.port, jwks_file), ports, wrapper=wrapper) as daemon:
             body(keys, receiver, *ports)
+        if umask is not None:
+            # Uploads and thumbnails are written alike: the process's umask
+            # decides their mode (uploads were once 0644 whatever it was).
+            for folder in ("inbox", "outbox"):
+                for name in os.listdir(os.path.join(work, folder)):
+                    mode = os.stat(os.path.join(work, folder, name)).st_mode & 0o777
+                    if not name.startswith("."):
+                        assert mode == 0o666 & ~umask, (folder, name, oct(mode))
         return daemon
     finally:
         receiver.close()
@@ -232,7 +241,7 @@ def test_local_flow_end_to_end():
         assert status == 200 and headers["content-type"] == "image/png", status
         assert struct.unpack(">II", png[16:24]) == (512, 512)
 
-    daemon = with_local_service(body)
+    daemon = with_local_service(body, umask=0o027)
     # Tokens never reach the log.
     assert tokens[0] not in daemon.stderr and tokens[0].split(".")[2] not in daemon.stderr
 

@@ -5,30 +5,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "thumbing-folder-sink.h"
-
-/* The process's umask, read once: umask() can only be read by setting it. */
-static mode_t
-current_umask (void)
-{
-  static gsize cached;
-
-  if (g_once_init_enter (&cached))
-    {
-      mode_t mask = umask (0022);
-
-      umask (mask);
-      g_once_init_leave (&cached, (gsize) mask + 1);
-    }
-  return (mode_t) (cached - 1);
-}
+#include "thumbing-fs-util.h"
 
 struct _ThumbingFolderSink
 {
@@ -79,64 +61,6 @@ thumbing_folder_sink_start (ThumbingElement *element,
   return TRUE;
 }
 
-/* Writes a hidden temporary file beside the target, then renames it into
- * place, so readers never see half a file. A process killed mid-write
- * leaves only a dot-file, which folder-source ignores. */
-static gboolean
-write_atomically (const char *target,
-                  GBytes     *bytes,
-                  gboolean    durable,
-                  GError    **error)
-{
-  g_autofree char *folder = g_path_get_dirname (target);
-  g_autofree char *basename = g_path_get_basename (target);
-  g_autofree char *temporary = g_strdup_printf ("%s/.%s.XXXXXX", folder, basename);
-  gsize length = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &length);
-  int fd, saved;
-
-  fd = g_mkstemp_full (temporary, O_WRONLY | O_CLOEXEC, 0666 & ~current_umask ());
-  if (fd < 0)
-    {
-      saved = errno;
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO, _("cannot create a file in %s: %s"),
-                   folder, g_strerror (saved));
-      return FALSE;
-    }
-  while (length > 0)
-    {
-      gssize written = write (fd, data, length);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written < 0)
-        goto fail;
-      data += written;
-      length -= written;
-    }
-  if (durable && fsync (fd) != 0)
-    goto fail;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  if (g_rename (temporary, target) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  return TRUE;
-
-fail:
-  saved = errno;
-  if (fd >= 0)
-    close (fd);
-  g_unlink (temporary);
-  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO, _("cannot write %s: %s"), target, g_strerror (saved));
-  return FALSE;
-}
-
 static ThumbingItem *
 thumbing_folder_sink_process (ThumbingElement *element,
                               ThumbingItem    *item,
@@ -167,7 +91,7 @@ thumbing_folder_sink_process (ThumbingElement *element,
       return NULL;
     }
 
-  if (!write_atomically (target, bytes, self->durable, error))
+  if (!thumbing_fs_write_atomically (target, bytes, self->durable, error))
     return NULL;
 
   thumbing_item_set_metadata (item, THUMBING_METADATA_OUTPUT, target);

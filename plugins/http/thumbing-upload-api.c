@@ -12,14 +12,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "thumbing-fs-util.h"
 #include "thumbing-http-server.h"
 #include "thumbing-http-util.h"
 #include "thumbing-jwt.h"
@@ -395,47 +394,17 @@ write_upload (ThumbingUploadApi *self,
 {
   g_autofree char *target = g_build_filename (self->folder, relative, NULL);
   g_autofree char *directory = g_path_get_dirname (target);
-  g_autofree char *base = g_path_get_basename (target);
-  g_autofree char *template = g_strdup_printf ("%s/.%s.XXXXXX", directory, base);
-  const guint8 *data = g_bytes_get_data (body, NULL);
-  gsize left = g_bytes_get_size (body);
-  int fd;
 
-  if (g_mkdir_with_parents (directory, 0755) != 0 || (fd = g_mkstemp_full (template, O_WRONLY, 0644)) < 0)
+  if (g_mkdir_with_parents (directory, 0755) != 0)
     {
       int saved = errno;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", directory, g_strerror (saved));
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO, _("cannot create folder %s: %s"), directory,
+                   g_strerror (saved));
       return FALSE;
-    }
-  while (left > 0)
-    {
-      gssize written = write (fd, data, left);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written < 0)
-        {
-          int saved = errno;
-
-          close (fd);
-          g_unlink (template);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", template, g_strerror (saved));
-          return FALSE;
-        }
-      data += written;
-      left -= written;
     }
   /* Flushed, then renamed: the folder only ever shows complete uploads. */
-  if (fsync (fd) != 0 || close (fd) != 0 || g_rename (template, target) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (template);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", target, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return thumbing_fs_write_atomically (target, body, TRUE, error);
 }
 
 static void
