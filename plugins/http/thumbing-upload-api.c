@@ -18,11 +18,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "thumbing-fs-util.h"
 #include "thumbing-http-server.h"
 #include "thumbing-http-util.h"
 #include "thumbing-jwt.h"
-#include "thumbing-s3-bucket.h"
+#include "thumbing-store.h"
 #include "thumbing-upload-api.h"
 
 #define UPLOAD_PATH "/upload/"
@@ -59,7 +58,7 @@ struct _ThumbingUploadApi
 
   ThumbingHttpServer *server;
   SoupSession      *session;
-  ThumbingS3Bucket *s3;
+  ThumbingStore    *store;
   ThumbingJwks     *jwks;
   gint64            jwks_fetched_at;
   gboolean          jwks_fetching;
@@ -241,7 +240,7 @@ on_presigned (GObject      *object,
 {
   Presign *presign = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = thumbing_aws_client_presign_finish (presign->self->s3->client, result, &error);
+  g_autofree char *url = thumbing_store_presign_put_finish (NULL, result, &error);
 
   if (url == NULL)
     {
@@ -264,19 +263,17 @@ hand_out_url (ThumbingUploadApi *self,
   const char *media_type = thumbing_http_media_type_for (key);
   gint64 expires_at = g_get_real_time () / G_USEC_PER_SEC + self->expires;
 
-  if (self->s3 != NULL)
+  if (!thumbing_store_is_local (self->store))
     {
-      ThumbingAwsRequest *request = thumbing_s3_bucket_request (self->s3, "PUT", key);
       Presign *presign = g_new0 (Presign, 1);
 
-      thumbing_aws_request_add_header (request, "Content-Type", media_type);
       presign->self = g_object_ref (self);
       presign->message = g_object_ref (message);
       presign->key = g_strdup (key);
       presign->media_type = g_strdup (media_type);
       presign->expires_at = expires_at;
       soup_server_message_pause (message);
-      thumbing_aws_client_presign_async (self->s3->client, request, self->expires, NULL, on_presigned, presign);
+      thumbing_store_presign_put_async (self->store, key, media_type, self->expires, NULL, on_presigned, presign);
       return;
     }
   {
@@ -386,27 +383,6 @@ handle_token_request (ThumbingUploadApi *self,
 
 /* Local uploads */
 
-static gboolean
-write_upload (ThumbingUploadApi *self,
-              const char        *relative,
-              GBytes            *body,
-              GError           **error)
-{
-  g_autofree char *target = g_build_filename (self->folder, relative, NULL);
-  g_autofree char *directory = g_path_get_dirname (target);
-
-  if (g_mkdir_with_parents (directory, 0755) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_IO, _("cannot create folder %s: %s"), directory,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  /* Flushed, then renamed: the folder only ever shows complete uploads. */
-  return thumbing_fs_write_atomically (target, body, TRUE, error);
-}
-
 static void
 handle_upload (ThumbingUploadApi *self,
                SoupServerMessage *message,
@@ -423,7 +399,7 @@ handle_upload (ThumbingUploadApi *self,
   g_autofree char *expected = NULL;
   gint64 expires_at;
 
-  if (self->folder == NULL || strcmp (soup_server_message_get_method (message), SOUP_METHOD_PUT) != 0)
+  if (!thumbing_store_is_local (self->store) || strcmp (soup_server_message_get_method (message), SOUP_METHOD_PUT) != 0)
     {
       thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("no such upload route"));
       return;
@@ -457,7 +433,7 @@ handle_upload (ThumbingUploadApi *self,
       return;
     }
   body = soup_message_body_flatten (soup_server_message_get_request_body (message));
-  if (!write_upload (self, key + strlen (self->prefix), body, &error))
+  if (!thumbing_store_put_local (self->store, key + strlen (self->prefix), body, &error))
     {
       thumbing_element_warn (THUMBING_ELEMENT (self), _("storing an upload failed: %s"), error->message);
       thumbing_http_respond_error (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the upload could not be stored"));
@@ -548,12 +524,12 @@ thumbing_upload_api_start (ThumbingElement *element,
           return FALSE;
         }
     }
-  if (thumbing_text_is_set (self->bucket))
-    {
-      self->s3 = thumbing_s3_bucket_open (self->bucket, self->endpoint, self->region, THUMBING_S3_ADDRESSING_AUTO, error);
-      if (self->s3 == NULL)
-        return FALSE;
-    }
+  /* Keys carry the prefix already: the bucket store adds none. */
+  self->store = thumbing_text_is_set (self->bucket)
+                ? thumbing_store_new_bucket (self->bucket, "", self->endpoint, self->region, error)
+                : thumbing_store_new_folder (self->folder);
+  if (self->store == NULL)
+    return FALSE;
   self->key = thumbing_text_is_set (self->upload_secret) ? g_strdup (self->upload_secret) : g_uuid_string_random ();
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
@@ -584,7 +560,7 @@ thumbing_upload_api_stop (ThumbingElement *element)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->s3, thumbing_s3_bucket_free);
+  g_clear_pointer (&self->store, thumbing_store_free);
   g_clear_pointer (&self->jwks, thumbing_jwks_free);
   g_clear_pointer (&self->key, g_free);
 }
