@@ -78,7 +78,7 @@ relative_name (const char *path)
 typedef struct
 {
   ThumbingOutputServer *self;
-  SoupServerMessage    *message;
+  ThumbingHttpExchange *exchange;
 } Fetch;
 
 static void
@@ -87,95 +87,84 @@ on_object (GObject      *source,
            gpointer      data)
 {
   Fetch *fetch = data;
+  ThumbingHttpExchange *exchange = fetch->exchange;
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingStoreObject) object = thumbing_store_get_finish (NULL, result, &error);
-  SoupServerMessage *message = fetch->message;
-  SoupMessageHeaders *response = soup_server_message_get_response_headers (message);
 
   if (object == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("not found"));
+        thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_NOT_FOUND, _("not found"));
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        thumbing_http_respond_error (message, SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
+        thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
       else
         {
           thumbing_element_warn (THUMBING_ELEMENT (fetch->self), _("fetching an output failed: %s"), error->message);
-          thumbing_http_respond_error (message, SOUP_STATUS_BAD_GATEWAY, _("the output store did not answer"));
+          thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_BAD_GATEWAY, _("the output store did not answer"));
         }
     }
   else
     {
       if (object->etag != NULL)
-        soup_message_headers_replace (response, "ETag", object->etag);
+        thumbing_http_exchange_set_header (exchange, "ETag", object->etag);
       if (object->last_modified != NULL)
-        soup_message_headers_replace (response, "Last-Modified", object->last_modified);
+        thumbing_http_exchange_set_header (exchange, "Last-Modified", object->last_modified);
       if (object->content_range != NULL)
-        soup_message_headers_replace (response, "Content-Range", object->content_range);
-      soup_message_headers_replace (response, "Cache-Control", fetch->self->cache_control);
-      soup_message_headers_replace (response, "Accept-Ranges", "bytes");
+        thumbing_http_exchange_set_header (exchange, "Content-Range", object->content_range);
+      thumbing_http_exchange_set_header (exchange, "Cache-Control", fetch->self->cache_control);
+      thumbing_http_exchange_set_header (exchange, "Accept-Ranges", "bytes");
       if (object->status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
-        thumbing_http_respond_error (message, object->status, _("the range is beyond the end"));
+        thumbing_http_exchange_respond_error (exchange, object->status, _("the range is beyond the end"));
       else
         {
-          if (object->status != SOUP_STATUS_NOT_MODIFIED && object->media_type != NULL)
-            soup_message_headers_set_content_type (response, object->media_type, NULL);
           /* libsoup would otherwise apply a Range the store chose not to honour. */
           if (object->status == SOUP_STATUS_OK)
-            soup_message_headers_remove (soup_server_message_get_request_headers (message), "Range");
-          soup_server_message_set_status (message, object->status, NULL);
-          /* libsoup refuses an empty buffer; an empty body needs none. */
-          if (g_bytes_get_size (object->body) > 0)
-            soup_message_body_append_bytes (soup_server_message_get_response_body (message), object->body);
+            soup_message_headers_remove (thumbing_http_exchange_get_request_headers (exchange), "Range");
+          thumbing_http_exchange_respond (exchange, object->status,
+                                          object->status != SOUP_STATUS_NOT_MODIFIED ? object->media_type : NULL,
+                                          object->body);
         }
     }
-  soup_server_message_unpause (message);
-  g_object_unref (message);
+  thumbing_http_exchange_finish (exchange);
+  thumbing_http_exchange_unref (exchange);
   g_object_unref (fetch->self);
   g_free (fetch);
 }
 
 static void
-serve (ThumbingOutputServer *self,
-       SoupServerMessage    *message,
-       const char           *name)
+handle (gpointer              service,
+        ThumbingHttpExchange *exchange)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  ThumbingStoreConditions conditions = {
-    soup_message_headers_get_one (headers, "If-None-Match"), soup_message_headers_get_one (headers, "If-Modified-Since"),
-    soup_message_headers_get_one (headers, "Range"), soup_message_headers_get_one (headers, "If-Range"),
-  };
-  Fetch *fetch = g_new0 (Fetch, 1);
-
-  fetch->self = g_object_ref (self);
-  fetch->message = g_object_ref (message);
-  soup_server_message_pause (message);
-  thumbing_store_get_async (self->store, name, &conditions, self->cancellable, on_object, fetch);
-}
-
-static void
-handle (SoupServer        *server,
-        SoupServerMessage *message,
-        const char        *path,
-        GHashTable        *query,
-        gpointer           data)
-{
-  ThumbingOutputServer *self = data;
-  const char *method = soup_server_message_get_method (message);
+  ThumbingOutputServer *self = service;
+  const char *method = thumbing_http_exchange_get_method (exchange);
   g_autofree char *name = NULL;
+  ThumbingStoreConditions conditions = {
+    thumbing_http_exchange_get_header (exchange, "If-None-Match"),
+    thumbing_http_exchange_get_header (exchange, "If-Modified-Since"),
+    thumbing_http_exchange_get_header (exchange, "Range"),
+    thumbing_http_exchange_get_header (exchange, "If-Range"),
+  };
+  Fetch *fetch;
 
-  thumbing_http_allow_origin (message, (const char * const *) self->origins, "GET, HEAD");
+  thumbing_http_exchange_allow_origin (exchange, (const char * const *) self->origins, "GET, HEAD");
   if (strcmp (method, SOUP_METHOD_GET) != 0 && strcmp (method, SOUP_METHOD_HEAD) != 0)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", "GET, HEAD");
-      thumbing_http_respond_error (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("only GET and HEAD"));
+      thumbing_http_exchange_set_header (exchange, "Allow", "GET, HEAD");
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_METHOD_NOT_ALLOWED, _("only GET and HEAD"));
+      thumbing_http_exchange_finish (exchange);
       return;
     }
-  name = relative_name (path);
+  name = relative_name (thumbing_http_exchange_get_path (exchange));
   if (name == NULL)
-    thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("not found"));
-  else
-    serve (self, message, name);
+    {
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_NOT_FOUND, _("not found"));
+      thumbing_http_exchange_finish (exchange);
+      return;
+    }
+  fetch = g_new0 (Fetch, 1);
+  fetch->self = g_object_ref (self);
+  fetch->exchange = thumbing_http_exchange_ref (exchange);
+  thumbing_store_get_async (self->store, name, &conditions, self->cancellable, on_object, fetch);
 }
 
 static gboolean
@@ -191,7 +180,7 @@ thumbing_output_server_start (ThumbingElement *element,
     return FALSE;
   self->cancellable = g_cancellable_new ();
   self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
-  soup_server_add_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle, self, NULL);
+  thumbing_http_server_set_handlers (self->server, NULL, NULL, handle, self);
   if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
   g_message (_("%s: serving %s on http://%s:%u/"), thumbing_element_get_name (element),

@@ -26,6 +26,10 @@
 
 struct _ThumbingHttpServer
 {
+  ThumbingHttpHandler early;
+  ThumbingHttpHandler handler;
+  gpointer         service;
+
   ThumbingElement *owner;           /* not owned: the element owns this */
   guint            timeout_seconds;
   guint            max_connections;
@@ -204,6 +208,126 @@ thumbing_http_server_get_soup_server (ThumbingHttpServer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->soup;
+}
+
+static ThumbingHttpExchange *
+exchange_for (SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              GBytes            *body)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (message);
+
+  return thumbing_http_exchange_new (soup_server_message_get_method (message), path, query,
+                                     soup_server_message_get_request_headers (message), body,
+                                     G_IS_INET_SOCKET_ADDRESS (remote)
+                                     ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)) : NULL);
+}
+
+static void
+copy_header (const char *name,
+             const char *value,
+             gpointer    data)
+{
+  soup_message_headers_append (data, name, value);
+}
+
+/* Puts the exchange's answer on the message. */
+static void
+apply_answer (ThumbingHttpExchange *exchange,
+              SoupServerMessage    *message)
+{
+  GBytes *body = thumbing_http_exchange_get_response_body (exchange);
+
+  soup_message_headers_foreach (thumbing_http_exchange_get_response_headers (exchange), copy_header,
+                                soup_server_message_get_response_headers (message));
+  soup_server_message_set_status (message, thumbing_http_exchange_get_status (exchange), NULL);
+  /* libsoup refuses an empty buffer; an empty body needs none. */
+  if (body != NULL && g_bytes_get_size (body) > 0)
+    soup_message_body_append_bytes (soup_server_message_get_response_body (message), body);
+}
+
+static void
+handle_early (SoupServer        *soup,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           data)
+{
+  ThumbingHttpServer *self = data;
+  g_autoptr(ThumbingHttpExchange) exchange = exchange_for (message, path, query, NULL);
+
+  self->early (self->service, exchange);
+  if (thumbing_http_exchange_get_status (exchange) != 0)
+    apply_answer (exchange, message);
+}
+
+static void
+on_disconnected (SoupServerMessage    *message,
+                 ThumbingHttpExchange *exchange)
+{
+  thumbing_http_exchange_set_gone (exchange);
+}
+
+static void
+on_answered (gpointer exchange,
+             gpointer data)
+{
+  SoupServerMessage *message = data;
+
+  g_signal_handlers_disconnect_by_func (message, on_disconnected, exchange);
+  if (!thumbing_http_exchange_is_gone (exchange))
+    apply_answer (exchange, message);
+  soup_server_message_unpause (message);
+  g_object_unref (message);
+  thumbing_http_exchange_unref (exchange);
+}
+
+static void
+handle (SoupServer        *soup,
+        SoupServerMessage *message,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           data)
+{
+  ThumbingHttpServer *self = data;
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  ThumbingHttpExchange *exchange = exchange_for (message, path, query, body);
+
+  /* Held until the service finishes the exchange, now or later; the
+   * reference made here goes when it does. */
+  soup_server_message_pause (message);
+  g_signal_connect (message, "disconnected", G_CALLBACK (on_disconnected), exchange);
+  thumbing_http_exchange_on_finish (exchange, on_answered, g_object_ref (message));
+  thumbing_http_exchange_ref (exchange);
+  self->handler (self->service, exchange);
+  thumbing_http_exchange_unref (exchange);
+}
+
+/**
+ * thumbing_http_server_set_handlers:
+ * @self: a #ThumbingHttpServer
+ * @path: (nullable): the path the handlers serve, or %NULL for every path
+ * @early: (nullable): called with the headers only, before the body is
+ *   read, to refuse a request early (its answer, if it sets one, is final)
+ * @handler: called with the whole request; it answers and calls
+ *   thumbing_http_exchange_finish(), at once or later (then holding a
+ *   reference to the exchange until it has)
+ * @service: passed to both
+ */
+void
+thumbing_http_server_set_handlers (ThumbingHttpServer *self,
+                                   const char         *path,
+                                   ThumbingHttpHandler early,
+                                   ThumbingHttpHandler handler,
+                                   gpointer            service)
+{
+  self->early = early;
+  self->handler = handler;
+  self->service = service;
+  if (early != NULL)
+    soup_server_add_early_handler (self->soup, path, handle_early, self, NULL);
+  soup_server_add_handler (self->soup, path, handle, self, NULL);
 }
 
 /**

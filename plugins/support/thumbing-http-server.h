@@ -7,6 +7,8 @@
 #include <libsoup/soup.h>
 #include <thumbing/thumbing.h>
 
+#include "thumbing-http-exchange.h"
+
 G_BEGIN_DECLS
 
 /* Every service's limits: a stalled read or write drops the connection
@@ -26,6 +28,11 @@ ThumbingHttpServer *thumbing_http_server_new              (ThumbingElement    *o
                                                            guint               timeout_seconds,
                                                            guint               max_connections);
 SoupServer         *thumbing_http_server_get_soup_server  (ThumbingHttpServer *self);
+void                thumbing_http_server_set_handlers     (ThumbingHttpServer *self,
+                                                           const char         *path,
+                                                           ThumbingHttpHandler early,
+                                                           ThumbingHttpHandler handler,
+                                                           gpointer            service);
 gboolean            thumbing_http_server_listen           (ThumbingHttpServer *self,
                                                            const char         *address,
                                                            guint              *port,
