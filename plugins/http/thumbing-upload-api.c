@@ -62,7 +62,7 @@ struct _ThumbingUploadApi
   ThumbingJwks     *jwks;
   gint64            jwks_fetched_at;
   gboolean          jwks_fetching;
-  GPtrArray        *waiting;      /* SoupServerMessage, paused until the JWKS arrives */
+  GPtrArray        *waiting;      /* ThumbingHttpExchange, waiting for the JWKS */
   char             *key;          /* HMAC key of local upload URLs */
 };
 
@@ -123,7 +123,7 @@ take_jwks (ThumbingUploadApi *self,
   self->jwks = jwks;
 }
 
-static void handle_token_request (ThumbingUploadApi *self, SoupServerMessage *message);
+static void handle_token_request (ThumbingUploadApi *self, ThumbingHttpExchange *exchange);
 
 static void
 on_jwks (GObject      *object,
@@ -150,11 +150,12 @@ on_jwks (GObject      *object,
     take_jwks (self, json, self->jwks_url);
 
   waiting = g_steal_pointer (&self->waiting);
-  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) thumbing_http_exchange_unref);
   for (guint i = 0; i < waiting->len; i++)
     {
       handle_token_request (self, waiting->pdata[i]);
-      soup_server_message_unpause (waiting->pdata[i]);
+      if (thumbing_http_exchange_get_status (waiting->pdata[i]) != 0)
+        thumbing_http_exchange_finish (waiting->pdata[i]);
     }
   g_object_unref (self);
 }
@@ -171,8 +172,8 @@ fetch_jwks (ThumbingUploadApi *self)
 /* Answers */
 
 static void
-answer_url (ThumbingUploadApi *self,
-            SoupServerMessage *message,
+answer_url (ThumbingUploadApi    *self,
+            ThumbingHttpExchange *exchange,
             const char        *url,
             const char        *key,
             const char        *media_type,
@@ -197,7 +198,7 @@ answer_url (ThumbingUploadApi *self,
   json_builder_add_string_value (builder, media_type);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  thumbing_http_respond_json (message, SOUP_STATUS_OK, builder);
+  thumbing_http_exchange_respond_json (exchange, SOUP_STATUS_OK, builder);
 }
 
 /* Local upload URLs: HMAC-SHA256 over method, key, expiry and media type. */
@@ -216,9 +217,9 @@ local_signature (ThumbingUploadApi *self,
 
 typedef struct
 {
-  ThumbingUploadApi *self;
-  SoupServerMessage *message;
-  char              *key;
+  ThumbingUploadApi    *self;
+  ThumbingHttpExchange *exchange;
+  char                 *key;
   char              *media_type;
   gint64             expires_at;
 } Presign;
@@ -227,7 +228,7 @@ static void
 presign_free (Presign *presign)
 {
   g_object_unref (presign->self);
-  g_object_unref (presign->message);
+  thumbing_http_exchange_unref (presign->exchange);
   g_free (presign->key);
   g_free (presign->media_type);
   g_free (presign);
@@ -245,17 +246,18 @@ on_presigned (GObject      *object,
   if (url == NULL)
     {
       thumbing_element_warn (THUMBING_ELEMENT (presign->self), _("presigning failed: %s"), error->message);
-      thumbing_http_respond_error (presign->message, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the upload URL could not be made"));
+      thumbing_http_exchange_respond_error (presign->exchange, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                            _("the upload URL could not be made"));
     }
   else
-    answer_url (presign->self, presign->message, url, presign->key, presign->media_type, presign->expires_at);
-  soup_server_message_unpause (presign->message);
+    answer_url (presign->self, presign->exchange, url, presign->key, presign->media_type, presign->expires_at);
+  thumbing_http_exchange_finish (presign->exchange);
   presign_free (presign);
 }
 
 static void
-hand_out_url (ThumbingUploadApi *self,
-              SoupServerMessage *message,
+hand_out_url (ThumbingUploadApi    *self,
+              ThumbingHttpExchange *exchange,
               const char        *sub,
               const char        *extension)
 {
@@ -268,11 +270,10 @@ hand_out_url (ThumbingUploadApi *self,
       Presign *presign = g_new0 (Presign, 1);
 
       presign->self = g_object_ref (self);
-      presign->message = g_object_ref (message);
+      presign->exchange = thumbing_http_exchange_ref (exchange);
       presign->key = g_strdup (key);
       presign->media_type = g_strdup (media_type);
       presign->expires_at = expires_at;
-      soup_server_message_pause (message);
       thumbing_store_presign_put_async (self->store, key, media_type, self->expires, NULL, on_presigned, presign);
       return;
     }
@@ -285,7 +286,7 @@ hand_out_url (ThumbingUploadApi *self,
     g_autofree char *url = g_strdup_printf ("%s" UPLOAD_PATH "%s?expires=%" G_GINT64_FORMAT "&content-type=%s&signature=%s",
                                             base, escaped_key, expires_at, escaped_type, signature);
 
-    answer_url (self, message, url, key, media_type, expires_at);
+    answer_url (self, exchange, url, key, media_type, expires_at);
   }
 }
 
@@ -298,14 +299,14 @@ subject_is_safe (const char *sub)
 }
 
 static void
-handle_token_request (ThumbingUploadApi *self,
-                      SoupServerMessage *message)
+handle_token_request (ThumbingUploadApi    *self,
+                      ThumbingHttpExchange *exchange)
 {
-  const char *token = thumbing_http_bearer_token (message, TRUE);
+  const char *token = thumbing_http_exchange_bearer_token (exchange, TRUE);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) claims = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  GBytes *body = thumbing_http_exchange_get_body (exchange);
   g_autofree char *extension = NULL;
   ThumbingJwtPolicy policy = {
     self->issuer, g_strcmp0 (self->token_use, "id") == 0 ? THUMBING_JWT_TOKEN_USE_ID : THUMBING_JWT_TOKEN_USE_ACCESS,
@@ -317,14 +318,13 @@ handle_token_request (ThumbingUploadApi *self,
 
   if (token == NULL)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (message), "WWW-Authenticate", "Bearer");
-      thumbing_http_respond_error (message, SOUP_STATUS_UNAUTHORIZED, _("missing Authorization header"));
+      thumbing_http_exchange_set_header (exchange, "WWW-Authenticate", "Bearer");
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_UNAUTHORIZED, _("missing Authorization header"));
       return;
     }
   if (self->jwks_fetching)
     {
-      soup_server_message_pause (message);
-      g_ptr_array_add (self->waiting, g_object_ref (message));
+      g_ptr_array_add (self->waiting, thumbing_http_exchange_ref (exchange));
       return;
     }
   if (self->jwks != NULL)
@@ -334,14 +334,13 @@ handle_token_request (ThumbingUploadApi *self,
       && (self->jwks == NULL || g_error_matches (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_UNKNOWN_KEY))
       && g_get_monotonic_time () - self->jwks_fetched_at >= (gint64) self->jwks_refresh * G_USEC_PER_SEC)
     {
-      soup_server_message_pause (message);
-      g_ptr_array_add (self->waiting, g_object_ref (message));
+      g_ptr_array_add (self->waiting, thumbing_http_exchange_ref (exchange));
       fetch_jwks (self);
       return;
     }
   if (self->jwks == NULL)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_SERVICE_UNAVAILABLE, _("the signing keys are not available yet"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_SERVICE_UNAVAILABLE, _("the signing keys are not available yet"));
       return;
     }
   if (claims == NULL)
@@ -349,9 +348,9 @@ handle_token_request (ThumbingUploadApi *self,
       gboolean forbidden = g_error_matches (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_FORBIDDEN);
 
       if (!forbidden)
-        soup_message_headers_replace (soup_server_message_get_response_headers (message), "WWW-Authenticate",
+        thumbing_http_exchange_set_header (exchange, "WWW-Authenticate",
                                       "Bearer error=\"invalid_token\"");
-      thumbing_http_respond_error (message, forbidden ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_UNAUTHORIZED, error->message);
+      thumbing_http_exchange_respond_error (exchange, forbidden ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_UNAUTHORIZED, error->message);
       return;
     }
 
@@ -361,7 +360,7 @@ handle_token_request (ThumbingUploadApi *self,
       || (member = json_object_get_member (json_node_get_object (root), "extension")) == NULL
       || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_BAD_REQUEST, _("the body must be JSON: {\"extension\": \"jpg\"}"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_BAD_REQUEST, _("the body must be JSON: {\"extension\": \"jpg\"}"));
       return;
     }
   extension = g_ascii_strdown (json_node_get_string (member), -1);
@@ -370,135 +369,138 @@ handle_token_request (ThumbingUploadApi *self,
       g_autofree char *allowed = g_strjoinv (", ", self->extensions);
       g_autofree char *problem = g_strdup_printf (_("the extension is not one of %s"), allowed);
 
-      thumbing_http_respond_error (message, SOUP_STATUS_BAD_REQUEST, problem);
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_BAD_REQUEST, problem);
       return;
     }
   if (!subject_is_safe (json_object_get_string_member (claims, "sub")))
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the token’s subject cannot name a file"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("the token’s subject cannot name a file"));
       return;
     }
-  hand_out_url (self, message, json_object_get_string_member (claims, "sub"), extension);
+  hand_out_url (self, exchange, json_object_get_string_member (claims, "sub"), extension);
 }
 
 /* Local uploads */
 
 static void
-handle_upload (ThumbingUploadApi *self,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query)
+handle_upload (ThumbingUploadApi    *self,
+               ThumbingHttpExchange *exchange)
 {
-  g_autofree char *key = g_uri_unescape_string (path + strlen (UPLOAD_PATH), NULL);
-  const char *expires = query != NULL ? g_hash_table_lookup (query, "expires") : NULL;
-  const char *media_type = query != NULL ? g_hash_table_lookup (query, "content-type") : NULL;
-  const char *signature = query != NULL ? g_hash_table_lookup (query, "signature") : NULL;
-  const char *sent_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (message), NULL);
-  g_autoptr(GBytes) body = NULL;
+  g_autofree char *key = g_uri_unescape_string (thumbing_http_exchange_get_path (exchange) + strlen (UPLOAD_PATH), NULL);
+  const char *expires = thumbing_http_exchange_get_query (exchange, "expires");
+  const char *media_type = thumbing_http_exchange_get_query (exchange, "content-type");
+  const char *signature = thumbing_http_exchange_get_query (exchange, "signature");
+  const char *sent_type = soup_message_headers_get_content_type (thumbing_http_exchange_get_request_headers (exchange), NULL);
+  GBytes *body = thumbing_http_exchange_get_body (exchange);
   g_autoptr(GError) error = NULL;
   g_autofree char *expected = NULL;
   gint64 expires_at;
 
-  if (!thumbing_store_is_local (self->store) || strcmp (soup_server_message_get_method (message), SOUP_METHOD_PUT) != 0)
+  if (!thumbing_store_is_local (self->store) || strcmp (thumbing_http_exchange_get_method (exchange), SOUP_METHOD_PUT) != 0)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("no such upload route"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_NOT_FOUND, _("no such upload route"));
       return;
     }
   if (key == NULL || expires == NULL || media_type == NULL || signature == NULL
       || !g_ascii_string_to_signed (expires, 10, 0, G_MAXINT64, &expires_at, NULL))
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("not a signed upload URL"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("not a signed upload URL"));
       return;
     }
   expected = local_signature (self, key, expires_at, media_type);
   if (!thumbing_http_equal_secret (expected, signature))
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the upload URL’s signature does not match"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("the upload URL’s signature does not match"));
       return;
     }
   if (g_get_real_time () / G_USEC_PER_SEC >= expires_at)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the upload URL has expired"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("the upload URL has expired"));
       return;
     }
   if (g_strcmp0 (sent_type, media_type) != 0)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the Content-Type differs from the one the URL was signed for"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("the Content-Type differs from the one the URL was signed for"));
       return;
     }
   /* Signed by us for a key under the prefix; checked again all the same. */
   if (!g_str_has_prefix (key, self->prefix) || strstr (key, "..") != NULL || strchr (key + strlen (self->prefix), '/') != NULL)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("the key is outside the upload prefix"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("the key is outside the upload prefix"));
       return;
     }
-  body = soup_message_body_flatten (soup_server_message_get_request_body (message));
   if (!thumbing_store_put_local (self->store, key + strlen (self->prefix), body, &error))
     {
       thumbing_element_warn (THUMBING_ELEMENT (self), _("storing an upload failed: %s"), error->message);
-      thumbing_http_respond_error (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the upload could not be stored"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_INTERNAL_SERVER_ERROR, _("the upload could not be stored"));
       return;
     }
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  thumbing_http_exchange_respond (exchange, SOUP_STATUS_OK, NULL, NULL);
 }
 
 static void
-handle (SoupServer        *server,
-        SoupServerMessage *message,
-        const char        *path,
-        GHashTable        *query,
-        gpointer           data)
+handle_request (ThumbingUploadApi    *self,
+                ThumbingHttpExchange *exchange)
 {
-  ThumbingUploadApi *self = data;
-  const char *method = soup_server_message_get_method (message);
+  const char *method = thumbing_http_exchange_get_method (exchange);
+  const char *path = thumbing_http_exchange_get_path (exchange);
   gboolean upload = g_str_has_prefix (path, UPLOAD_PATH);
   gboolean allowed;
 
   if (!upload && strcmp (path, self->path) != 0)
     {
-      thumbing_http_respond_error (message, SOUP_STATUS_NOT_FOUND, _("not found"));
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_NOT_FOUND, _("not found"));
       return;
     }
-  allowed = thumbing_http_allow_origin (message, (const char * const *) self->origins,
-                                        upload ? "OPTIONS, PUT" : "OPTIONS, POST");
+  allowed = thumbing_http_exchange_allow_origin (exchange, (const char * const *) self->origins,
+                                                 upload ? "OPTIONS, PUT" : "OPTIONS, POST");
   if (strcmp (method, SOUP_METHOD_OPTIONS) == 0)
     {
       if (allowed)
-        soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
+        thumbing_http_exchange_respond (exchange, SOUP_STATUS_NO_CONTENT, NULL, NULL);
       else
-        thumbing_http_respond_error (message, SOUP_STATUS_FORBIDDEN, _("this origin is not allowed"));
+        thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_FORBIDDEN, _("this origin is not allowed"));
       return;
     }
   if (upload)
-    handle_upload (self, message, path, query);
+    handle_upload (self, exchange);
   else if (strcmp (method, SOUP_METHOD_POST) == 0)
-    handle_token_request (self, message);
+    handle_token_request (self, exchange);
   else
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", "OPTIONS, POST");
-      thumbing_http_respond_error (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("use POST"));
+      thumbing_http_exchange_set_header (exchange, "Allow", "OPTIONS, POST");
+      thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_METHOD_NOT_ALLOWED, _("use POST"));
     }
+}
+
+/* Answers now, or later for the paths that wait (keys being fetched, a URL
+ * being presigned): those finish the exchange themselves. */
+static void
+handle (gpointer              service,
+        ThumbingHttpExchange *exchange)
+{
+  handle_request (service, exchange);
+  if (thumbing_http_exchange_get_status (exchange) != 0)
+    thumbing_http_exchange_finish (exchange);
 }
 
 /* Bounds bodies before they are read. */
 static void
-handle_early (SoupServer        *server,
-              SoupServerMessage *message,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           data)
+handle_early (gpointer              service,
+              ThumbingHttpExchange *exchange)
 {
-  ThumbingUploadApi *self = data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  const char *method = soup_server_message_get_method (message);
-  guint64 limit = g_str_has_prefix (path, UPLOAD_PATH) ? self->max_upload : MAX_REQUEST_BODY;
+  ThumbingUploadApi *self = service;
+  SoupMessageHeaders *headers = thumbing_http_exchange_get_request_headers (exchange);
+  const char *method = thumbing_http_exchange_get_method (exchange);
+  guint64 limit = g_str_has_prefix (thumbing_http_exchange_get_path (exchange), UPLOAD_PATH) ? self->max_upload
+                                                                                             : MAX_REQUEST_BODY;
 
   if (strcmp (method, SOUP_METHOD_POST) != 0 && strcmp (method, SOUP_METHOD_PUT) != 0)
     return;
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
-    thumbing_http_respond_error (message, SOUP_STATUS_LENGTH_REQUIRED, _("a Content-Length is required"));
+    thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_LENGTH_REQUIRED, _("a Content-Length is required"));
   else if ((guint64) soup_message_headers_get_content_length (headers) > limit)
-    thumbing_http_respond_error (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the body is too large"));
+    thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the body is too large"));
 }
 
 static gboolean
@@ -531,10 +533,9 @@ thumbing_upload_api_start (ThumbingElement *element,
   if (self->store == NULL)
     return FALSE;
   self->key = thumbing_text_is_set (self->upload_secret) ? g_strdup (self->upload_secret) : g_uuid_string_random ();
-  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) thumbing_http_exchange_unref);
   self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
-  soup_server_add_early_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle_early, self, NULL);
-  soup_server_add_handler (thumbing_http_server_get_soup_server (self->server), NULL, handle, self, NULL);
+  thumbing_http_server_set_handlers (self->server, NULL, handle_early, handle, self);
   if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
   if (thumbing_text_is_set (self->jwks_url))
@@ -552,8 +553,8 @@ thumbing_upload_api_stop (ThumbingElement *element)
   if (self->waiting != NULL)
     for (guint i = 0; i < self->waiting->len; i++)
       {
-        thumbing_http_respond_error (self->waiting->pdata[i], SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
-        soup_server_message_unpause (self->waiting->pdata[i]);
+        thumbing_http_exchange_respond_error (self->waiting->pdata[i], SOUP_STATUS_SERVICE_UNAVAILABLE, _("shutting down"));
+        thumbing_http_exchange_finish (self->waiting->pdata[i]);
       }
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
   g_clear_pointer (&self->server, thumbing_http_server_free);
