@@ -57,12 +57,11 @@ G_DEFINE_FINAL_TYPE (ThumbingS3EventSource, thumbing_s3_event_source, THUMBING_T
 typedef struct
 {
   ThumbingS3EventSource *self;
-  SoupServerMessage     *message;
+  ThumbingHttpExchange  *exchange;
   char                  *peer;
   char                  *message_id;  /* an SNS Notification's, remembered while it is taken */
   guint                  outstanding;
   gboolean               failed;
-  gboolean               gone;
 } Request;
 
 static gboolean
@@ -97,9 +96,7 @@ thumbing_s3_event_source_check (ThumbingElement *element,
 static void
 request_free (Request *request)
 {
-  /* The message may outlive the request inside libsoup. */
-  g_signal_handlers_disconnect_by_data (request->message, request);
-  g_clear_object (&request->message);
+  thumbing_http_exchange_unref (request->exchange);
   g_free (request->peer);
   g_free (request->message_id);
   g_free (request);
@@ -111,28 +108,14 @@ respond (Request    *request,
          const char *problem)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  gsize length;
 
-  if (request->gone)
-    return;
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, problem != NULL ? "error" : "status");
   json_builder_add_string_value (builder, problem != NULL ? problem : "accepted");
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
-                                  "Retry-After", RETRY_AFTER_SECONDS);
-  soup_server_message_set_status (request->message, status, NULL);
-  soup_server_message_set_response (request->message, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), length);
-  request->gone = TRUE;
+    thumbing_http_exchange_set_header (request->exchange, "Retry-After", RETRY_AFTER_SECONDS);
+  thumbing_http_exchange_respond_json (request->exchange, status, builder);
 }
 
 /* Answers and forgets @request; refusals are logged with who sent them. */
@@ -142,7 +125,6 @@ finish (Request    *request,
         const char *problem)
 {
   ThumbingS3EventSource *self = request->self;
-  gboolean paused = request->message != NULL && !request->gone;
 
   if (problem != NULL && status < 500)
     thumbing_element_warn (THUMBING_ELEMENT (self), _("refused a request from %s: %s"), request->peer, problem);
@@ -150,8 +132,7 @@ finish (Request    *request,
   if (request->message_id != NULL && !SOUP_STATUS_IS_SUCCESSFUL (status))
     g_hash_table_remove (self->seen, request->message_id);
   respond (request, status, problem);
-  if (paused)
-    soup_server_message_unpause (request->message);
+  thumbing_http_exchange_finish (request->exchange);
   g_hash_table_remove (self->requests, request);
 }
 
@@ -450,34 +431,23 @@ take_sns (Request    *request,
   soup_session_send_and_read_async (self->session, fetch_message, G_PRIORITY_DEFAULT, NULL, on_certificate, fetch);
 }
 
+/* Every request is answered through finish(), now or once its items or
+ * its certificate are in. */
 static void
-on_disconnected (SoupServerMessage *message,
-                 Request           *request)
+handle_post (gpointer              service,
+             ThumbingHttpExchange *exchange)
 {
-  request->gone = TRUE;
-}
-
-static void
-handle_post (SoupServer        *server,
-             SoupServerMessage *message,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           data)
-{
-  ThumbingS3EventSource *self = data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  const char *sns_type = soup_message_headers_get_one (headers, SNS_TYPE_HEADER);
-  const char *token = thumbing_http_bearer_token (message, FALSE);
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (message));
-  GInetAddress *remote = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (message)));
+  ThumbingS3EventSource *self = service;
+  const char *sns_type = thumbing_http_exchange_get_header (exchange, SNS_TYPE_HEADER);
+  const char *token = thumbing_http_exchange_bearer_token (exchange, FALSE);
+  GBytes *body = thumbing_http_exchange_get_body (exchange);
+  GInetAddress *remote = thumbing_http_exchange_get_remote (exchange);
   Request *request = g_new0 (Request, 1);
 
   request->self = self;
-  request->message = g_object_ref (message);
-  request->peer = g_inet_address_to_string (remote);
+  request->exchange = thumbing_http_exchange_ref (exchange);
+  request->peer = remote != NULL ? g_inet_address_to_string (remote) : g_strdup ("?");
   g_hash_table_add (self->requests, request);
-  g_signal_connect (message, "disconnected", G_CALLBACK (on_disconnected), request);
-  soup_server_message_pause (message);
 
   if (sns_type != NULL)
     take_sns (request, sns_type, body);
@@ -498,22 +468,19 @@ handle_post (SoupServer        *server,
 
 /* Refuses other methods, and what is too big, before a body is read. */
 static void
-handle_early (SoupServer        *server,
-              SoupServerMessage *message,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           data)
+handle_early (gpointer              service,
+              ThumbingHttpExchange *exchange)
 {
-  ThumbingS3EventSource *self = data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  ThumbingS3EventSource *self = service;
+  SoupMessageHeaders *headers = thumbing_http_exchange_get_request_headers (exchange);
   goffset length = soup_message_headers_get_content_length (headers);
 
-  if (strcmp (soup_server_message_get_method (message), SOUP_METHOD_POST) != 0)
-    soup_server_message_set_status (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+  if (strcmp (thumbing_http_exchange_get_method (exchange), SOUP_METHOD_POST) != 0)
+    thumbing_http_exchange_respond (exchange, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL);
   else if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
-    soup_server_message_set_status (message, SOUP_STATUS_LENGTH_REQUIRED, NULL);
+    thumbing_http_exchange_respond (exchange, SOUP_STATUS_LENGTH_REQUIRED, NULL, NULL);
   else if (length > (goffset) self->max_body)
-    soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+    thumbing_http_exchange_respond (exchange, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL, NULL);
 }
 
 static gboolean
@@ -521,7 +488,6 @@ thumbing_s3_event_source_start (ThumbingElement *element,
                                 GError         **error)
 {
   ThumbingS3EventSource *self = THUMBING_S3_EVENT_SOURCE (element);
-  SoupServer *soup;
 
   if (thumbing_source_get_once (THUMBING_SOURCE (self)))
     {
@@ -537,9 +503,7 @@ thumbing_s3_event_source_start (ThumbingElement *element,
   self->requests = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_free, NULL);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->server = thumbing_http_server_new (element, THUMBING_HTTP_TIMEOUT_SECONDS, THUMBING_HTTP_MAX_CONNECTIONS);
-  soup = thumbing_http_server_get_soup_server (self->server);
-  soup_server_add_early_handler (soup, self->path, handle_early, self, NULL);
-  soup_server_add_handler (soup, self->path, handle_post, self, NULL);
+  thumbing_http_server_set_handlers (self->server, self->path, handle_early, handle_post, self);
   if (!thumbing_http_server_listen (self->server, self->address, &self->port, error))
     return FALSE;
   g_message (_("%s: listening on http://%s:%u%s"), thumbing_element_get_name (element),

@@ -13,56 +13,6 @@
 
 #include "thumbing-http-util.h"
 
-/* Answers with the document @builder holds. */
-void
-thumbing_http_respond_json (SoupServerMessage *message,
-                            guint              status,
-                            JsonBuilder       *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  char *json = json_to_string (root, FALSE);
-
-  soup_server_message_set_status (message, status, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (message), "Cache-Control", "no-store");
-  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, json, strlen (json));
-}
-
-void
-thumbing_http_respond_error (SoupServerMessage *message,
-                             guint              status,
-                             const char        *text)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, text);
-  json_builder_end_object (builder);
-  thumbing_http_respond_json (message, status, builder);
-}
-
-/* Adds the CORS headers for the request's Origin if @origins allows it
- * (“*” allows any); returns whether it did. */
-gboolean
-thumbing_http_allow_origin (SoupServerMessage  *message,
-                            const char * const *origins,
-                            const char         *methods)
-{
-  SoupMessageHeaders *response = soup_server_message_get_response_headers (message);
-  const char *origin = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Origin");
-
-  soup_message_headers_append (response, "Vary", "Origin");
-  if (origin == NULL || origins == NULL
-      || (!g_strv_contains (origins, origin) && !g_strv_contains (origins, "*")))
-    return FALSE;
-  soup_message_headers_replace (response, "Access-Control-Allow-Origin", origin);
-  soup_message_headers_replace (response, "Access-Control-Allow-Methods", methods);
-  soup_message_headers_replace (response, "Access-Control-Allow-Headers", "authorization, content-type");
-  soup_message_headers_replace (response, "Access-Control-Expose-Headers", "etag, content-length, content-range");
-  soup_message_headers_replace (response, "Access-Control-Max-Age", "600");
-  return TRUE;
-}
-
 /* Compares in time independent of where the strings differ. */
 gboolean
 thumbing_http_equal_secret (const char *expected,
@@ -104,23 +54,6 @@ thumbing_http_body_is_json_text (GBytes *body)
   const char *data = g_bytes_get_data (body, &length);
 
   return length > 0 && memchr (data, '\0', length) == NULL && g_strstr_len (data, length, "\\u0000") == NULL;
-}
-
-/* The token of an “Authorization: Bearer …” header, the scheme matched
- * without regard to case (RFC 9110); with @bare_allowed, a header without
- * a scheme is taken as the token itself. */
-const char *
-thumbing_http_bearer_token (SoupServerMessage *message,
-                            gboolean           bare_allowed)
-{
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
-                                                            "Authorization");
-
-  if (authorization == NULL)
-    return NULL;
-  if (g_ascii_strncasecmp (authorization, "Bearer ", strlen ("Bearer ")) == 0)
-    return authorization + strlen ("Bearer ");
-  return bare_allowed ? authorization : NULL;
 }
 
 const char *

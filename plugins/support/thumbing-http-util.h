@@ -9,23 +9,12 @@
 
 G_BEGIN_DECLS
 
-void     thumbing_http_respond_error      (SoupServerMessage *message,
-                                           guint              status,
-                                           const char        *text);
-void     thumbing_http_respond_json       (SoupServerMessage *message,
-                                           guint              status,
-                                           JsonBuilder       *builder);
-gboolean thumbing_http_allow_origin       (SoupServerMessage *message,
-                                           const char * const *origins,
-                                           const char        *methods);
 gboolean thumbing_http_equal_secret       (const char        *expected,
                                            const char        *given);
 gboolean thumbing_http_body_is_json_text  (GBytes            *body);
 gboolean thumbing_http_session_trust      (SoupSession       *session,
                                            const char        *ca_file,
                                            GError           **error);
-const char *thumbing_http_bearer_token    (SoupServerMessage *message,
-                                           gboolean           bare_allowed);
 const char *thumbing_http_media_type_for  (const char        *name);
 
 G_END_DECLS
