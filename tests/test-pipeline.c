@@ -420,6 +420,33 @@ test_service_init (TestService *self)
 {
 }
 
+/* Sinks that read and leave metadata keys, for the check of keys. */
+#define TEST_TYPE_TAGGER (test_tagger_get_type ())
+G_DECLARE_FINAL_TYPE (TestTagger, test_tagger, TEST, TAGGER, ThumbingSink)
+struct _TestTagger { ThumbingSink parent_instance; };
+G_DEFINE_FINAL_TYPE (TestTagger, test_tagger, THUMBING_TYPE_SINK)
+static void
+test_tagger_class_init (TestTaggerClass *klass)
+{
+  thumbing_element_class_set_metadata (THUMBING_ELEMENT_CLASS (klass), "test-tagger", "Leaves test.owner");
+  thumbing_element_class_set_media (THUMBING_ELEMENT_CLASS (klass), "*/*", NULL);
+  thumbing_element_class_set_metadata_keys (THUMBING_ELEMENT_CLASS (klass), NULL, "test.owner;test.colour");
+}
+static void test_tagger_init (TestTagger *self) { }
+
+#define TEST_TYPE_READER (test_reader_get_type ())
+G_DECLARE_FINAL_TYPE (TestReader, test_reader, TEST, READER, ThumbingSink)
+struct _TestReader { ThumbingSink parent_instance; };
+G_DEFINE_FINAL_TYPE (TestReader, test_reader, THUMBING_TYPE_SINK)
+static void
+test_reader_class_init (TestReaderClass *klass)
+{
+  thumbing_element_class_set_metadata (THUMBING_ELEMENT_CLASS (klass), "test-reader", "Reads test.owner");
+  thumbing_element_class_set_media (THUMBING_ELEMENT_CLASS (klass), "*/*", NULL);
+  thumbing_element_class_set_metadata_keys (THUMBING_ELEMENT_CLASS (klass), "test.owner", NULL);
+}
+static void test_reader_init (TestReader *self) { }
+
 static void
 register_test_elements (void)
 {
@@ -429,6 +456,8 @@ register_test_elements (void)
   g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_SOURCE, "test", &error));
   g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_WORK, "test", &error));
   g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_SERVICE, "test", &error));
+  g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_TAGGER, "test", &error));
+  g_assert_true (thumbing_registry_add_element (registry, TEST_TYPE_READER, "test", &error));
   g_assert_no_error (error);
 }
 
@@ -763,6 +792,46 @@ test_services_run_beside_the_chain (void)
   g_assert_nonnull (strstr (error->message, "is a service"));
 }
 
+/* Metadata keys are checked as media are: read only what an earlier stage
+ * leaves, branch by branch. */
+#define MISSING_OWNER "test-reader: element: test-reader reads the item metadata “test.owner”, which no earlier stage leaves"
+
+static void
+test_metadata_keys_checked (void)
+{
+  static const struct { const char *launch; const char *error; } cases[] = {
+    { "test-source ! test-tagger ! test-reader", NULL },
+    { "test-source ! test-reader", MISSING_OWNER },
+    { "test-source ! test-reader ! test-tagger", MISSING_OWNER },
+    { "test-source ! test-tagger ! ( test-reader ) ( test-reader )", NULL },
+    { "test-source ! ( test-tagger ) ( test-reader )", MISSING_OWNER },
+  };
+  g_autoptr(ThumbingElementFactory) factory = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ThumbingPipeline) pipeline = thumbing_pipeline_new_from_launch (cases[i].launch, &error);
+      gboolean ok;
+
+      g_assert_no_error (error);
+      ok = thumbing_pipeline_check (pipeline, &error);
+      if (cases[i].error == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE);
+          g_assert_cmpstr (error->message, ==, cases[i].error);
+        }
+    }
+  factory = g_object_ref (thumbing_registry_lookup (thumbing_registry_get_default (), "test-tagger"));
+  g_assert_cmpstr (thumbing_element_factory_get_metadata_leaves (factory)[1], ==, "test.colour");
+  g_assert_null (thumbing_element_factory_get_metadata_reads (factory)[0]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -770,6 +839,7 @@ main (int    argc,
   thumbing_test_init (&argc, &argv);
   register_test_elements ();
   g_test_add_func ("/pipeline/processes-all", test_processes_all);
+  g_test_add_func ("/pipeline/metadata-keys-checked", test_metadata_keys_checked);
   g_test_add_func ("/pipeline/max-in-flight", test_max_in_flight);
   g_test_add_func ("/pipeline/ack-exactly-once-under-failure", test_ack_exactly_once_under_failure);
   g_test_add_func ("/pipeline/dropped-item-is-acked", test_dropped_item_is_acked);

@@ -593,6 +593,7 @@ thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "lambda-source",
                                        _("Runs as an AWS Lambda custom runtime: S3 events, direct, through SNS or in SQS batches"));
+  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID ";" METADATA_REQUEST_ID);
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingLambdaSource, runtime_api,

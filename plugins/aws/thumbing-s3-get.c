@@ -214,6 +214,7 @@ thumbing_s3_get_class_init (ThumbingS3GetClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "s3-get",
                                        _("Fetches the S3 object an event named, if it is still the one announced"));
+  thumbing_element_class_set_metadata_keys (element_class, THUMBING_S3_BUCKET ";" THUMBING_S3_KEY, NULL);
   thumbing_element_class_set_media (element_class, THUMBING_MEDIA_S3_OBJECT, "*/*");
   thumbing_element_class_set_permissions (element_class, "s3:GetObject");
 

@@ -82,6 +82,9 @@ thumbing_s3_notification_source_class_init (ThumbingS3NotificationSourceClass *k
   element_class->get_location = thumbing_s3_notification_source_get_location;
   element_class->stop = thumbing_s3_notification_source_stop;
   THUMBING_SOURCE_CLASS (klass)->request = thumbing_s3_notification_source_request;
+  thumbing_element_class_set_metadata_keys (element_class, NULL,
+                                            THUMBING_S3_BUCKET ";" THUMBING_S3_KEY ";" THUMBING_S3_ETAG ";"
+                                            THUMBING_S3_SIZE ";" THUMBING_S3_EVENT);
 
   THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingS3NotificationSource, bucket,
     g_param_spec_string ("bucket", NULL, _("Only events of this bucket (also lets check refuse outputs that would come back)"),

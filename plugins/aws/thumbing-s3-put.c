@@ -399,6 +399,10 @@ thumbing_s3_put_class_init (ThumbingS3PutClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "s3-put",
                                        _("Stores encoded items in an S3 bucket, with their media type and source"));
+  thumbing_element_class_set_metadata_keys (element_class, NULL,
+                                            THUMBING_METADATA_OUTPUT ";" THUMBING_S3_OUTPUT_BUCKET ";"
+                                            THUMBING_S3_OUTPUT_KEY ";" THUMBING_S3_OUTPUT_URL ";"
+                                            THUMBING_S3_OUTPUT_ETAG);
   thumbing_element_class_set_media (element_class, "*/*", NULL);
   thumbing_element_class_set_permissions (element_class, "s3:PutObject;s3:AbortMultipartUpload");
 

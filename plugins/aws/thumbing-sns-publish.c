@@ -296,6 +296,7 @@ thumbing_sns_publish_class_init (ThumbingSnsPublishClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "sns-publish",
                                        _("Announces each result on an SNS topic: a JSON message and filterable attributes"));
+  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_SNS_MESSAGE_ID);
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE, NULL);
   thumbing_element_class_set_permissions (element_class, "sns:Publish;sns:ListTopics");
 

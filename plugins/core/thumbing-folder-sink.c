@@ -126,6 +126,8 @@ thumbing_folder_sink_class_init (ThumbingFolderSinkClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "folder-sink",
                                        _("Writes encoded items into a local folder, atomically"));
+  thumbing_element_class_set_metadata_keys (element_class, NULL,
+                                            THUMBING_METADATA_OUTPUT ";" THUMBING_METADATA_OUTPUT_NAME);
   thumbing_element_class_set_media (element_class, "*/*", NULL);
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSink, path,

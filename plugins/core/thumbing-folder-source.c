@@ -624,6 +624,7 @@ thumbing_folder_source_class_init (ThumbingFolderSourceClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "folder-source",
                                        _("Reads the files in a local folder, and new ones as they are completely written"));
+  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_SIZE ";" METADATA_MTIME ";" METADATA_STAMP);
   thumbing_element_class_set_media (element_class, NULL, "*/*");
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, path,

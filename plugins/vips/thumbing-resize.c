@@ -735,6 +735,7 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "resize",
                                        _("Decodes and resizes in one step (shrink-on-load), upright by EXIF orientation"));
+  thumbing_element_class_set_metadata_keys (element_class, NULL, THUMBING_METADATA_WIDTH ";" THUMBING_METADATA_HEIGHT);
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE,
                                     THUMBING_MEDIA_DECODED_IMAGE);
 

@@ -151,5 +151,8 @@ thumbing_vips_encoder_class_setup (ThumbingVipsEncoderClass *klass,
   klass->media_type = media_type;
   klass->extension = extension;
   thumbing_element_class_set_metadata (THUMBING_ELEMENT_CLASS (klass), name, description);
+  thumbing_element_class_set_metadata_keys (THUMBING_ELEMENT_CLASS (klass), NULL,
+                                            THUMBING_METADATA_FORMAT ";" THUMBING_METADATA_WIDTH ";"
+                                            THUMBING_METADATA_HEIGHT ";" THUMBING_METADATA_BYTES);
   thumbing_element_class_set_media (THUMBING_ELEMENT_CLASS (klass), THUMBING_MEDIA_DECODED_IMAGE, media_type);
 }

@@ -26,6 +26,8 @@ struct _ThumbingElementFactory
   GType                element_type;
   ThumbingElementKind  kind;
   char                *plugin_name;
+  GStrv                reads;        /* with the parent classes' */
+  GStrv                leaves;
 };
 
 G_DEFINE_FINAL_TYPE (ThumbingElementFactory, thumbing_element_factory, G_TYPE_OBJECT)
@@ -36,6 +38,8 @@ thumbing_element_factory_finalize (GObject *object)
   ThumbingElementFactory *self = THUMBING_ELEMENT_FACTORY (object);
 
   g_free (self->plugin_name);
+  g_strfreev (self->reads);
+  g_strfreev (self->leaves);
   G_OBJECT_CLASS (thumbing_element_factory_parent_class)->finalize (object);
 }
 
@@ -118,6 +122,8 @@ thumbing_element_factory_new (GType        element_type,
   self->element_type = element_type;
   self->kind = kind;
   self->plugin_name = g_strdup (plugin_name);
+  self->reads = _thumbing_element_collect_keys (element_type, TRUE);
+  self->leaves = _thumbing_element_collect_keys (element_type, FALSE);
   return self;
 }
 
@@ -232,6 +238,37 @@ thumbing_element_factory_get_produces (ThumbingElementFactory *self)
 {
   g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
   return (const char * const *) factory_info (self)->produces;
+}
+
+/**
+ * thumbing_element_factory_get_metadata_reads:
+ * @self: a #ThumbingElementFactory
+ *
+ * Gets the item metadata keys the element needs an earlier stage to set
+ * (see thumbing_element_class_set_metadata_keys()).
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the keys, possibly none
+ */
+const char * const *
+thumbing_element_factory_get_metadata_reads (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return (const char * const *) self->reads;
+}
+
+/**
+ * thumbing_element_factory_get_metadata_leaves:
+ * @self: a #ThumbingElementFactory
+ *
+ * Gets the item metadata keys the element sets for later stages.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the keys, possibly none
+ */
+const char * const *
+thumbing_element_factory_get_metadata_leaves (ThumbingElementFactory *self)
+{
+  g_return_val_if_fail (THUMBING_IS_ELEMENT_FACTORY (self), NULL);
+  return (const char * const *) self->leaves;
 }
 
 /**

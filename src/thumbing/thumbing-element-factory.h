@@ -27,6 +27,8 @@ GType                   thumbing_element_factory_get_element_type (ThumbingEleme
 const char * const     *thumbing_element_factory_get_accepts     (ThumbingElementFactory  *self);
 const char * const     *thumbing_element_factory_get_produces    (ThumbingElementFactory  *self);
 const char * const     *thumbing_element_factory_get_permissions (ThumbingElementFactory  *self);
+const char * const     *thumbing_element_factory_get_metadata_reads  (ThumbingElementFactory *self);
+const char * const     *thumbing_element_factory_get_metadata_leaves (ThumbingElementFactory *self);
 ThumbingElement        *thumbing_element_factory_create          (ThumbingElementFactory  *self,
                                                                    const char              *stage_name);
 

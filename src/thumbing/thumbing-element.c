@@ -178,6 +178,52 @@ thumbing_element_class_set_permissions (ThumbingElementClass *klass,
   info->permissions = split_media_list (permissions);
 }
 
+/**
+ * thumbing_element_class_set_metadata_keys:
+ * @klass: an element class, in its `class_init`
+ * @reads: (nullable): the item metadata keys the element needs an earlier
+ *   stage to have set, separated by `;`
+ * @leaves: (nullable): the keys it sets for later stages, separated by `;`
+ *
+ * Declares the metadata an element passes along, as media types declare
+ * its payload: thumbing_pipeline_check() refuses a stage that reads a key
+ * no earlier stage leaves, and `thumbing inspect` lists both. A subclass
+ * adds to what its parent classes declared.
+ */
+void
+thumbing_element_class_set_metadata_keys (ThumbingElementClass *klass,
+                                          const char           *reads,
+                                          const char           *leaves)
+{
+  ThumbingElementInfo *info;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
+
+  info = thumbing_element_class_ensure_info (klass);
+  g_strfreev (info->reads);
+  g_strfreev (info->leaves);
+  info->reads = split_media_list (reads);
+  info->leaves = split_media_list (leaves);
+}
+
+/* The keys @type and its parent classes read (or leave). */
+GStrv
+_thumbing_element_collect_keys (GType    type,
+                                gboolean reads)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (; type != 0 && g_type_is_a (type, THUMBING_TYPE_ELEMENT); type = g_type_parent (type))
+    {
+      const ThumbingElementInfo *info = _thumbing_element_info_for_type (type);
+      GStrv keys = info != NULL ? (reads ? info->reads : info->leaves) : NULL;
+
+      for (char **k = keys; k != NULL && *k != NULL; k++)
+        g_strv_builder_add (builder, *k);
+    }
+  return g_strv_builder_end (builder);
+}
+
 /* Field properties: the member's offset from the instance, on the pspec;
  * negative for instance-private data, never 0 (the GObject header). */
 static GQuark

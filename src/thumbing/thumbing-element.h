@@ -114,6 +114,9 @@ void           thumbing_element_class_set_media       (ThumbingElementClass *kla
                                                        const char           *produces);
 void           thumbing_element_class_set_permissions (ThumbingElementClass *klass,
                                                        const char           *permissions);
+void           thumbing_element_class_set_metadata_keys (ThumbingElementClass *klass,
+                                                       const char           *reads,
+                                                       const char           *leaves);
 void           thumbing_element_class_install_field   (ThumbingElementClass *klass,
                                                        GParamSpec           *pspec,
                                                        goffset               offset);

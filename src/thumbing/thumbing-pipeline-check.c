@@ -81,11 +81,50 @@ check_feedback (ThumbingPipeline *self,
   return FALSE;
 }
 
+/* Metadata is checked like media: a stage may read only keys an earlier
+ * stage leaves; then its own keys are there for the stages after it. */
+static gboolean
+check_metadata_keys (ThumbingPipeline *self,
+                     ThumbingElement  *element,
+                     GHashTable       *available,
+                     GError          **error)
+{
+  g_auto(GStrv) reads = _thumbing_element_collect_keys (G_OBJECT_TYPE (element), TRUE);
+  g_auto(GStrv) leaves = _thumbing_element_collect_keys (G_OBJECT_TYPE (element), FALSE);
+
+  for (char **k = reads; *k != NULL; k++)
+    if (!g_hash_table_contains (available, *k))
+      {
+        g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE,
+                     _("%s reads the item metadata “%s”, which no earlier stage leaves"),
+                     thumbing_element_get_factory_name (element), *k);
+        _thumbing_pipeline_locate_error (self, error, element, "element");
+        return FALSE;
+      }
+  for (char **k = leaves; *k != NULL; k++)
+    g_hash_table_add (available, g_strdup (*k));
+  return TRUE;
+}
+
+static GHashTable *
+copy_keys (GHashTable *keys)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (copy, g_strdup (key));
+  return copy;
+}
+
 static gboolean
 check_chain (ThumbingPipeline    *self,
              ThumbingChain       *chain,
              ThumbingElement     *upstream,
              const char * const  *produced,
+             GHashTable          *available,
              GError             **error)
 {
   for (guint i = 0; i < chain->stages->len; i++)
@@ -110,6 +149,8 @@ check_chain (ThumbingPipeline    *self,
         return FALSE;
       if (!check_feedback (self, element, error))
         return FALSE;
+      if (!check_metadata_keys (self, element, available, error))
+        return FALSE;
       if (info->produces != NULL)
         produced = (const char * const *) info->produces;
       upstream = element;
@@ -118,6 +159,7 @@ check_chain (ThumbingPipeline    *self,
   for (guint i = 0; i < chain->branches->len; i++)
     {
       ThumbingChain *branch = chain->branches->pdata[i];
+      g_autoptr(GHashTable) branch_keys = NULL;
 
       if (branch->stages->len == 0 && branch->branches->len == 0)
         {
@@ -127,7 +169,8 @@ check_chain (ThumbingPipeline    *self,
           _thumbing_pipeline_locate_error (self, error, NULL, NULL);
           return FALSE;
         }
-      if (!check_chain (self, branch, upstream, produced, error))
+      branch_keys = copy_keys (available);
+      if (!check_chain (self, branch, upstream, produced, branch_keys, error))
         return FALSE;
     }
   return TRUE;
@@ -139,8 +182,9 @@ check_chain (ThumbingPipeline    *self,
  * @error: return location for a #GError
  *
  * Validates the pipeline without running anything: it has a source and at
- * least one stage after it, each stage accepts what its upstream produces,
- * every required property is set, and each element's own check passes.
+ * least one stage after it, each stage accepts what its upstream produces
+ * and reads only the metadata an earlier stage leaves, every required
+ * property is set, and each element's own check passes.
  *
  * Returns: %TRUE if the pipeline can run; otherwise %FALSE with @error
  *   naming the stage (the keyfile, group and key when built from a keyfile)
@@ -150,6 +194,7 @@ thumbing_pipeline_check (ThumbingPipeline *self,
                          GError          **error)
 {
   const ThumbingElementInfo *info;
+  g_autoptr(GHashTable) available = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_return_val_if_fail (THUMBING_IS_PIPELINE (self), FALSE);
 
@@ -174,7 +219,9 @@ thumbing_pipeline_check (ThumbingPipeline *self,
       return FALSE;
 
   info = _thumbing_element_info_for_type (G_OBJECT_TYPE (self->source));
+  if (!check_metadata_keys (self, THUMBING_ELEMENT (self->source), available, error))
+    return FALSE;
   return check_chain (self, self->root, THUMBING_ELEMENT (self->source),
-                      (const char * const *) info->produces, error);
+                      (const char * const *) info->produces, available, error);
 }
 

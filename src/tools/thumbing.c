@@ -538,6 +538,8 @@ inspect_one (ThumbingRegistry *registry,
   g_autofree char *accepts = NULL;
   g_autofree char *produces = NULL;
   g_autofree char *permissions = NULL;
+  g_autofree char *reads = NULL;
+  g_autofree char *leaves = NULL;
   ThumbingPlugin *plugin = NULL;
   GList *plugins;
   guint n_pspecs = 0;
@@ -557,6 +559,8 @@ inspect_one (ThumbingRegistry *registry,
   accepts = join_or (thumbing_element_factory_get_accepts (factory), _("(nothing: a source)"));
   produces = join_or (thumbing_element_factory_get_produces (factory), _("(what it accepts, unchanged)"));
   permissions = join_or (thumbing_element_factory_get_permissions (factory), _("(none)"));
+  reads = join_or (thumbing_element_factory_get_metadata_reads (factory), _("(none)"));
+  leaves = join_or (thumbing_element_factory_get_metadata_leaves (factory), _("(none)"));
 
   printf (_("Element\n"));
   printf ("  %-20s %s\n", _("Name"), thumbing_element_factory_get_name (factory));
@@ -569,6 +573,8 @@ inspect_one (ThumbingRegistry *registry,
   printf ("  %-20s %s\n", _("Accepts"), accepts);
   printf ("  %-20s %s\n", _("Produces"), produces);
   printf ("  %-20s %s\n", _("Permissions"), permissions);
+  printf ("  %-20s %s\n", _("Reads metadata"), reads);
+  printf ("  %-20s %s\n", _("Leaves metadata"), leaves);
   printf (_("\nProperties\n"));
 
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n_pspecs);
