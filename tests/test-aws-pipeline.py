@@ -184,6 +184,17 @@ def test_a_500_on_one_put_is_retried():
         assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
 
 
+def test_a_missing_topic_fails_the_items_and_keeps_the_messages():
+    with AwsStack(**stack_config("direct")) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        result = run_thumbing(stack, env={"THUMBING_TOPIC_NAME": "missing", "THUMBING_RETRY_DELAY": "1"})
+        assert result.returncode == 1, result.stderr
+        assert "no SNS topic is named “missing”" in result.stderr, result.stderr
+        # Not announced, so not done: every message is still queued, or in the DLQ.
+        assert queue_depth(stack, "uploads") + queue_depth(stack, "dlq") == len(KEYS)
+
+
 def test_a_killed_worker_loses_nothing():
     with AwsStack(**stack_config("direct")) as stack:
         keys = [f"uploads/batch/{i:02}.jpg" for i in range(24)]
@@ -269,6 +280,7 @@ if __name__ == "__main__":
         test_deleted_object_is_acknowledged,
         test_s3_unreachable_for_a_while_then_back,
         test_a_500_on_one_put_is_retried,
+        test_a_missing_topic_fails_the_items_and_keeps_the_messages,
         test_a_killed_worker_loses_nothing,
         test_many_records_and_the_test_event,
         test_check_refuses_outputs_that_come_back,

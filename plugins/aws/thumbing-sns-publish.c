@@ -28,6 +28,8 @@ struct _ThumbingSnsPublish
 
   ThumbingAwsClient *client;
   char              *resolved_arn;
+  gboolean           resolving;
+  GPtrArray         *waiting;      /* GTask, publishing once the topic is found */
 };
 
 G_DEFINE_FINAL_TYPE (ThumbingSnsPublish, thumbing_sns_publish, THUMBING_TYPE_SINK)
@@ -39,6 +41,7 @@ thumbing_sns_publish_finalize (GObject *object)
 
   g_free (self->resolved_arn);
   g_clear_pointer (&self->client, thumbing_aws_client_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
   G_OBJECT_CLASS (thumbing_sns_publish_parent_class)->finalize (object);
 }
 
@@ -63,93 +66,119 @@ thumbing_sns_publish_check (ThumbingElement *element,
   return TRUE;
 }
 
-/* A synchronous SNS call for start-up only, when nothing else runs yet. */
-static ThumbingAwsResponse *
-call_now (ThumbingSnsPublish *self,
-          const char         *form,
-          GError            **error);
-
-static gboolean
-resolve_topic (ThumbingSnsPublish *self,
-               GError            **error)
-{
-  g_autofree char *suffix = g_strdup_printf (":%s", self->topic_name);
-  g_autofree char *next = NULL;
-
-  /* ListTopics pages through every topic; the ARN ends with “:NAME”. */
-  do
-    {
-      g_autofree char *form = next != NULL
-                                ? g_strdup_printf ("Action=ListTopics&Version=2010-03-31&NextToken=%s", next)
-                                : g_strdup ("Action=ListTopics&Version=2010-03-31");
-      g_autoptr(ThumbingAwsResponse) response = call_now (self, form, error);
-      gsize length = 0;
-      const char *data;
-      g_autofree char *text = NULL;
-      const char *cursor;
-
-      if (response == NULL)
-        return FALSE;
-      data = g_bytes_get_data (response->body, &length);
-      text = g_strndup (data, length);
-      for (cursor = strstr (text, "<TopicArn>"); cursor != NULL; cursor = strstr (cursor + 1, "<TopicArn>"))
-        {
-          const char *end = strstr (cursor, "</TopicArn>");
-          g_autofree char *arn = end != NULL ? g_strndup (cursor + 10, end - cursor - 10) : NULL;
-
-          if (arn != NULL && g_str_has_suffix (arn, suffix))
-            {
-              self->resolved_arn = g_steal_pointer (&arn);
-              return TRUE;
-            }
-        }
-      g_free (next);
-      next = thumbing_aws_xml_text (response->body, "NextToken");
-    }
-  while (next != NULL && *next != '\0');
-
-  g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
-               _("topic-name: no SNS topic is named “%s” (set topic-arn, or create the topic)"), self->topic_name);
-  return FALSE;
-}
-
-typedef struct
-{
-  gboolean             done;
-  ThumbingAwsResponse *response;
-  GError              *error;
-} Blocking;
+static void publish (ThumbingSnsPublish *self, GTask *task);
 
 static void
-on_blocking_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+send_form (ThumbingSnsPublish  *self,
+           const char          *form,
+           gsize                length,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             data)
 {
-  Blocking *blocking = user_data;
-
-  blocking->response = thumbing_aws_client_send_finish (NULL, result, &blocking->error);
-  blocking->done = TRUE;
-}
-
-static ThumbingAwsResponse *
-call_now (ThumbingSnsPublish *self,
-          const char         *form,
-          GError            **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
   ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
-  Blocking blocking = { FALSE, NULL, NULL };
 
   thumbing_aws_request_add_header (request, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  request->body = g_bytes_new (form, strlen (form));
-  g_main_context_push_thread_default (context);
-  thumbing_aws_client_send_async (self->client, request, NULL, on_blocking_done, &blocking);
-  while (!blocking.done)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-  if (blocking.error != NULL)
-    g_propagate_error (error, blocking.error);
-  return blocking.response;
+  request->body = g_bytes_new (form, length);
+  thumbing_aws_client_send_async (self->client, request, cancellable, callback, data);
+}
+
+static void list_topics (ThumbingSnsPublish *self, const char *next);
+
+/* The topic is found, or cannot be: what waited is published, or fails
+ * with the reason (and the next item asks again). */
+static void
+resolved (ThumbingSnsPublish *self,
+          const GError       *error)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  self->resolving = FALSE;
+  /* Stopped meanwhile: nothing waits any more. */
+  if (self->waiting == NULL)
+    return;
+  waiting = g_steal_pointer (&self->waiting);
+  self->waiting = g_ptr_array_new ();
+  if (error != NULL)
+    thumbing_element_warn (THUMBING_ELEMENT (self), "%s", error->message);
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      GTask *task = waiting->pdata[i];
+
+      if (error != NULL)
+        {
+          g_task_return_error (task, g_error_copy (error));
+          g_object_unref (task);
+        }
+      else
+        publish (self, task);
+    }
+}
+
+/* ListTopics pages through every topic; the ARN ends with “:NAME”. */
+static void
+on_topics (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  ThumbingSnsPublish *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response = thumbing_aws_client_send_finish (NULL, result, &error);
+  g_autofree char *suffix = g_strdup_printf (":%s", self->topic_name);
+  g_autofree char *text = NULL;
+  g_autofree char *next = NULL;
+  gsize length = 0;
+  const char *data_bytes;
+
+  if (response == NULL)
+    {
+      g_prefix_error (&error, _("topic-name: finding the topic “%s”: "), self->topic_name);
+      resolved (self, error);
+      g_object_unref (self);
+      return;
+    }
+  data_bytes = g_bytes_get_data (response->body, &length);
+  text = g_strndup (data_bytes, length);
+  for (const char *cursor = strstr (text, "<TopicArn>"); cursor != NULL; cursor = strstr (cursor + 1, "<TopicArn>"))
+    {
+      const char *end = strstr (cursor, "</TopicArn>");
+      g_autofree char *arn = end != NULL ? g_strndup (cursor + 10, end - cursor - 10) : NULL;
+
+      if (arn != NULL && g_str_has_suffix (arn, suffix))
+        {
+          g_free (self->resolved_arn);
+          self->resolved_arn = g_steal_pointer (&arn);
+          resolved (self, NULL);
+          g_object_unref (self);
+          return;
+        }
+    }
+  next = thumbing_aws_xml_text (response->body, "NextToken");
+  if (next != NULL && *next != '\0')
+    list_topics (self, next);
+  else
+    {
+      g_set_error (&error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("topic-name: no SNS topic is named “%s” (set topic-arn, or create the topic)"), self->topic_name);
+      resolved (self, error);
+    }
+  g_object_unref (self);
+}
+
+static void
+list_topics (ThumbingSnsPublish *self,
+             const char         *next)
+{
+  g_autoptr(GString) form = g_string_new ("Action=ListTopics&Version=2010-03-31");
+
+  if (next != NULL)
+    {
+      g_autofree char *encoded = thumbing_aws_uri_encode (next, FALSE);
+
+      g_string_append_printf (form, "&NextToken=%s", encoded);
+    }
+  self->resolving = TRUE;
+  send_form (self, form->str, form->len, NULL, on_topics, g_object_ref (self));
 }
 
 static gboolean
@@ -171,17 +200,23 @@ thumbing_sns_publish_start (ThumbingElement *element,
   if (self->client == NULL)
     return FALSE;
   g_clear_pointer (&self->resolved_arn, g_free);
+  self->waiting = g_ptr_array_new ();
+  /* A name is looked up now, without blocking: what is published before
+   * the answer waits for it. */
   if (thumbing_text_is_set (self->topic_arn))
     self->resolved_arn = g_strdup (self->topic_arn);
-  else if (!resolve_topic (self, error))
-    return FALSE;
+  else
+    list_topics (self, NULL);
   return TRUE;
 }
 
 static void
 thumbing_sns_publish_stop (ThumbingElement *element)
 {
-  g_clear_pointer (&THUMBING_SNS_PUBLISH (element)->client, thumbing_aws_client_unref);
+  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
+
+  g_clear_pointer (&self->client, thumbing_aws_client_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
 }
 
 static void
@@ -243,21 +278,15 @@ on_published (GObject      *object,
 }
 
 static void
-thumbing_sns_publish_process_async (ThumbingElement     *element,
-                                    ThumbingItem        *item,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
+publish (ThumbingSnsPublish *self,
+         GTask              *task)
 {
-  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ThumbingItem *item = g_task_get_task_data (task);
   g_autoptr(JsonNode) document = thumbing_result_document_new (item, NULL, NULL);
   g_autofree char *message = thumbing_result_document_to_string (document, NULL);
   g_autoptr(GString) form = g_string_new ("Action=Publish&Version=2010-03-31");
-  ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
   guint attributes = 0;
 
-  g_task_set_task_data (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
   append_param (form, "TopicArn", self->resolved_arn);
   append_param (form, "Message", message);
   if (thumbing_text_is_set (self->subject))
@@ -267,9 +296,28 @@ thumbing_sns_publish_process_async (ThumbingElement     *element,
   append_attribute (form, &attributes, "height", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));
   append_attribute (form, &attributes, "bucket", "String", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_BUCKET));
 
-  thumbing_aws_request_add_header (request, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  request->body = g_bytes_new (form->str, form->len);
-  thumbing_aws_client_send_async (self->client, request, cancellable, on_published, task);
+  send_form (self, form->str, form->len, g_task_get_cancellable (task), on_published, task);
+}
+
+static void
+thumbing_sns_publish_process_async (ThumbingElement     *element,
+                                    ThumbingItem        *item,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  ThumbingSnsPublish *self = THUMBING_SNS_PUBLISH (element);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
+  if (self->resolved_arn != NULL)
+    {
+      publish (self, task);
+      return;
+    }
+  g_ptr_array_add (self->waiting, task);
+  if (!self->resolving)
+    list_topics (self, NULL);
 }
 
 static ThumbingItem *
