@@ -127,6 +127,14 @@ split_media_list (const char *list)
   return g_strv_builder_end (builder);
 }
 
+static void
+replace_list (GStrv      *slot,
+              const char *list)
+{
+  g_strfreev (*slot);
+  *slot = split_media_list (list);
+}
+
 /**
  * thumbing_element_class_set_media:
  * @klass: an element class
@@ -150,10 +158,8 @@ thumbing_element_class_set_media (ThumbingElementClass *klass,
   g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
 
   info = thumbing_element_class_ensure_info (klass);
-  g_strfreev (info->accepts);
-  g_strfreev (info->produces);
-  info->accepts = split_media_list (accepts);
-  info->produces = split_media_list (produces);
+  replace_list (&info->accepts, accepts);
+  replace_list (&info->produces, produces);
 }
 
 /**
@@ -174,8 +180,7 @@ thumbing_element_class_set_permissions (ThumbingElementClass *klass,
   g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
 
   info = thumbing_element_class_ensure_info (klass);
-  g_strfreev (info->permissions);
-  info->permissions = split_media_list (permissions);
+  replace_list (&info->permissions, permissions);
 }
 
 /**
@@ -200,10 +205,8 @@ thumbing_element_class_set_metadata_keys (ThumbingElementClass *klass,
   g_return_if_fail (THUMBING_IS_ELEMENT_CLASS (klass));
 
   info = thumbing_element_class_ensure_info (klass);
-  g_strfreev (info->reads);
-  g_strfreev (info->leaves);
-  info->reads = split_media_list (reads);
-  info->leaves = split_media_list (leaves);
+  replace_list (&info->reads, reads);
+  replace_list (&info->leaves, leaves);
 }
 
 /* The keys @type and its parent classes read (or leave). */
