@@ -474,6 +474,9 @@ describe_value (GParamSpec   *pspec,
     }
   if (G_VALUE_HOLDS_BOOLEAN (value))
     return g_strdup (g_value_get_boolean (value) ? "true" : "false");
+  /* A list left unset means what the description says. */
+  if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    return g_value_get_boxed (value) != NULL ? g_strjoinv (";", g_value_get_boxed (value)) : g_strdup (_("(none)"));
   return g_strdup_value_contents (value);
 }
 
