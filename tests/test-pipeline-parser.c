@@ -190,6 +190,17 @@ test_keyfile_errors (void)
                         "[png]\nelement=png-encode\n[out]\nelement=folder-sink\npath=/tmp/o\n",
                         FALSE, THUMBING_ERROR_CONFIG,
                         "test.conf: [in] path: “${” without a closing “}” in “${oops”");
+  /* Found by fuzz-keyfile: GLib 2.74 warned about its own error here. */
+  assert_keyfile_error ("[pipeline]\nstages=in;thumb;png;out\n"
+                        "[in]\nelement=folder-source\npath=/a\\}b\\\n[thumb]\nelement=resize\n"
+                        "[png]\nelement=png-encode\n[out]\nelement=folder-sink\npath=/tmp/o\n",
+                        FALSE, THUMBING_ERROR_CONFIG,
+                        "test.conf: [in] path: “\\}” at byte 3 is not an escape GKeyFile knows: \\s \\n \\t \\r \\\\");
+  assert_keyfile_error ("[pipeline]\nstages=in;thumb;png;out\n"
+                        "[in]\nelement=folder-source\npath=/tmp\\\n[thumb]\nelement=resize\n"
+                        "[png]\nelement=png-encode\n[out]\nelement=folder-sink\npath=/tmp/o\n",
+                        FALSE, THUMBING_ERROR_CONFIG,
+                        "test.conf: [in] path: the value ends with a lone “\\” (write “\\\\” for a backslash)");
   assert_keyfile_error ("[pipeline]\nstages=in;thumb;png;out;more\n" GOOD_STAGES, FALSE, THUMBING_ERROR_CONFIG,
                         "test.conf: [pipeline] stages: no group [more] describes stage “more”");
   assert_keyfile_error ("[pipeline]\nstages=in;thumb;png;out;png\n" GOOD_STAGES, FALSE, THUMBING_ERROR_CONFIG,
@@ -300,6 +311,27 @@ test_launch_builds (void)
   g_assert_cmpstr (again, ==, description);
 }
 
+/* Found by fuzz-launch: a value with quotes, backslashes or a line break
+ * must come back from describe as the same value. */
+static void
+test_launch_describe_quotes_values (void)
+{
+  const char *awkward = "/tmp/a \"quoted\" \\ back'slash\nnext line";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingPipeline) pipeline = thumbing_pipeline_new_from_launch ("folder-source path=/tmp ! log", &error);
+  g_autoptr(ThumbingPipeline) rebuilt = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  g_object_set (thumbing_pipeline_get_element (pipeline, "folder-source"), "path", awkward, NULL);
+  description = thumbing_pipeline_describe (pipeline);
+  rebuilt = thumbing_pipeline_new_from_launch (description, &error);
+  g_assert_no_error (error);
+  g_object_get (thumbing_pipeline_get_element (rebuilt, "folder-source"), "path", &path, NULL);
+  g_assert_cmpstr (path, ==, awkward);
+}
+
 static void
 test_launch_fan_out_and_names (void)
 {
@@ -352,6 +384,10 @@ test_launch_errors (void)
                        "launch string, column 40: expected “)” to close the branch, found “the end”");
   assert_launch_error ("folder-source path=/tmp ! log name=a ! log name=a", THUMBING_ERROR_CONFIG,
                        "launch string, column 40: two stages are named “a”");
+  assert_launch_error ("folder-source path=/tmp ! log name=\"a b\"", THUMBING_ERROR_CONFIG,
+                       "launch string, column 27: “a b” is not a stage name: up to 64 letters, digits, “_”, “-” and “.”");
+  assert_launch_error ("folder-source path=/tmp ! log name=\"x\ty\"", THUMBING_ERROR_CONFIG,
+                       "launch string, column 27: “x\\ty” is not a stage name: up to 64 letters, digits, “_”, “-” and “.”");
   assert_launch_error ("folder-source path=/tmp ! log )", THUMBING_ERROR_CONFIG,
                        "launch string, column 31: expected “!” or the end, found “)”");
 }
@@ -429,6 +465,7 @@ main (int    argc,
   g_test_add_func ("/pipeline-parser/feedback-allowed-when-asked", test_feedback_allowed_when_asked);
   g_test_add_func ("/pipeline-parser/launch-builds", test_launch_builds);
   g_test_add_func ("/pipeline-parser/launch-fan-out-and-names", test_launch_fan_out_and_names);
+  g_test_add_func ("/pipeline-parser/launch-describe-quotes-values", test_launch_describe_quotes_values);
   g_test_add_func ("/pipeline-parser/launch-errors", test_launch_errors);
   g_test_add_func ("/pipeline-parser/launch-expands-variables", test_launch_expands_variables);
   return g_test_run ();

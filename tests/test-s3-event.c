@@ -96,6 +96,10 @@ test_refusals (void)
   static const struct { const char *body, *message; } cases[] = {
     { "not json", "not a JSON object: *" },
     { "[1,2]", "not a JSON object: another JSON value" },
+    /* Found by fuzz-s3-event: an empty document has no root at all. */
+    { "", "not a JSON object: another JSON value" },
+    { "  \n", "not a JSON object: another JSON value" },
+    { "{\"Type\":\"Notification\",\"Message\":\"\"}", "an SNS notification whose Message is not an S3 event: *" },
     { "{\"hello\":1}", "no “Records” list: not an S3 event" },
     { "{\"Records\":[" RECORD ("3.0", "k") "]}", "record 0: event version “3.0” is not 2.x" },
     { "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:sqs\"}]}",

@@ -20,6 +20,7 @@
 
 #include "thumbing-aws-metadata.h"
 #include "thumbing-lambda-source.h"
+#include "thumbing-json-util.h"
 
 #define API_VERSION "2018-06-01"
 #define METADATA_MESSAGE_ID "lambda.message-id"
@@ -368,13 +369,13 @@ take_event (ThumbingLambdaSource *self,
   JsonArray *records;
   JsonObject *first;
 
-  if (!json_parser_load_from_data (parser, event, -1, error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, event, -1, error) || thumbing_json_root_object (parser) == NULL)
     {
       g_clear_error (error);
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the event is not a JSON object"));
       return FALSE;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = thumbing_json_root_object (parser);
   records = json_object_has_member (root, "Records") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "Records"))
             ? json_object_get_array_member (root, "Records") : NULL;
   first = records != NULL && json_array_get_length (records) > 0

@@ -11,6 +11,7 @@
 #include <thumbing/thumbing.h>
 
 #include "thumbing-s3-event.h"
+#include "thumbing-json-util.h"
 
 void
 thumbing_s3_record_free (ThumbingS3Record *record)
@@ -138,13 +139,13 @@ thumbing_s3_event_parse (const char *body,
 
   *is_test_event = FALSE;
   if (!json_parser_load_from_data (parser, body, -1, &local_error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || thumbing_json_root_object (parser) == NULL)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("not a JSON object: %s"),
                    local_error != NULL ? local_error->message : _("another JSON value"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = thumbing_json_root_object (parser);
 
   if (g_strcmp0 (member_string (root, "Type"), "Notification") == 0 && !unwrap_sns)
     {
@@ -156,14 +157,14 @@ thumbing_s3_event_parse (const char *body,
     {
       inner = json_parser_new ();
       if (!json_parser_load_from_data (inner, member_string (root, "Message"), -1, &local_error)
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (inner)))
+          || thumbing_json_root_object (inner) == NULL)
         {
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                    _("an SNS notification whose Message is not an S3 event: %s"),
                    local_error != NULL ? local_error->message : _("not a JSON object"));
           return NULL;
         }
-      root = json_node_get_object (json_parser_get_root (inner));
+      root = thumbing_json_root_object (inner);
     }
 
   if (g_strcmp0 (member_string (root, "Event"), "s3:TestEvent") == 0)

@@ -18,6 +18,7 @@
 #include <thumbing/thumbing.h>
 
 #include "thumbing-sns-message.h"
+#include "thumbing-json-util.h"
 
 void
 thumbing_sns_message_free (ThumbingSnsMessage *message)
@@ -67,13 +68,13 @@ thumbing_sns_message_parse (const char *body,
   JsonObject *root;
 
   if (!json_parser_load_from_data (parser, body, length, &local_error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || thumbing_json_root_object (parser) == NULL)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("not a JSON object: %s"),
                    local_error != NULL ? local_error->message : _("another JSON value"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = thumbing_json_root_object (parser);
   message->type = dup_member (root, "Type");
   message->message_id = dup_member (root, "MessageId");
   message->topic_arn = dup_member (root, "TopicArn");
@@ -133,17 +134,20 @@ thumbing_sns_message_string_to_sign (const ThumbingSnsMessage *message)
 }
 
 /* https on sns.<region>.amazonaws.com or .amazonaws.com.cn, default port:
- * where AWS serves signing certificates and subscription links. */
+ * where AWS serves signing certificates and subscription links. A message
+ * without the URL has none of AWS's. */
 gboolean
 thumbing_sns_url_is_aws (const char *url)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
 
   if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || g_uri_get_userinfo (uri) != NULL
       || (g_uri_get_port (uri) != -1 && g_uri_get_port (uri) != 443))
     return FALSE;
-  return g_regex_match_simple ("^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$", g_uri_get_host (uri),
-                               G_REGEX_CASELESS, 0);
+  /* Raw bytes: a host that is not UTF-8 is simply not AWS's. */
+  return g_uri_get_host (uri) != NULL
+         && g_regex_match_simple ("^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$", g_uri_get_host (uri),
+                                  G_REGEX_CASELESS | G_REGEX_RAW, 0);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)

@@ -14,6 +14,7 @@
 #include "thumbing-s3-event.h"
 #include "thumbing-s3-notification-source.h"
 #include "thumbing-sqs-source.h"
+#include "thumbing-json-util.h"
 
 #define METADATA_MESSAGE_ID "sqs.message-id"
 
@@ -175,8 +176,8 @@ on_call_done (GObject      *object,
       if (length == 0)
         reply = json_object_new ();
       else if (json_parser_load_from_data (parser, data, length, &error)
-               && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        reply = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+               && thumbing_json_root_object (parser) != NULL)
+        reply = json_object_ref (thumbing_json_root_object (parser));
       else if (error == NULL)
         g_set_error (&error, THUMBING_ERROR, THUMBING_ERROR_FAILED, _("SQS answered something other than a JSON object"));
     }

@@ -16,6 +16,7 @@
 #include <openssl/param_build.h>
 
 #include "thumbing-jwt.h"
+#include "thumbing-json-util.h"
 
 struct _ThumbingJwks
 {
@@ -118,13 +119,13 @@ thumbing_jwks_parse (const char *json,
   JsonArray *keys;
 
   if (!json_parser_load_from_data (parser, json, length, &local_error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || thumbing_json_root_object (parser) == NULL)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_MALFORMED, _("the JWKS is not a JSON object: %s"),
                    local_error != NULL ? local_error->message : _("another JSON value"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = thumbing_json_root_object (parser);
   if (!json_object_has_member (root, "keys") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "keys")))
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_MALFORMED, _("the JWKS has no “keys” list"));
@@ -181,13 +182,13 @@ decode_json_part (const char *part,
   bytes = base64url_decode (part, length, &decoded);
   if (bytes == NULL || decoded == 0 || memchr (bytes, '\0', decoded) != NULL
       || !json_parser_load_from_data (parser, (const char *) bytes, decoded, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || thumbing_json_root_object (parser) == NULL)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_MALFORMED,
                    _("the token’s %s is not base64url-encoded JSON"), what);
       return NULL;
     }
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return json_object_ref (thumbing_json_root_object (parser));
 }
 
 typedef struct

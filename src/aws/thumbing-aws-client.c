@@ -11,6 +11,7 @@
 #include <thumbing/thumbing.h>
 
 #include "thumbing-aws-client.h"
+#include "thumbing-json-util.h"
 
 G_DEFINE_QUARK (thumbing-aws-error-quark, thumbing_aws_error)
 
@@ -239,9 +240,9 @@ parse_error (ThumbingAwsResponse *response,
       const char *data = g_bytes_get_data (response->body, &length);
 
       if (json_parser_load_from_data (parser, data, length, NULL)
-          && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+          && thumbing_json_root_object (parser) != NULL)
         {
-          JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+          JsonObject *object = thumbing_json_root_object (parser);
           const char *type = json_object_get_string_member_with_default (object, "__type", NULL);
           const char *text = json_object_get_string_member_with_default (object, "message", NULL);
 

@@ -13,6 +13,7 @@
 
 #include "thumbing-aws-client.h"
 #include "thumbing-aws-credentials-provider.h"
+#include "thumbing-json-util.h"
 
 typedef enum {
   KIND_STATIC,
@@ -185,13 +186,13 @@ parse_credentials (GBytes     *body,
   JsonObject *object;
   const char *id, *secret, *token, *expires;
 
-  if (!json_parser_load_from_data (parser, data, length, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, data, length, NULL) || thumbing_json_root_object (parser) == NULL)
     {
       g_set_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_INVALID,
                    _("%s: the answer is not a JSON object"), source);
       return NULL;
     }
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = thumbing_json_root_object (parser);
   id = json_object_get_string_member_with_default (object, "AccessKeyId", NULL);
   secret = json_object_get_string_member_with_default (object, "SecretAccessKey", NULL);
   token = json_object_get_string_member_with_default (object, "Token", NULL);

@@ -10,6 +10,7 @@
 
 #include "thumbing-error.h"
 #include "thumbing-pipeline-private.h"
+#include "thumbing-text.h"
 #include "thumbing-util-private.h"
 #include "thumbing-value-private.h"
 
@@ -122,15 +123,49 @@ prefix_at (GError    **error,
     g_prefix_error (error, "%s: [%s]: ", filename, group);
 }
 
+/* GKeyFile knows \s, \n, \t, \r and \\ in a value. Checked before GLib
+ * unescapes it: GLib 2.74 sets its error twice, with a warning, when an
+ * unknown escape comes before a "\" that ends the value. */
+static gboolean
+check_escapes (const char *raw,
+               GError    **error)
+{
+  for (const char *p = strchr (raw, '\\'); p != NULL; p = strchr (p + 2, '\\'))
+    {
+      if (p[1] == '\0')
+        {
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                       _("the value ends with a lone “\\” (write “\\\\” for a backslash)"));
+          return FALSE;
+        }
+      if (strchr ("sntr\\", p[1]) == NULL)
+        {
+          g_autofree char *escape = thumbing_text_escape_controls ((char[]) { '\\', p[1], '\0' });
+
+          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                       _("“%s” at byte %d is not an escape GKeyFile knows: \\s \\n \\t \\r \\\\"),
+                       escape, (int) (p - raw) + 1);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static char *
 get_expanded (KeyfileParser *parser,
               const char    *group,
               const char    *key,
               GError       **error)
 {
-  g_autofree char *raw = NULL;
+  g_autofree char *raw = g_key_file_get_value (parser->keyfile, group, key, error);
   char *value;
 
+  if (raw == NULL || !check_escapes (raw, error))
+    {
+      prefix_at (error, parser->filename, group, key);
+      return NULL;
+    }
+  g_clear_pointer (&raw, g_free);
   raw = g_key_file_get_string (parser->keyfile, group, key, error);
   if (raw == NULL)
     {
@@ -483,7 +518,7 @@ written_in_a_stage_list (GKeyFile   *keyfile,
 
         if (raw == NULL)
           continue;
-        words = g_regex_split_simple ("[^A-Za-z0-9_.-]+", raw, 0, 0);
+        words = g_regex_split_simple ("[^A-Za-z0-9_.-]+", raw, G_REGEX_RAW, 0);
         if (g_strv_contains ((const char * const *) words, name))
           return TRUE;
       }
@@ -803,6 +838,22 @@ _thumbing_pipeline_parse_launch (ThumbingPipeline *self,
 
 /* Description: a pipeline as a launch string */
 
+/* Quoted as the tokenizer reads it back: inside double quotes a backslash
+ * keeps the next byte as it is, whatever it is. */
+static void
+append_quoted (GString    *out,
+               const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 static void
 append_value_text (GString      *out,
                    const GValue *value)
@@ -811,14 +862,10 @@ append_value_text (GString      *out,
     {
       const char *s = g_value_get_string (value);
 
-      if (s != NULL && strpbrk (s, " \t!()\"'") == NULL && s[0] != '\0')
+      if (s != NULL && s[0] != '\0' && strpbrk (s, " \t\n\r\v\f!()\"'\\") == NULL)
         g_string_append (out, s);
       else
-        {
-          g_autofree char *escaped = g_strescape (s != NULL ? s : "", NULL);
-
-          g_string_append_printf (out, "\"%s\"", escaped);
-        }
+        append_quoted (out, s != NULL ? s : "");
     }
   else if (G_VALUE_HOLDS_ENUM (value))
     {
@@ -833,7 +880,7 @@ append_value_text (GString      *out,
     {
       g_autofree char *joined = g_strjoinv (";", g_value_get_boxed (value));
 
-      g_string_append_printf (out, "\"%s\"", joined);
+      append_quoted (out, joined);
     }
   else
     {

@@ -12,6 +12,7 @@
 #include "thumbing-error.h"
 #include "thumbing-pipeline-private.h"
 #include "thumbing-sink.h"
+#include "thumbing-text.h"
 #include "thumbing-util-private.h"
 
 /**
@@ -377,6 +378,30 @@ _thumbing_pipeline_unique_name (ThumbingPipeline *self,
     }
 }
 
+/* Stage names are written back in launch strings and keyfile groups, and
+ * quoted in messages: plain words, used once. */
+static gboolean
+check_stage_name (ThumbingPipeline *self,
+                  const char       *name,
+                  GError          **error)
+{
+  if (!g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$", name, G_REGEX_RAW, 0))
+    {
+      g_autofree char *shown = thumbing_text_escape_controls (name);
+
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("“%s” is not a stage name: up to 64 letters, digits, “_”, “-” and “.”"), shown);
+      return FALSE;
+    }
+  if (g_hash_table_contains (self->elements, name))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
+                   _("two stages are named “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 _thumbing_pipeline_add_to_chain (ThumbingPipeline *self,
                                  ThumbingChain    *chain,
@@ -391,12 +416,8 @@ _thumbing_pipeline_add_to_chain (ThumbingPipeline *self,
                    _("elements cannot be added to a pipeline that has started"));
       return FALSE;
     }
-  if (g_hash_table_contains (self->elements, name))
-    {
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG,
-                   _("two stages are named “%s”"), name);
-      return FALSE;
-    }
+  if (!check_stage_name (self, name, error))
+    return FALSE;
 
   if (THUMBING_IS_SERVICE (element))
     {
@@ -469,11 +490,8 @@ thumbing_pipeline_add_service (ThumbingPipeline *self,
                    _("services cannot be added to a pipeline that has started"));
       return FALSE;
     }
-  if (g_hash_table_contains (self->elements, name))
-    {
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG, _("two stages are named “%s”"), name);
-      return FALSE;
-    }
+  if (!check_stage_name (self, name, error))
+    return FALSE;
   g_ptr_array_add (self->services, g_object_ref (service));
   g_ptr_array_add (self->order, g_object_ref (service));
   g_hash_table_insert (self->elements, g_strdup (name), service);
