@@ -19,8 +19,8 @@
 #include <libsoup/soup.h>
 
 #include "thumbing-aws-metadata.h"
+#include "thumbing-lambda-event.h"
 #include "thumbing-lambda-source.h"
-#include "thumbing-json-util.h"
 
 #define API_VERSION "2018-06-01"
 #define METADATA_MESSAGE_ID "lambda.message-id"
@@ -346,16 +346,6 @@ take_records (ThumbingLambdaSource *self,
   return TRUE;
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
-
 /* Reads the event; a batch from SQS keeps going past bad messages, which
  * are reported as failures of their own. */
 static gboolean
@@ -364,70 +354,25 @@ take_event (ThumbingLambdaSource *self,
             const char           *event,
             GError              **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
-  JsonArray *records;
-  JsonObject *first;
+  g_autoptr(GPtrArray) messages = thumbing_lambda_event_split (event, &invocation->sqs, error);
 
-  if (!json_parser_load_from_data (parser, event, -1, error) || thumbing_json_root_object (parser) == NULL)
+  if (messages == NULL)
+    return FALSE;
+  if (!invocation->sqs)
+    return take_records (self, invocation, ((ThumbingLambdaMessage *) messages->pdata[0])->body, "", error);
+  for (guint i = 0; i < messages->len; i++)
     {
-      g_clear_error (error);
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the event is not a JSON object"));
-      return FALSE;
-    }
-  root = thumbing_json_root_object (parser);
-  records = json_object_has_member (root, "Records") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "Records"))
-            ? json_object_get_array_member (root, "Records") : NULL;
-  first = records != NULL && json_array_get_length (records) > 0
-          && JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0))
-          ? json_array_get_object_element (records, 0) : NULL;
+      ThumbingLambdaMessage *message = messages->pdata[i];
+      g_autoptr(GError) record_error = NULL;
 
-  if (g_strcmp0 (string_member (first, "eventSource"), "aws:sqs") == 0)
-    {
-      invocation->sqs = TRUE;
-      /* A record without an id cannot be reported failed on its own: the
-       * whole batch fails, and comes back, before any of it is taken. */
-      for (guint i = 0; i < json_array_get_length (records); i++)
+      if (message->body == NULL || !take_records (self, invocation, message->body, message->message_id, &record_error))
         {
-          JsonNode *node = json_array_get_element (records, i);
-
-          if (string_member (JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL, "messageId") == NULL)
-            {
-              g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
-                           _("SQS record %u of the batch has no messageId; the whole batch is failed"), i);
-              return FALSE;
-            }
+          thumbing_element_warn (THUMBING_ELEMENT (self), _("SQS message %s is not an S3 event (%s); reported failed"),
+                                 message->message_id, record_error != NULL ? record_error->message : _("no body"));
+          g_hash_table_add (invocation->failed, g_strdup (message->message_id));
         }
-      for (guint i = 0; i < json_array_get_length (records); i++)
-        {
-          JsonNode *node = json_array_get_element (records, i);
-          JsonObject *record = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *id = string_member (record, "messageId");
-          const char *body = string_member (record, "body");
-          g_autoptr(GError) record_error = NULL;
-
-          if (body == NULL || !take_records (self, invocation, body, id, &record_error))
-            {
-              thumbing_element_warn (THUMBING_ELEMENT (self), _("SQS message %s is not an S3 event (%s); reported failed"),
-                                     id, record_error != NULL ? record_error->message : _("no body"));
-              g_hash_table_add (invocation->failed, g_strdup (id));
-            }
-        }
-      return TRUE;
     }
-  if (g_strcmp0 (string_member (first, "EventSource"), "aws:sns") == 0)
-    {
-      JsonObject *sns = json_object_has_member (first, "Sns") ? json_object_get_object_member (first, "Sns") : NULL;
-      const char *message = string_member (sns, "Message");
-
-      if (message == NULL)
-        {
-          g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("an SNS event without a Message"));
-          return FALSE;
-        }
-      return take_records (self, invocation, message, "", error);
-    }
-  return take_records (self, invocation, event, "", error);
+  return TRUE;
 }
 
 static gboolean

@@ -39,35 +39,16 @@ thumbing_s3_decode_key (const char *encoded)
   return g_uri_unescape_string (spaced, NULL);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-           ? json_node_get_string (node) : NULL;
-}
-
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static ThumbingS3Record *
 parse_record (JsonObject *record,
               guint       index,
               GError    **error)
 {
   g_autoptr(ThumbingS3Record) parsed = g_new0 (ThumbingS3Record, 1);
-  JsonObject *s3 = member_object (record, "s3");
-  JsonObject *bucket = member_object (s3, "bucket");
-  JsonObject *object = member_object (s3, "object");
-  const char *version = member_string (record, "eventVersion");
+  JsonObject *s3 = thumbing_json_member_object (record, "s3");
+  JsonObject *bucket = thumbing_json_member_object (s3, "bucket");
+  JsonObject *object = thumbing_json_member_object (s3, "object");
+  const char *version = thumbing_json_member_string (record, "eventVersion");
   const char *key;
   const char *event_name;
   JsonNode *size;
@@ -80,15 +61,15 @@ parse_record (JsonObject *record,
       return NULL;
     }
   /* S3-compatible stores name themselves: minio:s3, ceph:s3. */
-  if (member_string (record, "eventSource") == NULL || !g_str_has_suffix (member_string (record, "eventSource"), ":s3"))
+  if (thumbing_json_member_string (record, "eventSource") == NULL || !g_str_has_suffix (thumbing_json_member_string (record, "eventSource"), ":s3"))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                    _("record %u: not an S3 event (eventSource “%s”)"), index,
-                   member_string (record, "eventSource") != NULL ? member_string (record, "eventSource") : "");
+                   thumbing_json_member_string (record, "eventSource") != NULL ? thumbing_json_member_string (record, "eventSource") : "");
       return NULL;
     }
-  key = member_string (object, "key");
-  if (member_string (record, "eventName") == NULL || member_string (bucket, "name") == NULL || key == NULL)
+  key = thumbing_json_member_string (object, "key");
+  if (thumbing_json_member_string (record, "eventName") == NULL || thumbing_json_member_string (bucket, "name") == NULL || key == NULL)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                    _("record %u: eventName, s3.bucket.name or s3.object.key is missing"), index);
@@ -96,10 +77,10 @@ parse_record (JsonObject *record,
     }
 
   /* MinIO prefixes the names AWS uses with “s3:”. */
-  event_name = member_string (record, "eventName");
+  event_name = thumbing_json_member_string (record, "eventName");
   parsed->event_name = g_strdup (g_str_has_prefix (event_name, "s3:") ? event_name + 3 : event_name);
-  parsed->region = g_strdup (member_string (record, "awsRegion"));
-  parsed->bucket = g_strdup (member_string (bucket, "name"));
+  parsed->region = g_strdup (thumbing_json_member_string (record, "awsRegion"));
+  parsed->bucket = g_strdup (thumbing_json_member_string (bucket, "name"));
   parsed->key = thumbing_s3_decode_key (key);
   if (parsed->key == NULL)
     {
@@ -109,13 +90,13 @@ parse_record (JsonObject *record,
     }
   size = json_object_get_member (object, "size");
   parsed->size = size != NULL && JSON_NODE_HOLDS_VALUE (size) ? json_node_get_int (size) : -1;
-  if (member_string (object, "eTag") != NULL)
+  if (thumbing_json_member_string (object, "eTag") != NULL)
     {
-      g_autofree char *etag = g_strdup (member_string (object, "eTag"));
+      g_autofree char *etag = g_strdup (thumbing_json_member_string (object, "eTag"));
 
       parsed->etag = g_strdup (g_strstrip (g_strdelimit (etag, "\"", ' ')));
     }
-  parsed->sequencer = g_strdup (member_string (object, "sequencer"));
+  parsed->sequencer = g_strdup (thumbing_json_member_string (object, "sequencer"));
   return g_steal_pointer (&parsed);
 }
 
@@ -147,16 +128,16 @@ thumbing_s3_event_parse (const char *body,
     }
   root = thumbing_json_root_object (parser);
 
-  if (g_strcmp0 (member_string (root, "Type"), "Notification") == 0 && !unwrap_sns)
+  if (g_strcmp0 (thumbing_json_member_string (root, "Type"), "Notification") == 0 && !unwrap_sns)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                    _("an SNS notification where a bare S3 event was expected"));
       return NULL;
     }
-  if (g_strcmp0 (member_string (root, "Type"), "Notification") == 0 && member_string (root, "Message") != NULL)
+  if (g_strcmp0 (thumbing_json_member_string (root, "Type"), "Notification") == 0 && thumbing_json_member_string (root, "Message") != NULL)
     {
       inner = json_parser_new ();
-      if (!json_parser_load_from_data (inner, member_string (root, "Message"), -1, &local_error)
+      if (!json_parser_load_from_data (inner, thumbing_json_member_string (root, "Message"), -1, &local_error)
           || thumbing_json_root_object (inner) == NULL)
         {
           g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
@@ -167,7 +148,7 @@ thumbing_s3_event_parse (const char *body,
       root = thumbing_json_root_object (inner);
     }
 
-  if (g_strcmp0 (member_string (root, "Event"), "s3:TestEvent") == 0)
+  if (g_strcmp0 (thumbing_json_member_string (root, "Event"), "s3:TestEvent") == 0)
     {
       *is_test_event = TRUE;
       return g_steal_pointer (&records);

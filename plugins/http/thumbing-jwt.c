@@ -60,21 +60,11 @@ base64url_decode (const char *text,
   return g_base64_decode (standard->str, out_length);
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
-
 static BIGNUM *
 member_bignum (JsonObject *object,
                const char *name)
 {
-  const char *text = string_member (object, name);
+  const char *text = thumbing_json_member_string (object, name);
   g_autofree guchar *bytes = NULL;
   gsize length = 0;
 
@@ -138,13 +128,13 @@ thumbing_jwks_parse (const char *json,
   for (guint i = 0; i < json_array_get_length (keys); i++)
     {
       JsonNode *node = json_array_get_element (keys, i);
-      JsonObject *jwk = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *kid = jwk != NULL ? string_member (jwk, "kid") : NULL;
-      const char *use = jwk != NULL ? string_member (jwk, "use") : NULL;
-      const char *alg = jwk != NULL ? string_member (jwk, "alg") : NULL;
+      JsonObject *jwk = thumbing_json_node_object (node);
+      const char *kid = jwk != NULL ? thumbing_json_member_string (jwk, "kid") : NULL;
+      const char *use = jwk != NULL ? thumbing_json_member_string (jwk, "use") : NULL;
+      const char *alg = jwk != NULL ? thumbing_json_member_string (jwk, "alg") : NULL;
       EVP_PKEY *key;
 
-      if (kid == NULL || g_strcmp0 (string_member (jwk, "kty"), "RSA") != 0
+      if (kid == NULL || g_strcmp0 (thumbing_json_member_string (jwk, "kty"), "RSA") != 0
           || (use != NULL && strcmp (use, "sig") != 0) || (alg != NULL && strcmp (alg, "RS256") != 0))
         continue;
       key = rsa_key_from_jwk (jwk);
@@ -242,7 +232,7 @@ thumbing_jwt_peek_kid (const char *token)
   if (!split_token (token, &parts, NULL))
     return NULL;
   header = decode_json_part (parts.header, parts.header_length, "header", NULL);
-  return header != NULL ? g_strdup (string_member (header, "kid")) : NULL;
+  return header != NULL ? g_strdup (thumbing_json_member_string (header, "kid")) : NULL;
 }
 
 static gboolean
@@ -280,7 +270,7 @@ audience_matches (JsonObject *claims,
           return TRUE;
       return FALSE;
     }
-  return g_strcmp0 (string_member (claims, "aud"), client_id) == 0;
+  return g_strcmp0 (thumbing_json_member_string (claims, "aud"), client_id) == 0;
 }
 
 static gboolean
@@ -307,18 +297,18 @@ check_claims (JsonObject              *claims,
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_NOT_YET_VALID, _("the token is not valid yet (nbf)"));
       return FALSE;
     }
-  if (policy->issuer != NULL && g_strcmp0 (string_member (claims, "iss"), policy->issuer) != 0)
+  if (policy->issuer != NULL && g_strcmp0 (thumbing_json_member_string (claims, "iss"), policy->issuer) != 0)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_CLAIMS, _("the token’s issuer is not the one configured"));
       return FALSE;
     }
-  if (g_strcmp0 (string_member (claims, "token_use"), expected_use) != 0)
+  if (g_strcmp0 (thumbing_json_member_string (claims, "token_use"), expected_use) != 0)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_CLAIMS, _("not an %s token (token_use)"), expected_use);
       return FALSE;
     }
   if (policy->token_use == THUMBING_JWT_TOKEN_USE_ACCESS
-      ? g_strcmp0 (string_member (claims, "client_id"), policy->client_id) != 0
+      ? g_strcmp0 (thumbing_json_member_string (claims, "client_id"), policy->client_id) != 0
       : !audience_matches (claims, policy->client_id))
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_CLAIMS,
@@ -326,7 +316,7 @@ check_claims (JsonObject              *claims,
                    policy->token_use == THUMBING_JWT_TOKEN_USE_ACCESS ? "client_id" : "aud");
       return FALSE;
     }
-  if (string_member (claims, "sub") == NULL || *string_member (claims, "sub") == '\0')
+  if (g_strcmp0 (thumbing_json_member_string (claims, "sub"), "") <= 0)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_CLAIMS, _("the token names no subject (sub)"));
       return FALSE;
@@ -353,7 +343,7 @@ check_claims (JsonObject              *claims,
     }
   if (policy->required_scopes != NULL && policy->required_scopes[0] != NULL)
     {
-      g_auto(GStrv) scopes = g_strsplit (string_member (claims, "scope") != NULL ? string_member (claims, "scope") : "", " ", -1);
+      g_auto(GStrv) scopes = g_strsplit (thumbing_json_member_string (claims, "scope") != NULL ? thumbing_json_member_string (claims, "scope") : "", " ", -1);
 
       for (const char * const *scope = policy->required_scopes; *scope != NULL; scope++)
         if (!g_strv_contains ((const char * const *) scopes, *scope))
@@ -385,12 +375,12 @@ thumbing_jwt_verify (const char              *token,
   header = decode_json_part (parts.header, parts.header_length, "header", error);
   if (header == NULL)
     return NULL;
-  if (g_strcmp0 (string_member (header, "alg"), "RS256") != 0)
+  if (g_strcmp0 (thumbing_json_member_string (header, "alg"), "RS256") != 0)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_ALGORITHM, _("the token’s algorithm is not RS256"));
       return NULL;
     }
-  kid = string_member (header, "kid");
+  kid = thumbing_json_member_string (header, "kid");
   if (kid == NULL)
     {
       g_set_error (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_UNKNOWN_KEY, _("the token names no key (kid)"));
