@@ -386,6 +386,9 @@ test_launch_errors (void)
                        "launch string, column 40: two stages are named “a”");
   assert_launch_error ("folder-source path=/tmp ! log name=\"a b\"", THUMBING_ERROR_CONFIG,
                        "launch string, column 27: “a b” is not a stage name: up to 64 letters, digits, “_”, “-” and “.”");
+  /* Found by fuzz-launch: “$” alone also matched before a final line break. */
+  assert_launch_error ("folder-source path=/tmp ! log name=\"a\n\"", THUMBING_ERROR_CONFIG,
+                       "launch string, column 27: “a\\n” is not a stage name: up to 64 letters, digits, “_”, “-” and “.”");
   assert_launch_error ("folder-source path=/tmp ! log name=\"x\ty\"", THUMBING_ERROR_CONFIG,
                        "launch string, column 27: “x\\ty” is not a stage name: up to 64 letters, digits, “_”, “-” and “.”");
   assert_launch_error ("folder-source path=/tmp ! log )", THUMBING_ERROR_CONFIG,

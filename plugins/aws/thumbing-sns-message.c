@@ -143,7 +143,7 @@ thumbing_sns_url_is_aws (const char *url)
   /* Raw bytes: a host that is not UTF-8 is simply not AWS's. */
   return g_uri_get_host (uri) != NULL
          && g_regex_match_simple ("^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$", g_uri_get_host (uri),
-                                  G_REGEX_CASELESS | G_REGEX_RAW, 0);
+                                  G_REGEX_CASELESS | G_REGEX_RAW | G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)

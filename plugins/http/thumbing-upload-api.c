@@ -94,7 +94,7 @@ thumbing_upload_api_check (ThumbingElement *element,
            && g_strv_length (self->origins) > 1)
     problem = _("origins is either “*” or a list of origins");
   for (char **e = self->extensions; problem == NULL && e != NULL && *e != NULL; e++)
-    if (!g_regex_match_simple ("^[a-z0-9]{1,8}$", *e, G_REGEX_RAW, 0))
+    if (!g_regex_match_simple ("^[a-z0-9]{1,8}$", *e, G_REGEX_RAW | G_REGEX_DOLLAR_ENDONLY, 0))
       problem = _("extensions are lower-case letters and digits, as “jpg”");
   if (problem != NULL)
     {
@@ -295,7 +295,7 @@ hand_out_url (ThumbingUploadApi    *self,
 static gboolean
 subject_is_safe (const char *sub)
 {
-  return g_regex_match_simple ("^[A-Za-z0-9_-][A-Za-z0-9_.@-]{0,127}$", sub, G_REGEX_RAW, 0) && strstr (sub, "..") == NULL;
+  return g_regex_match_simple ("^[A-Za-z0-9_-][A-Za-z0-9_.@-]{0,127}$", sub, G_REGEX_RAW | G_REGEX_DOLLAR_ENDONLY, 0) && strstr (sub, "..") == NULL;
 }
 
 static void

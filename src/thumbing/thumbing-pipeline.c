@@ -385,7 +385,7 @@ check_stage_name (ThumbingPipeline *self,
                   const char       *name,
                   GError          **error)
 {
-  if (!g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$", name, G_REGEX_RAW, 0))
+  if (!g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$", name, G_REGEX_RAW | G_REGEX_DOLLAR_ENDONLY, 0))
     {
       g_autofree char *shown = thumbing_text_escape_controls (name);
 
