@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "thumbing-test-util.h"
 
@@ -98,6 +100,44 @@ test_unwritable_folder (void)
   thumbing_test_remove_tree (dir);
 }
 
+/* A full disk, as RLIMIT_FSIZE makes one without a mount: the item fails
+ * naming the file, and neither a partial file nor a temporary is left. */
+static void
+test_full_disk_leaves_nothing (void)
+{
+  g_autofree char *dir = thumbing_test_make_tempdir ();
+  g_autofree char *settings = g_strdup_printf ("folder-sink path=%s", dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingElement) sink = thumbing_test_element (settings, &error);
+  g_autofree char *big = g_strnfill (256 * 1024, 'x');
+  g_autoptr(ThumbingItem) item = png_item ("big.png", big);
+  g_autoptr(ThumbingItem) result = NULL;
+  struct rlimit saved, tiny;
+  void (*saved_handler) (int);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  tiny = saved;
+  tiny.rlim_cur = 4096;
+  saved_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &tiny), ==, 0);
+  result = thumbing_test_process (sink, item, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, saved_handler);
+
+  g_assert_null (result);
+  g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "big.png"));
+  g_assert_cmpuint (thumbing_test_count_files (dir), ==, 0);
+  /* With room again, the same item goes through. */
+  g_clear_error (&error);
+  result = thumbing_test_process (sink, item, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (thumbing_test_count_files (dir), ==, 1);
+  thumbing_test_remove_tree (dir);
+}
+
 static void
 test_needs_encoded_payload (void)
 {
@@ -125,6 +165,7 @@ main (int    argc,
   g_test_add_func ("/folder-sink/default-template-keeps-name-and-replaces", test_default_template_keeps_name_and_replaces);
   g_test_add_func ("/folder-sink/refuses-to-escape", test_refuses_to_escape);
   g_test_add_func ("/folder-sink/unwritable-folder", test_unwritable_folder);
+  g_test_add_func ("/folder-sink/full-disk-leaves-nothing", test_full_disk_leaves_nothing);
   g_test_add_func ("/folder-sink/needs-encoded-payload", test_needs_encoded_payload);
   return g_test_run ();
 }
