@@ -61,7 +61,7 @@ thumbing_lambda_event_split (const char *event,
   JsonObject *root;
   JsonNode *records_node;
   JsonArray *records = NULL;
-  JsonObject *first = NULL;
+  JsonObject *first;
 
   *is_sqs_batch = FALSE;
   if (!json_parser_load_from_data (parser, event, -1, NULL) || thumbing_json_root_object (parser) == NULL)
@@ -73,17 +73,15 @@ thumbing_lambda_event_split (const char *event,
   records_node = json_object_get_member (root, "Records");
   if (records_node != NULL && JSON_NODE_HOLDS_ARRAY (records_node))
     records = json_node_get_array (records_node);
-  if (records != NULL && json_array_get_length (records) > 0
-      && JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0)))
-    first = json_array_get_object_element (records, 0);
+  first = records != NULL && json_array_get_length (records) > 0
+          ? thumbing_json_node_object (json_array_get_element (records, 0)) : NULL;
 
   if (g_strcmp0 (thumbing_json_member_string (first, "eventSource"), "aws:sqs") == 0)
     {
       *is_sqs_batch = TRUE;
       for (guint i = 0; i < json_array_get_length (records); i++)
         {
-          JsonNode *node = json_array_get_element (records, i);
-          JsonObject *record = thumbing_json_node_object (node);
+          JsonObject *record = thumbing_json_node_object (json_array_get_element (records, i));
           const char *id = thumbing_json_member_string (record, "messageId");
 
           if (id == NULL)

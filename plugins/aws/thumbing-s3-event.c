@@ -49,8 +49,10 @@ parse_record (JsonObject *record,
   JsonObject *bucket = thumbing_json_member_object (s3, "bucket");
   JsonObject *object = thumbing_json_member_object (s3, "object");
   const char *version = thumbing_json_member_string (record, "eventVersion");
-  const char *key;
-  const char *event_name;
+  const char *source = thumbing_json_member_string (record, "eventSource");
+  const char *event_name = thumbing_json_member_string (record, "eventName");
+  const char *bucket_name = thumbing_json_member_string (bucket, "name");
+  const char *key = thumbing_json_member_string (object, "key");
   JsonNode *size;
 
   /* Versions 2.x share a layout; check the major version only. */
@@ -61,15 +63,13 @@ parse_record (JsonObject *record,
       return NULL;
     }
   /* S3-compatible stores name themselves: minio:s3, ceph:s3. */
-  if (thumbing_json_member_string (record, "eventSource") == NULL || !g_str_has_suffix (thumbing_json_member_string (record, "eventSource"), ":s3"))
+  if (source == NULL || !g_str_has_suffix (source, ":s3"))
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
-                   _("record %u: not an S3 event (eventSource “%s”)"), index,
-                   thumbing_json_member_string (record, "eventSource") != NULL ? thumbing_json_member_string (record, "eventSource") : "");
+                   _("record %u: not an S3 event (eventSource “%s”)"), index, source != NULL ? source : "");
       return NULL;
     }
-  key = thumbing_json_member_string (object, "key");
-  if (thumbing_json_member_string (record, "eventName") == NULL || thumbing_json_member_string (bucket, "name") == NULL || key == NULL)
+  if (event_name == NULL || bucket_name == NULL || key == NULL)
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT,
                    _("record %u: eventName, s3.bucket.name or s3.object.key is missing"), index);
@@ -77,10 +77,9 @@ parse_record (JsonObject *record,
     }
 
   /* MinIO prefixes the names AWS uses with “s3:”. */
-  event_name = thumbing_json_member_string (record, "eventName");
   parsed->event_name = g_strdup (g_str_has_prefix (event_name, "s3:") ? event_name + 3 : event_name);
   parsed->region = g_strdup (thumbing_json_member_string (record, "awsRegion"));
-  parsed->bucket = g_strdup (thumbing_json_member_string (bucket, "name"));
+  parsed->bucket = g_strdup (bucket_name);
   parsed->key = thumbing_s3_decode_key (key);
   if (parsed->key == NULL)
     {

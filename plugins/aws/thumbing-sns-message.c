@@ -136,14 +136,14 @@ gboolean
 thumbing_sns_url_is_aws (const char *url)
 {
   g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
 
-  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || g_uri_get_userinfo (uri) != NULL
+  if (host == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || g_uri_get_userinfo (uri) != NULL
       || (g_uri_get_port (uri) != -1 && g_uri_get_port (uri) != 443))
     return FALSE;
   /* Raw bytes: a host that is not UTF-8 is simply not AWS's. */
-  return g_uri_get_host (uri) != NULL
-         && g_regex_match_simple ("^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$", g_uri_get_host (uri),
-                                  G_REGEX_CASELESS | G_REGEX_RAW | G_REGEX_DOLLAR_ENDONLY, 0);
+  return g_regex_match_simple ("^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$", host,
+                               G_REGEX_CASELESS | G_REGEX_RAW | G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)

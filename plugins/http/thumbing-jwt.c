@@ -129,9 +129,9 @@ thumbing_jwks_parse (const char *json,
     {
       JsonNode *node = json_array_get_element (keys, i);
       JsonObject *jwk = thumbing_json_node_object (node);
-      const char *kid = jwk != NULL ? thumbing_json_member_string (jwk, "kid") : NULL;
-      const char *use = jwk != NULL ? thumbing_json_member_string (jwk, "use") : NULL;
-      const char *alg = jwk != NULL ? thumbing_json_member_string (jwk, "alg") : NULL;
+      const char *kid = thumbing_json_member_string (jwk, "kid");
+      const char *use = thumbing_json_member_string (jwk, "use");
+      const char *alg = thumbing_json_member_string (jwk, "alg");
       EVP_PKEY *key;
 
       if (kid == NULL || g_strcmp0 (thumbing_json_member_string (jwk, "kty"), "RSA") != 0
@@ -343,7 +343,8 @@ check_claims (JsonObject              *claims,
     }
   if (policy->required_scopes != NULL && policy->required_scopes[0] != NULL)
     {
-      g_auto(GStrv) scopes = g_strsplit (thumbing_json_member_string (claims, "scope") != NULL ? thumbing_json_member_string (claims, "scope") : "", " ", -1);
+      const char *granted = thumbing_json_member_string (claims, "scope");
+      g_auto(GStrv) scopes = g_strsplit (granted != NULL ? granted : "", " ", -1);
 
       for (const char * const *scope = policy->required_scopes; *scope != NULL; scope++)
         if (!g_strv_contains ((const char * const *) scopes, *scope))
