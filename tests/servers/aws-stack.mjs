@@ -15,7 +15,6 @@
 // answers the next N such requests with an S3 error; GET /__requests lists the
 // requests that passed, as "METHOD /path?query".
 
-import { createServer } from "node:net";
 import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,17 +28,6 @@ const S3rver = require("s3rver");
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
 const config = JSON.parse(process.argv[2] ?? "{}");
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // fauxqs reads the region from the credential scope and checks no signature.
 const AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`;
@@ -96,19 +84,17 @@ function s3Record(event, bucket) {
 }
 
 const directory = mkdtempSync(path.join(tmpdir(), "thumbing-s3rver-"));
-const s3Port = await freePort();
-const sqsPort = await freePort();
-const s3Endpoint = `http://127.0.0.1:${s3Port}`;
-const sqsEndpoint = `http://127.0.0.1:${sqsPort}`;
-
+// Every server listens on port 0 and tells its port: a port probed free
+// first can be taken by a test running beside this one before it is bound.
 const s3 = new S3rver({
   address: "127.0.0.1",
-  port: s3Port,
+  port: 0,
   silent: true,
   directory,
   configureBuckets: (config.buckets ?? []).map((name) => ({ name, configs: [] })),
 });
-await s3.run();
+const { port: s3Port } = await s3.run();
+const s3Endpoint = `http://127.0.0.1:${s3Port}`;
 
 // Queue URLs should be http://127.0.0.1:PORT/000000000000/NAME: the SQS
 // store builds them from the request's Host when its own host is empty,
@@ -124,7 +110,6 @@ let s3Public = s3Endpoint;
 if (config.faults) {
   const faults = { drop: 0, fail: null };
   const seen = [];
-  const proxyPort = await freePort();
   const proxy = http.createServer((request, response) => {
     if (request.url === "/__requests") {
       response.writeHead(200, { "Content-Type": "application/json" });
@@ -163,8 +148,8 @@ if (config.faults) {
     request.pipe(upstream);
   });
   proxy.keepAliveTimeout = 1000;
-  await new Promise((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
-  s3Public = `http://127.0.0.1:${proxyPort}`;
+  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  s3Public = `http://127.0.0.1:${proxy.address().port}`;
 }
 
 const fauxqs = buildApp({
@@ -172,7 +157,8 @@ const fauxqs = buildApp({
   defaultRegion: REGION,
   stores: { sqsStore, snsStore: new SnsStore(), s3Store: new S3Store() },
 });
-await fauxqs.listen({ port: sqsPort, host: "127.0.0.1" });
+await fauxqs.listen({ port: 0, host: "127.0.0.1" });
+const sqsEndpoint = `http://127.0.0.1:${fauxqs.server.address().port}`;
 
 const queues = {};
 for (const queue of config.queues ?? []) {
