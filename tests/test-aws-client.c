@@ -34,6 +34,33 @@ reply (SoupServerMessage *msg, guint status, const char *type, const char *body)
   soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
 }
 
+/* S3 with its clock 20 minutes ahead of ours: it refuses requests signed
+ * more than 15 minutes from its time, and says its time in Date. */
+static void
+answer_on_a_clock_ahead (SoupServerMessage *msg)
+{
+  const char *signed_at = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "x-amz-date");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) theirs = g_date_time_add_minutes (now, 20);
+  g_autofree char *date = soup_date_time_to_string (theirs, SOUP_DATE_HTTP);
+  g_autofree char *iso = NULL;
+  g_autoptr(GDateTime) request_time = NULL;
+
+  g_assert_nonnull (signed_at);
+  g_assert_cmpuint (strlen (signed_at), ==, 16);
+  iso = g_strdup_printf ("%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", signed_at, signed_at + 4, signed_at + 6,
+                         signed_at + 9, signed_at + 11, signed_at + 13);
+  request_time = g_date_time_new_from_iso8601 (iso, NULL);
+  g_assert_nonnull (request_time);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Date", date);
+  if (ABS (g_date_time_difference (theirs, request_time)) > 15 * G_TIME_SPAN_MINUTE)
+    reply (msg, 403, "application/xml",
+           "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the "
+           "current time is too large.</Message></Error>");
+  else
+    reply (msg, 200, "text/plain", "in time");
+}
+
 static void
 handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -73,6 +100,8 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
     reply (msg, 400, "text/xml",
            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code>"
            "<Message>Invalid parameter: TopicArn</Message></Error><RequestId>sns-req-9</RequestId></ErrorResponse>");
+  else if (strcmp (path, "/skewed") == 0)
+    answer_on_a_clock_ahead (msg);
   else if (strcmp (path, "/forbidden") == 0)
     reply (msg, 403, "application/xml", "<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>");
   else
@@ -187,6 +216,44 @@ test_errors_are_parsed_and_not_retried (void)
                       "sns InvalidParameter: Invalid parameter: TopicArn (HTTP 400, request id sns-req-9)");
   assert_not_retried ("s3", "/forbidden", THUMBING_AWS_ERROR_ACCESS_DENIED,
                       "s3 SignatureDoesNotMatch: no (HTTP 403)");
+}
+
+/* The clock is corrected from the endpoint's Date once, then every
+ * request, presigned URLs too, carries the endpoint's time. */
+static void
+test_clock_skew_is_corrected (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) first = NULL;
+  g_autoptr(ThumbingAwsResponse) second = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) theirs = g_date_time_add_minutes (now, 20);
+  g_autoptr(GDateTime) presigned_at = NULL;
+  g_autofree char *iso = NULL;
+  const char *signed_at;
+
+  first = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", "/skewed"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpuint (hits (fake, "/skewed"), ==, 2);
+
+  second = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", "/skewed"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits (fake, "/skewed"), ==, 3);
+
+  url = thumbing_test_aws_presign (client, thumbing_aws_request_new ("PUT", "ignored", "/skewed"), 60, &error);
+  g_assert_no_error (error);
+  signed_at = strstr (url, "X-Amz-Date=");
+  g_assert_nonnull (signed_at);
+  signed_at += strlen ("X-Amz-Date=");
+  iso = g_strdup_printf ("%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", signed_at, signed_at + 4, signed_at + 6,
+                         signed_at + 9, signed_at + 11, signed_at + 13);
+  presigned_at = g_date_time_new_from_iso8601 (iso, NULL);
+  g_assert_nonnull (presigned_at);
+  g_assert_cmpint (ABS (g_date_time_difference (theirs, presigned_at)), <, G_TIME_SPAN_MINUTE);
 }
 
 static void
@@ -358,6 +425,7 @@ main (int    argc,
   g_test_add_func ("/aws-client/retries-then-succeeds", test_retries_then_succeeds);
   g_test_add_func ("/aws-client/gives-up-with-the-aws-error", test_gives_up_with_the_aws_error);
   g_test_add_func ("/aws-client/errors-are-parsed-and-not-retried", test_errors_are_parsed_and_not_retried);
+  g_test_add_func ("/aws-client/clock-skew-is-corrected", test_clock_skew_is_corrected);
   g_test_add_func ("/aws-client/unreachable-endpoint", test_unreachable_endpoint);
   g_test_add_func ("/aws-client/no-credentials", test_no_credentials);
   g_test_add_func ("/aws-client/xml-text", test_xml_text);

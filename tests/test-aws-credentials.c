@@ -22,6 +22,7 @@ typedef struct
   char       *base;
   guint       fetches;
   guint       minutes_valid;
+  guint       revoked;      /* keys up to ASIA<revoked> are refused */
   char       *last_authorization;
   char       *last_security_token;
   char       *dir;
@@ -38,6 +39,15 @@ credentials_json (Fake *fake, SoupServerMessage *msg, const char *token)
 
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* N of the ASIA<N> key an Authorization header signs with; 0 for none. */
+static guint
+key_number (const char *authorization)
+{
+  const char *key = authorization != NULL ? strstr (authorization, "Credential=ASIA") : NULL;
+
+  return key != NULL ? (guint) g_ascii_strtoull (key + strlen ("Credential=ASIA"), NULL, 10) : 0;
 }
 
 static void
@@ -80,6 +90,14 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
     {
       fake->fetches++;
       credentials_json (fake, msg, "instance-session");
+    }
+  else if (fake->revoked > 0 && key_number (fake->last_authorization) <= fake->revoked)
+    {
+      static const char expired[] = "<Error><Code>ExpiredToken</Code>"
+                                    "<Message>The provided token has expired.</Message></Error>";
+
+      soup_server_message_set_status (msg, 400, NULL);
+      soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, expired, strlen (expired));
     }
   else
     {
@@ -281,6 +299,42 @@ test_client_signs_with_the_session_token (Fake *fake, gconstpointer data)
   g_assert_cmpstr (fake->last_security_token, ==, "container-session");
 }
 
+/* A session revoked before the expiry it came with: the request that is
+ * refused fetches new credentials once and goes through with them. */
+static void
+test_expired_token_renews_once (Fake *fake, gconstpointer data)
+{
+  g_autofree char *url = g_strconcat (fake->base, "/container", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsCredentialsProvider) provider = NULL;
+  g_autoptr(ThumbingAwsClient) client = NULL;
+  g_autoptr(ThumbingAwsResponse) before = NULL, after = NULL, refused = NULL;
+
+  g_setenv ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, TRUE);
+  g_setenv ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "agent-secret", TRUE);
+  provider = chain (&error);
+  client = thumbing_aws_client_new_with_provider ("s3", fake->base, "eu-west-1", provider);
+  thumbing_aws_client_set_retries (client, 4, 1, 5);
+  before = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "", "/bucket/key"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake->fetches, ==, 1);
+
+  fake->revoked = 1;
+  after = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "", "/bucket/key"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->status, ==, 200);
+  g_assert_cmpuint (fake->fetches, ==, 2);
+  g_assert_cmpuint (key_number (fake->last_authorization), ==, 2);
+
+  /* New credentials that are refused too: one renewal, then the error. */
+  fake->revoked = G_MAXUINT;
+  refused = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "", "/bucket/key"), &error);
+  g_assert_null (refused);
+  g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "ExpiredToken"));
+  g_assert_cmpuint (fake->fetches, ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -293,5 +347,6 @@ main (int    argc,
   ADD ("/aws-credentials/instance-metadata", test_instance_metadata);
   ADD ("/aws-credentials/nothing-found", test_nothing_found);
   ADD ("/aws-credentials/client-signs-with-the-session-token", test_client_signs_with_the_session_token);
+  ADD ("/aws-credentials/expired-token-renews-once", test_expired_token_renews_once);
   return g_test_run ();
 }

@@ -59,7 +59,7 @@ def wait_for_depth(stack, queue, depth, seconds=20):
         time.sleep(0.1)
 
 
-def run_thumbing(stack, *extra, env=None):
+def run_thumbing(stack, *extra, env=None, wrapper=()):
     full_env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
                     AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
                     AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
@@ -67,7 +67,7 @@ def run_thumbing(stack, *extra, env=None):
                     THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/",
                     AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails")
     full_env.update(env or {})
-    return subprocess.run([TOOL, "run", "--once", *extra, CONF], capture_output=True, text=True,
+    return subprocess.run([*wrapper, TOOL, "run", "--once", *extra, CONF], capture_output=True, text=True,
                           env=full_env, timeout=120)
 
 
@@ -184,6 +184,21 @@ def test_a_500_on_one_put_is_retried():
         assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
 
 
+def test_a_clock_20_minutes_slow_is_corrected():
+    """S3 refuses requests signed 15 minutes or more from its time
+    (RequestTimeTooSkewed); thumbing takes the offset from the answer's Date
+    and signs with S3's time from then on, as the AWS SDKs do."""
+    with AwsStack(**stack_config("direct")) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        result = run_thumbing(stack, wrapper=("faketime", "-m", "-f", "-20m"))
+        assert result.returncode == 0, result.stderr
+        assert "the endpoint's clock is +1" in result.stderr, result.stderr
+        assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
+        assert_thumbnails(stack)
+        assert queue_depth(stack, "uploads") == 0
+
+
 def test_a_missing_topic_fails_the_items_and_keeps_the_messages():
     with AwsStack(**stack_config("direct")) as stack:
         upload_all(stack)
@@ -280,6 +295,7 @@ if __name__ == "__main__":
         test_deleted_object_is_acknowledged,
         test_s3_unreachable_for_a_while_then_back,
         test_a_500_on_one_put_is_retried,
+        test_a_clock_20_minutes_slow_is_corrected,
         test_a_missing_topic_fails_the_items_and_keeps_the_messages,
         test_a_killed_worker_loses_nothing,
         test_many_records_and_the_test_event,

@@ -40,3 +40,28 @@ thumbing_test_aws_send (ThumbingAwsClient  *client,
     g_propagate_error (error, sent.error);
   return sent.response;
 }
+
+static void
+on_presigned (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Presigns @request (transfer full) and waits for the URL. */
+char *
+thumbing_test_aws_presign (ThumbingAwsClient  *client,
+                           ThumbingAwsRequest *request,
+                           guint               expires,
+                           GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  thumbing_aws_client_presign_async (client, request, expires, NULL, on_presigned, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return thumbing_aws_client_presign_finish (client, result, error);
+}

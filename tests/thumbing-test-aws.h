@@ -11,5 +11,9 @@ G_BEGIN_DECLS
 ThumbingAwsResponse *thumbing_test_aws_send (ThumbingAwsClient  *client,
                                              ThumbingAwsRequest *request,
                                              GError            **error);
+char                *thumbing_test_aws_presign (ThumbingAwsClient  *client,
+                                                ThumbingAwsRequest *request,
+                                                guint               expires,
+                                                GError            **error);
 
 G_END_DECLS

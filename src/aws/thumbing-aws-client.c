@@ -31,6 +31,7 @@ struct _ThumbingAwsClient
   guint                   max_attempts;
   guint                   base_delay_ms;
   guint                   max_delay_ms;
+  int                     clock_offset;   /* seconds the endpoint's clock is ahead of ours */
 };
 
 void
@@ -99,6 +100,7 @@ thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
                                                                       self->credentials);
 
   thumbing_aws_client_set_retries (derived, self->max_attempts, self->base_delay_ms, self->max_delay_ms);
+  g_atomic_int_set (&derived->clock_offset, g_atomic_int_get (&self->clock_offset));
   return derived;
 }
 
@@ -217,6 +219,61 @@ classify (guint       status,
   return THUMBING_AWS_ERROR_INVALID;
 }
 
+/* The time to sign with: ours, corrected by what the endpoint's clock
+ * told us it is. */
+static GDateTime *
+client_now (ThumbingAwsClient *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_add_seconds (now, g_atomic_int_get (&self->clock_offset));
+}
+
+/* Errors an endpoint answers when the signing time is too far from its own
+ * clock; some services say it as a plain signature failure. */
+static gboolean
+is_clock_error (const char *code)
+{
+  static const char * const codes[] = {
+    "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "InvalidSignatureException",
+    "SignatureDoesNotMatch", "AuthFailure", NULL,
+  };
+
+  return code != NULL && g_strv_contains (codes, code);
+}
+
+/* As the AWS SDKs do: when a clock error comes with a Date header more than
+ * five minutes from the time the request was signed with, sign with the
+ * endpoint's time from now on. Returns TRUE when that was the cause, so a
+ * retry signed afresh may succeed; requests signed at once all retry, and
+ * the first answer sets the offset. */
+static gboolean
+correct_clock (ThumbingAwsClient   *self,
+               ThumbingAwsResponse *response,
+               const char          *code,
+               GDateTime           *signed_at)
+{
+  const char *date = soup_message_headers_get_one (response->headers, "Date");
+  g_autoptr(GDateTime) theirs = NULL;
+  g_autoptr(GDateTime) corrected = NULL;
+  g_autoptr(GDateTime) local = g_date_time_new_now_utc ();
+  gint64 offset;
+
+  if (!is_clock_error (code) || date == NULL || signed_at == NULL)
+    return FALSE;
+  theirs = soup_date_time_new_from_http_string (date);
+  if (theirs == NULL || ABS (g_date_time_difference (theirs, signed_at)) < 5 * G_TIME_SPAN_MINUTE)
+    return FALSE;
+  corrected = client_now (self);
+  if (ABS (g_date_time_difference (theirs, corrected)) < 5 * G_TIME_SPAN_MINUTE)
+    return TRUE;
+  offset = CLAMP (g_date_time_difference (theirs, local) / G_TIME_SPAN_SECOND, -G_MAXINT / 2, G_MAXINT / 2);
+  g_atomic_int_set (&self->clock_offset, (int) offset);
+  g_message (_("%s at %s: the endpoint's clock is %+" G_GINT64_FORMAT " s from ours; signing with its time"),
+             self->service, self->endpoint, offset);
+  return TRUE;
+}
+
 /* AWS errors come as S3's <Error>, SNS's <ErrorResponse> or SQS's JSON
  * {"__type": "com.amazonaws.sqs#QueueDoesNotExist", "message": …}. */
 static void
@@ -278,6 +335,9 @@ typedef struct
   guint               attempt;
   GError             *last_error;
   GSource            *delay;
+  ThumbingAwsCredentials *signed_with;   /* the last attempt's */
+  GDateTime          *signed_at;      /* the last attempt's */
+  gboolean            renewed;        /* credentials were fetched again after an expiry */
 } Send;
 
 static void
@@ -288,6 +348,8 @@ send_free (gpointer data)
   thumbing_aws_client_unref (send->client);
   thumbing_aws_request_free (send->request);
   g_clear_error (&send->last_error);
+  g_clear_pointer (&send->signed_with, thumbing_aws_credentials_unref);
+  g_clear_pointer (&send->signed_at, g_date_time_unref);
   if (send->delay != NULL)
     {
       g_source_destroy (send->delay);
@@ -310,6 +372,23 @@ copy_request (ThumbingAwsRequest *request)
 }
 
 static gboolean attempt (GTask *task);
+
+/* Temporary credentials can stop working before the expiry they came with
+ * (a revoked session, a clock that is off): once per request, forget them
+ * and fetch new ones. */
+static gboolean
+renew_credentials (Send       *send,
+                   const char *code)
+{
+  static const char * const expired[] = {
+    "ExpiredToken", "ExpiredTokenException", "InvalidToken", "TokenRefreshRequired", NULL,
+  };
+
+  if (send->renewed || code == NULL || !g_strv_contains (expired, code) || send->signed_with == NULL)
+    return FALSE;
+  send->renewed = TRUE;
+  return thumbing_aws_credentials_provider_forget (send->client->credentials, send->signed_with);
+}
 
 static void
 retry_later (GTask  *task,
@@ -391,7 +470,8 @@ on_response (GObject      *object,
                                      status, request_id != NULL ? _(", request id ") : "",
                                      request_id != NULL ? request_id : "");
 
-    if (thumbing_aws_error_is_retryable (status, code))
+    if (thumbing_aws_error_is_retryable (status, code) || correct_clock (send->client, response, code, send->signed_at)
+        || renew_credentials (send, code))
       retry_later (task, aws_error);
     else
       {
@@ -434,7 +514,7 @@ sign_and_send (GTask                  *task,
   Send *send = g_task_get_task_data (task);
   ThumbingAwsClient *client = send->client;
   g_autoptr(ThumbingAwsRequest) signed_request = copy_request (send->request);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = client_now (client);
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *uri = NULL;
@@ -444,6 +524,11 @@ sign_and_send (GTask                  *task,
                                  !s3, s3, NULL, FALSE, 0 };
   SoupMessageHeaders *headers;
   const char *content_type = NULL;
+
+  g_clear_pointer (&send->signed_with, thumbing_aws_credentials_unref);
+  send->signed_with = thumbing_aws_credentials_ref (credentials);
+  g_clear_pointer (&send->signed_at, g_date_time_unref);
+  send->signed_at = g_date_time_ref (now);
 
   /* Signed afresh on every attempt: the date is part of the signature. */
   if (!thumbing_aws_sign (signed_request, &keys, &signing, NULL, &error))
@@ -591,7 +676,7 @@ on_presign_credentials (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(ThumbingAwsCredentials) credentials =
     thumbing_aws_credentials_provider_get_finish (client->credentials, result, &error);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = client_now (client);
   gboolean s3 = strcmp (client->service, "s3") == 0;
   ThumbingAwsSigning signing = { THUMBING_AWS_SIGN_QUERY, client->region, client->service, now,
                                  !s3, FALSE, THUMBING_AWS_UNSIGNED_PAYLOAD, FALSE,

@@ -351,6 +351,20 @@ thumbing_aws_credentials_provider_get_async (ThumbingAwsCredentialsProvider *sel
   fetch_step (fetch);
 }
 
+/* Drops @stale from the cache when it is still there, so the next get
+ * fetches anew. Returns FALSE for static credentials, which cannot be
+ * renewed. */
+gboolean
+thumbing_aws_credentials_provider_forget (ThumbingAwsCredentialsProvider *self,
+                                          ThumbingAwsCredentials         *stale)
+{
+  if (self->kind == KIND_STATIC)
+    return FALSE;
+  if (self->cached == stale)
+    g_clear_pointer (&self->cached, thumbing_aws_credentials_unref);
+  return TRUE;
+}
+
 ThumbingAwsCredentials *
 thumbing_aws_credentials_provider_get_finish (ThumbingAwsCredentialsProvider *self,
                                               GAsyncResult                   *result,

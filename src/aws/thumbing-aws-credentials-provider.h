@@ -28,6 +28,8 @@ void                            thumbing_aws_credentials_provider_get_async  (Th
 ThumbingAwsCredentials         *thumbing_aws_credentials_provider_get_finish (ThumbingAwsCredentialsProvider *self,
                                                                              GAsyncResult           *result,
                                                                              GError                **error);
+gboolean                        thumbing_aws_credentials_provider_forget     (ThumbingAwsCredentialsProvider *self,
+                                                                             ThumbingAwsCredentials *stale);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingAwsCredentialsProvider, thumbing_aws_credentials_provider_unref)
 
