@@ -62,6 +62,11 @@ class AwsStack:
                                          method="POST")
         urllib.request.urlopen(request, timeout=10).close()
 
+    def requests(self):
+        """The requests the S3 proxy passed on, as "METHOD /path?query"."""
+        with urllib.request.urlopen(self.endpoints["s3"] + "/__requests", timeout=10) as response:
+            return json.loads(response.read())
+
     def receive_all(self, queue, wait=1):
         """Every message of a queue, received and left in flight."""
         messages = []

@@ -59,16 +59,20 @@ def wait_for_depth(stack, queue, depth, seconds=20):
         time.sleep(0.1)
 
 
+def thumbing_env(stack, extra=None):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
+               AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
+               AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
+               THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
+               THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/",
+               AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails")
+    env.update(extra or {})
+    return env
+
+
 def run_thumbing(stack, *extra, env=None, wrapper=()):
-    full_env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
-                    AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
-                    AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
-                    THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
-                    THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/",
-                    AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails")
-    full_env.update(env or {})
     return subprocess.run([*wrapper, TOOL, "run", "--once", *extra, CONF], capture_output=True, text=True,
-                          env=full_env, timeout=120)
+                          env=thumbing_env(stack, env), timeout=120)
 
 
 def s3_get(stack, key):
@@ -184,6 +188,30 @@ def test_a_500_on_one_put_is_retried():
         assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
 
 
+def test_an_item_slower_than_the_visibility_timeout_is_taken_once():
+    """The fetch takes three visibility timeouts; the source's heartbeat keeps
+    the message hidden, so no second receive redoes it."""
+    with AwsStack(**stack_config("direct", faults=True)) as stack:
+        key = KEYS[0]
+        with open(os.path.join(SAMPLES, "good", "photo-baseline.jpg"), "rb") as f:
+            assert stack.s3_put("thumbs", key, f.read(), "image/jpeg") == 200
+        wait_for_depth(stack, "uploads", 1)
+        stack.fault(delay={"method": "GET", "count": 1, "ms": 6000})
+        # A daemon keeps receiving: a message that became visible again would be taken twice.
+        worker = subprocess.Popen([TOOL, "run", CONF], env=thumbing_env(stack, {"THUMBING_VISIBILITY_TIMEOUT": "2"}),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = worker.stdout.readline()
+        time.sleep(3)
+        worker.terminate()
+        rest, errors = worker.communicate(timeout=30)
+        assert worker.returncode == 0, errors
+        assert " -> s3://thumbs/avatars/" in first and rest == "", (first, rest)
+        fetches = [r for r in stack.requests() if r.startswith("GET /thumbs/" + urllib.parse.quote(key))]
+        assert len(fetches) == 1, fetches
+        assert len(stack.receive_all("notified")) == 1
+        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+
+
 def test_a_clock_20_minutes_slow_is_corrected():
     """S3 refuses requests signed 15 minutes or more from its time
     (RequestTimeTooSkewed); thumbing takes the offset from the answer's Date
@@ -219,11 +247,7 @@ def test_a_killed_worker_loses_nothing():
             stack.s3_put("thumbs", key, data, "image/jpeg")
         wait_for_depth(stack, "uploads", len(keys))
 
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER", AWS_REGION="us-east-1",
-                   AWS_ENDPOINT_URL_S3=stack.endpoints["s3"], AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
-                   AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails",
-                   THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
-                   THUMBING_VISIBILITY_TIMEOUT="2", THUMBING_MAX_IN_FLIGHT="4")
+        env = thumbing_env(stack, {"THUMBING_VISIBILITY_TIMEOUT": "2", "THUMBING_MAX_IN_FLIGHT": "4"})
         worker = subprocess.Popen([TOOL, "run", CONF], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                   text=True)
         first = worker.stdout.readline()
@@ -295,6 +319,7 @@ if __name__ == "__main__":
         test_deleted_object_is_acknowledged,
         test_s3_unreachable_for_a_while_then_back,
         test_a_500_on_one_put_is_retried,
+        test_an_item_slower_than_the_visibility_timeout_is_taken_once,
         test_a_clock_20_minutes_slow_is_corrected,
         test_a_missing_topic_fails_the_items_and_keeps_the_messages,
         test_a_killed_worker_loses_nothing,

@@ -12,8 +12,10 @@
 // With "faults": true, "s3" is a proxy in front of s3rver that a test can make
 // misbehave: POST {"drop": N} to its /__faults closes the next N connections
 // unanswered (S3 unreachable), {"fail": {"method": "PUT", "count": N, "status": 500}}
-// answers the next N such requests with an S3 error; GET /__requests lists the
-// requests that passed, as "METHOD /path?query".
+// answers the next N such requests with an S3 error, {"delay": {"method": "GET",
+// "count": N, "ms": M}} holds the next N such requests M ms before passing them
+// on (a slow S3); GET /__requests lists the requests that passed, as
+// "METHOD /path?query".
 
 import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -108,7 +110,7 @@ sqsStore.host = "";
 // The fault proxy, when asked for: every request passes to s3rver unless a fault is armed.
 let s3Public = s3Endpoint;
 if (config.faults) {
-  const faults = { drop: 0, fail: null };
+  const faults = { drop: 0, fail: null, delay: null };
   const seen = [];
   const proxy = http.createServer((request, response) => {
     if (request.url === "/__requests") {
@@ -139,6 +141,16 @@ if (config.faults) {
                    "<RequestId>FAULT</RequestId></Error>");
       return;
     }
+    let wait = 0;
+    if (faults.delay && faults.delay.count > 0 && request.method === faults.delay.method) {
+      faults.delay.count--;
+      wait = faults.delay.ms;
+    }
+    request.pause();
+    setTimeout(() => forward(request, response), wait);
+  });
+
+  function forward(request, response) {
     const upstream = http.request({ host: "127.0.0.1", port: s3Port, path: request.url, method: request.method,
                                     headers: request.headers }, (reply) => {
       response.writeHead(reply.statusCode, reply.headers);
@@ -146,7 +158,8 @@ if (config.faults) {
     });
     upstream.on("error", () => request.socket.destroy());
     request.pipe(upstream);
-  });
+    request.resume();
+  }
   proxy.keepAliveTimeout = 1000;
   await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   s3Public = `http://127.0.0.1:${proxy.address().port}`;
