@@ -6,9 +6,12 @@
  * when the process runs out of file descriptors, and sets no timeout on the
  * connections it takes. So the services accept connections here and hand
  * them to their SoupServer: every connection gets read and write timeouts,
- * at most max_connections are open at once (further clients wait in the
- * kernel's backlog), and a failed accept is logged and retried after a
- * pause, so the service recovers once the pressure ends. Handlers get the
+ * at most max_connections are open at once, and a failed accept is logged
+ * and retried after a pause, so the service recovers once the pressure ends.
+ * At the limit, a new client takes the place of the connection that has
+ * waited longest without a whole request (a slow-loris client trickling
+ * its headers, or an idle keep-alive one); only when every connection is
+ * being answered do new clients wait in the kernel's backlog. Handlers get the
  * request path still percent-encoded and decode it once themselves.
  */
 #include "config.h"
@@ -37,10 +40,22 @@ struct _ThumbingHttpServer
   GSocket         *listener;
   GSource         *accept_source;
   GSource         *retry_source;
-  GHashTable      *connections;     /* GSocketConnection *, weakly referenced */
+  GHashTable      *connections;     /* GSocketConnection * (weakly referenced) → Connection */
+  guint            n_evicted;       /* connections shut down, not yet let go by libsoup */
   gboolean         under_pressure;  /* accept() is failing: logged once */
-  gboolean         at_limit;        /* max_connections are open: logged once */
+  gboolean         at_limit;        /* max_connections are being answered: logged once */
+  gboolean         evicting;        /* at the limit, waiting connections make room: logged once */
 };
+
+/* A request is being answered on the connection: it is never evicted. */
+#define BUSY G_MAXINT64
+
+typedef struct
+{
+  GSocket *socket;       /* owned by the connection */
+  gint64   idle_since;   /* monotonic µs it began waiting for a whole request, or BUSY */
+  gboolean evicted;
+} Connection;
 
 static void watch_listener (ThumbingHttpServer *self);
 
@@ -49,10 +64,83 @@ forget_connection (gpointer  data,
                    GObject  *gone)
 {
   ThumbingHttpServer *self = data;
+  Connection *entry = g_hash_table_lookup (self->connections, gone);
 
+  if (entry != NULL && entry->evicted)
+    self->n_evicted--;
   g_hash_table_remove (self->connections, gone);
   if (self->listener != NULL && self->accept_source == NULL && self->retry_source == NULL)
     watch_listener (self);
+}
+
+static guint
+n_counted (ThumbingHttpServer *self)
+{
+  return g_hash_table_size (self->connections) - self->n_evicted;
+}
+
+static Connection *
+connection_of (ThumbingHttpServer *self,
+               SoupServerMessage  *message)
+{
+  GSocket *socket = soup_server_message_get_socket (message);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Connection *) value)->socket == socket)
+      return value;
+  return NULL;
+}
+
+static void
+on_request_read (SoupServer        *soup,
+                 SoupServerMessage *message,
+                 gpointer           data)
+{
+  Connection *entry = connection_of (data, message);
+
+  if (entry != NULL)
+    entry->idle_since = BUSY;
+}
+
+static void
+on_request_done (SoupServer        *soup,
+                 SoupServerMessage *message,
+                 gpointer           data)
+{
+  Connection *entry = connection_of (data, message);
+
+  if (entry != NULL)
+    entry->idle_since = g_get_monotonic_time ();
+}
+
+/* Shuts down the connection that has waited longest for a whole request,
+ * so a new client can take its place. Returns FALSE when every connection
+ * is being answered. */
+static gboolean
+evict_longest_waiting (ThumbingHttpServer *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  Connection *oldest = NULL;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Connection *entry = value;
+
+      if (!entry->evicted && entry->idle_since != BUSY && (oldest == NULL || entry->idle_since < oldest->idle_since))
+        oldest = entry;
+    }
+  if (oldest == NULL)
+    return FALSE;
+  /* libsoup reads end of stream and lets the connection go itself. */
+  g_socket_shutdown (oldest->socket, TRUE, TRUE, NULL);
+  oldest->evicted = TRUE;
+  self->n_evicted++;
+  return TRUE;
 }
 
 static void
@@ -63,6 +151,7 @@ take_connection (ThumbingHttpServer *self,
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(GError) error = NULL;
+  Connection *entry;
 
   g_socket_set_timeout (client, self->timeout_seconds);
   local = g_socket_get_local_address (client, NULL);
@@ -70,7 +159,10 @@ take_connection (ThumbingHttpServer *self,
   if (local == NULL || remote == NULL)
     return; /* the peer went away already; dropping the socket closes it */
   connection = g_socket_connection_factory_create_connection (client);
-  g_hash_table_add (self->connections, connection);
+  entry = g_new0 (Connection, 1);
+  entry->socket = client;
+  entry->idle_since = g_get_monotonic_time ();
+  g_hash_table_insert (self->connections, connection, entry);
   g_object_weak_ref (G_OBJECT (connection), forget_connection, self);
   if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
     g_debug ("%s: a connection was refused: %s", thumbing_element_get_name (self->owner), error->message);
@@ -98,11 +190,21 @@ on_incoming (GSocket      *socket,
       g_autoptr(GError) error = NULL;
       g_autoptr(GSocket) client = NULL;
 
-      if (g_hash_table_size (self->connections) >= self->max_connections)
+      if (n_counted (self) < self->max_connections)
+        self->evicting = FALSE;
+      else if (evict_longest_waiting (self))
+        {
+          if (!self->evicting)
+            thumbing_element_warn (self->owner, _("%u connections are open, the most allowed: each new client "
+                                                  "takes the place of the one waiting longest for a request"),
+                                   self->max_connections);
+          self->evicting = TRUE;
+        }
+      else
         {
           if (!self->at_limit)
-            thumbing_element_warn (self->owner, _("%u connections are open, the most allowed: new clients wait"),
-                                   self->max_connections);
+            thumbing_element_warn (self->owner, _("%u connections are being answered, the most allowed: "
+                                                  "new clients wait"), self->max_connections);
           self->at_limit = TRUE;
           g_clear_pointer (&self->accept_source, g_source_unref);
           return G_SOURCE_REMOVE;
@@ -186,13 +288,16 @@ thumbing_http_server_new (ThumbingElement *owner,
   g_return_val_if_fail (THUMBING_IS_ELEMENT (owner), NULL);
   g_return_val_if_fail (max_connections > 0, NULL);
   self = g_new0 (ThumbingHttpServer, 1);
-  self->connections = g_hash_table_new (NULL, NULL);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->owner = owner;
   self->timeout_seconds = timeout_seconds;
   self->max_connections = max_connections;
   /* Raw paths: each service decodes the path once, itself; libsoup would
    * decode it first, and a second decoding turns “%2541” into “A”. */
   self->soup = soup_server_new ("server-header", "thumbing/" PACKAGE_VERSION " ", "raw-paths", TRUE, NULL);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (on_request_read), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
   return self;
 }
 
@@ -423,8 +528,12 @@ thumbing_http_server_stop (ThumbingHttpServer *self)
   while (g_hash_table_iter_next (&iter, &connection, NULL))
     g_object_weak_unref (connection, forget_connection, self);
   g_hash_table_remove_all (self->connections);
+  self->n_evicted = 0;
   if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
   g_clear_object (&self->soup);
 }
 
