@@ -238,6 +238,40 @@ def test_run_once_local_conf():
         shutil.rmtree(root)
 
 
+def test_read_only_output_folder_keeps_the_input():
+    """An output folder the process may not write to: the item fails naming
+    the folder, nothing is left in it, and the input is not marked done, so
+    the run after the folder is fixed makes the thumbnail."""
+    root = tempdir()
+    conf = os.path.join(SOURCE_ROOT, "data", "pipelines", "local.conf")
+    # Root writes anywhere: the run drops to nobody, as a service user would be.
+    as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    try:
+        os.chmod(root, 0o755)
+        os.makedirs(os.path.join(root, "uploads"))
+        os.makedirs(os.path.join(root, "avatars"))
+        shutil.copy(os.path.join(GOOD, "photo-baseline.jpg"), os.path.join(root, "uploads"))
+        os.chmod(os.path.join(root, "uploads"), 0o777)
+        os.chmod(os.path.join(root, "uploads", "photo-baseline.jpg"), 0o644)
+        os.chmod(os.path.join(root, "avatars"), 0o555)
+        env = dict(os.environ, **local_env(root))
+        result = subprocess.run([*as_user, TOOL, "run", "--once", conf], capture_output=True, text=True, env=env,
+                                timeout=120)
+        assert result.returncode != 0, result.stderr
+        assert "processed 0, failed 1" in result.stderr, result.stderr
+        assert "photo-baseline.jpg" in result.stderr and "Permission denied" in result.stderr, result.stderr
+        assert os.listdir(os.path.join(root, "avatars")) == []
+        assert os.path.exists(os.path.join(root, "uploads", "photo-baseline.jpg"))
+
+        os.chmod(os.path.join(root, "avatars"), 0o777)
+        again = subprocess.run([*as_user, TOOL, "run", "--once", conf], capture_output=True, text=True, env=env,
+                               timeout=120)
+        assert again.returncode == 0 and "processed 1, failed 0" in again.stderr, again.stderr
+        assert png_header(os.path.join(root, "avatars", "photo-baseline.png"))[:2] == (512, 512)
+    finally:
+        shutil.rmtree(root)
+
+
 def wait_for(path, seconds=20):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -417,6 +451,7 @@ if __name__ == "__main__":
         test_seed_pipeline_needs_its_settings,
         test_inspect,
         test_run_once_local_conf,
+        test_read_only_output_folder_keeps_the_input,
         test_daemon_stops_gracefully_on_sigterm,
         test_stop_grace_cancels_a_slow_decode_and_keeps_the_input,
         test_second_signal_exits_at_once_and_nothing_is_lost,
