@@ -117,6 +117,8 @@ test_suite() {
   CC=clang build build-clang -Dwerror=true -Dintrospection=disabled -Dstatic-plugins=true
   say "building with AddressSanitizer and UndefinedBehaviorSanitizer"
   build build-sanitize -Dwerror=true -Dintrospection=disabled -Db_sanitize=address,undefined -Db_lundef=false
+  say "building with ThreadSanitizer (clang)"
+  CC=clang build build-tsan -Dwerror=true -Dintrospection=disabled -Db_sanitize=thread -Db_lundef=false
   say "building the fuzz targets (clang, libFuzzer, ASan and UBSan)"
   CC=clang build build-fuzz -Dwerror=true -Dintrospection=disabled -Dfuzzing=true \
     -Db_sanitize=address,undefined -Db_lundef=false
@@ -128,6 +130,11 @@ test_suite() {
   say "running the unit tests under ASan and UBSan"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-sanitize --no-rebuild --print-errorlogs --suite unit || status=1
+
+  say "running the unit tests under ThreadSanitizer"
+  # tests/tsan.supp says which uninstrumented libraries are left out, and why.
+  TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
+    meson test -C build-tsan --no-rebuild --print-errorlogs --suite unit || status=1
 
   say "replaying every fuzzing corpus (bash tests/fuzz/run.sh SECONDS fuzzes for longer)"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -156,7 +163,8 @@ test_suite() {
   meson compile -C build thumbing-pot >/dev/null || status=1
 
   summarise build/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json \
-    build-clang/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json \
+    build-clang/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json build-tsan/meson-logs/testlog.json \
+    build-fuzz/meson-logs/testlog.json \
     build/meson-logs/install.json || status=1
   return "$status"
 }

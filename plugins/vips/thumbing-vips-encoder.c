@@ -17,16 +17,16 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingVipsEncoder, thumbing_vips_encoder, THUMBING_TYPE_TRANSFORM)
 
-/* Copies libvips's process-wide error buffer into a GError at once, and
- * clears it, so the next failure on another thread starts clean. */
+/* Takes libvips's process-wide error buffer into a GError and clears it, in
+ * one step under libvips's lock: reading vips_error_buffer()'s text while a
+ * failure on another worker appends to it would be a data race. */
 void
 thumbing_vips_set_error (GError    **error,
                          int         code,
                          const char *fallback)
 {
-  g_autofree char *text = g_strdup (vips_error_buffer ());
+  g_autofree char *text = vips_error_buffer_copy ();
 
-  vips_error_clear ();
   g_strstrip (text);
   /* libvips stacks one line per layer; the last one is the root cause. */
   if (strchr (text, '\n') != NULL)

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "thumbing-delivery.h"
+#include "thumbing-handoff-private.h"
 
 /**
  * ThumbingDelivery:
@@ -97,8 +98,11 @@ void
 thumbing_delivery_unref (ThumbingDelivery *self)
 {
   g_return_if_fail (self != NULL);
+  /* Whichever thread drops the last reference frees what the others used. */
+  THUMBING_HANDOFF_RELEASE (self);
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
+  THUMBING_HANDOFF_ACQUIRE (self);
   thumbing_delivery_drop_user_data (self);
   g_clear_error (&self->first_error);
   g_free (self);

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "thumbing-element-private.h"
+#include "thumbing-handoff-private.h"
 #include "thumbing-error.h"
 #include "thumbing-util-private.h"
 #include "thumbing-value-private.h"
@@ -461,7 +462,11 @@ process_in_worker (GTask        *task,
   GError *error = NULL;
   ThumbingItem *result;
 
+  THUMBING_HANDOFF_ACQUIRE (task);
   result = THUMBING_ELEMENT_GET_CLASS (self)->process (self, item, cancellable, &error);
+  /* The callback on the main context may run before g_task_return_*()
+   * returns here. */
+  THUMBING_HANDOFF_RELEASE (task);
   if (result == NULL && error != NULL)
     g_task_return_error (task, error);
   else
@@ -495,6 +500,7 @@ thumbing_element_real_process_finish (ThumbingElement *self,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
+  THUMBING_HANDOFF_ACQUIRE (result);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -907,6 +913,7 @@ _thumbing_element_run_worker_job (gpointer data,
 {
   WorkerJob *job = data;
 
+  THUMBING_HANDOFF_ACQUIRE (job);
   job->func (job->task, g_task_get_source_object (job->task),
              g_task_get_task_data (job->task), g_task_get_cancellable (job->task));
   g_object_unref (job->task);
@@ -1077,6 +1084,7 @@ thumbing_element_run_in_worker (ThumbingElement *self,
   g_return_if_fail (G_IS_TASK (task));
 
   priv = thumbing_element_get_instance_private (self);
+  THUMBING_HANDOFF_RELEASE (task);
   if (priv->pool == NULL)
     {
       g_task_run_in_thread (task, func);
@@ -1088,6 +1096,7 @@ thumbing_element_run_in_worker (ThumbingElement *self,
   job->func = func;
   /* The pool is unbounded in queue length but bounded in threads; the
    * pipeline's max-in-flight bounds what can be queued. */
+  THUMBING_HANDOFF_RELEASE (job);
   g_thread_pool_push (priv->pool, job, NULL);
 }
 

@@ -10,6 +10,7 @@
 
 #include "thumbing-error.h"
 #include "thumbing-item.h"
+#include "thumbing-handoff-private.h"
 
 /**
  * ThumbingItem:
@@ -107,8 +108,11 @@ void
 thumbing_item_unref (ThumbingItem *self)
 {
   g_return_if_fail (self != NULL);
+  /* Whichever thread drops the last reference frees what the others used. */
+  THUMBING_HANDOFF_RELEASE (self);
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
+  THUMBING_HANDOFF_ACQUIRE (self);
   thumbing_item_clear_payload (self);
   g_free (self->origin);
   g_free (self->name);

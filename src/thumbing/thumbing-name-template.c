@@ -10,6 +10,7 @@
 
 #include "thumbing-error.h"
 #include "thumbing-name-template.h"
+#include "thumbing-handoff-private.h"
 
 /**
  * ThumbingNameTemplate:
@@ -192,8 +193,11 @@ void
 thumbing_name_template_unref (ThumbingNameTemplate *self)
 {
   g_return_if_fail (self != NULL);
+  /* Whichever thread drops the last reference frees what the others used. */
+  THUMBING_HANDOFF_RELEASE (self);
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
+  THUMBING_HANDOFF_ACQUIRE (self);
   g_free (self->text);
   g_array_unref (self->parts);
   g_free (self);

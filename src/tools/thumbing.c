@@ -680,9 +680,13 @@ main (int    argc,
 #ifdef __GLIBC__
   /* Every image needs the same large buffers again: kept in the heap rather
    * than handed back to the kernel, they spare a page fault per page of
-   * every image, about a seventh of a thumbnail's time. */
-  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+   * every image, about a seventh of a thumbnail's time. THUMBING_NO_MALLOPT
+   * keeps glibc's defaults, to compare (bench/soak.py --no-mallopt). */
+  if (g_getenv ("THUMBING_NO_MALLOPT") == NULL)
+    {
+      mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+      mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    }
 #endif
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
