@@ -100,6 +100,15 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
     reply (msg, 400, "text/xml",
            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code>"
            "<Message>Invalid parameter: TopicArn</Message></Error><RequestId>sns-req-9</RequestId></ErrorResponse>");
+  else if (strcmp (path, "/sqs-throttled") == 0)
+    {
+      /* SQS's JSON protocol says it with a 400 and the type's namespace. */
+      if (count <= 2)
+        reply (msg, 400, "application/x-amz-json-1.0",
+               "{\"__type\":\"com.amazon.coral.availability#ThrottlingException\",\"message\":\"Rate exceeded\"}");
+      else
+        reply (msg, 200, "application/x-amz-json-1.0", "{}");
+    }
   else if (strcmp (path, "/skewed") == 0)
     answer_on_a_clock_ahead (msg);
   else if (strcmp (path, "/forbidden") == 0)
@@ -216,6 +225,20 @@ test_errors_are_parsed_and_not_retried (void)
                       "sns InvalidParameter: Invalid parameter: TopicArn (HTTP 400, request id sns-req-9)");
   assert_not_retried ("s3", "/forbidden", THUMBING_AWS_ERROR_ACCESS_DENIED,
                       "s3 SignatureDoesNotMatch: no (HTTP 403)");
+}
+
+static void
+test_sqs_throttling_is_retried (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for ("sqs", fake->endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingAwsResponse) response =
+    thumbing_test_aws_send (client, thumbing_aws_request_new ("POST", "ignored", "/sqs-throttled"), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (hits (fake, "/sqs-throttled"), ==, 3);
 }
 
 /* The clock is corrected from the endpoint's Date once, then every
@@ -425,6 +448,7 @@ main (int    argc,
   g_test_add_func ("/aws-client/retries-then-succeeds", test_retries_then_succeeds);
   g_test_add_func ("/aws-client/gives-up-with-the-aws-error", test_gives_up_with_the_aws_error);
   g_test_add_func ("/aws-client/errors-are-parsed-and-not-retried", test_errors_are_parsed_and_not_retried);
+  g_test_add_func ("/aws-client/sqs-throttling-is-retried", test_sqs_throttling_is_retried);
   g_test_add_func ("/aws-client/clock-skew-is-corrected", test_clock_skew_is_corrected);
   g_test_add_func ("/aws-client/unreachable-endpoint", test_unreachable_endpoint);
   g_test_add_func ("/aws-client/no-credentials", test_no_credentials);

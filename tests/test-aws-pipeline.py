@@ -188,6 +188,23 @@ def test_a_500_on_one_put_is_retried():
         assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
 
 
+def test_s3_slowing_down_for_a_while():
+    """S3 answers 503 SlowDown to the first fetches and stores; the client's
+    backoff outlasts it and nothing fails."""
+    with AwsStack(**stack_config("direct", faults=True)) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        stack.fault(fail=[{"method": "GET", "count": 4, "status": 503, "code": "SlowDown"},
+                          {"method": "PUT", "count": 4, "status": 503, "code": "SlowDown"}])
+        result = run_thumbing(stack)
+        assert result.returncode == 0, result.stderr
+        assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
+        answered = [r for r in stack.requests() if r.startswith(("GET /thumbs/uploads/", "PUT /thumbs/avatars/"))]
+        assert len(answered) == 2 * len(KEYS) + 8, answered
+        assert_thumbnails(stack)
+        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+
+
 def test_an_item_slower_than_the_visibility_timeout_is_taken_once():
     """The fetch takes three visibility timeouts; the source's heartbeat keeps
     the message hidden, so no second receive redoes it."""
@@ -319,6 +336,7 @@ if __name__ == "__main__":
         test_deleted_object_is_acknowledged,
         test_s3_unreachable_for_a_while_then_back,
         test_a_500_on_one_put_is_retried,
+        test_s3_slowing_down_for_a_while,
         test_an_item_slower_than_the_visibility_timeout_is_taken_once,
         test_a_clock_20_minutes_slow_is_corrected,
         test_a_missing_topic_fails_the_items_and_keeps_the_messages,

@@ -11,8 +11,8 @@
 //
 // With "faults": true, "s3" is a proxy in front of s3rver that a test can make
 // misbehave: POST {"drop": N} to its /__faults closes the next N connections
-// unanswered (S3 unreachable), {"fail": {"method": "PUT", "count": N, "status": 500}}
-// answers the next N such requests with an S3 error, {"delay": {"method": "GET",
+// unanswered (S3 unreachable), {"fail": {"method": "PUT", "count": N, "status": 500,
+// "code": "InternalError"}} (or a list of such) answers the next N such requests with that S3 error, {"delay": {"method": "GET",
 // "count": N, "ms": M}} holds the next N such requests M ms before passing them
 // on (a slow S3); GET /__requests lists the requests that passed, as
 // "METHOD /path?query".
@@ -133,11 +133,12 @@ if (config.faults) {
       request.socket.destroy();
       return;
     }
-    if (faults.fail && faults.fail.count > 0 && request.method === faults.fail.method) {
-      faults.fail.count--;
+    const failure = [].concat(faults.fail ?? []).find((f) => f.count > 0 && request.method === f.method);
+    if (failure) {
+      failure.count--;
       request.resume();
-      response.writeHead(faults.fail.status ?? 500, { "Content-Type": "application/xml" });
-      response.end("<Error><Code>InternalError</Code><Message>injected by the test</Message>" +
+      response.writeHead(failure.status ?? 500, { "Content-Type": "application/xml" });
+      response.end(`<Error><Code>${failure.code ?? "InternalError"}</Code><Message>injected by the test</Message>` +
                    "<RequestId>FAULT</RequestId></Error>");
       return;
     }
