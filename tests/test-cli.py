@@ -66,6 +66,12 @@ def test_launch_turns_every_format_into_512_png():
         out = os.path.join(root, "out")
         result = thumbing("launch", f"folder-source path={GOOD} record-file={root}/journal ! resize width=512 height=512 "
                           f"! png-encode ! folder-sink path={out} template={{name}}.{{ext}}")
+        webp = os.path.join(root, "webp")
+        by_default = thumbing("launch", f"folder-source path={GOOD} record-file={root}/journal2 ! "
+                              f"resize width=64 height=64 ! webp-encode ! folder-sink path={webp}")
+        assert by_default.returncode == 0, by_default.stderr
+        # Named by what they hold: photo-baseline.jpg's thumbnail is photo-baseline.webp.
+        assert "photo-baseline.webp" in os.listdir(webp) and "photo-baseline.jpg" not in os.listdir(webp)
         assert result.returncode == 0, result.stderr
         inputs = sorted(os.listdir(GOOD))
         outputs = sorted(os.listdir(out))
@@ -101,7 +107,7 @@ def test_bad_inputs_fail_one_line_each():
         assert any("60000×60000" in line for line in errors)
         assert any("the file is empty" in line for line in errors)
         assert any("not an image" in line for line in errors)
-        assert os.listdir(out) == ["grey.jpg"], "the good input still came out"
+        assert os.listdir(out) == ["grey.png"], "the good input still came out, named by its format"
         assert f"processed 1, failed {len(bad_names)}" in result.stderr
     finally:
         shutil.rmtree(root)

@@ -46,7 +46,7 @@ test_writes_with_template (void)
 }
 
 static void
-test_default_template_keeps_name_and_replaces (void)
+test_default_template_takes_the_format_extension_and_replaces (void)
 {
   g_autofree char *dir = thumbing_test_make_tempdir ();
   g_autofree char *settings = g_strdup_printf ("folder-sink path=%s durable=true", dir);
@@ -55,7 +55,7 @@ test_default_template_keeps_name_and_replaces (void)
   g_autoptr(ThumbingItem) first = png_item ("a b.jpg", "one");
   g_autoptr(ThumbingItem) second = png_item ("a b.jpg", "two");
   g_autoptr(ThumbingItem) r1 = NULL, r2 = NULL;
-  g_autofree char *target = g_build_filename (dir, "a b.jpg", NULL);
+  g_autofree char *target = g_build_filename (dir, "a b.png", NULL);
   g_autofree char *contents = NULL;
 
   r1 = thumbing_test_process (sink, first, &error);
@@ -162,7 +162,8 @@ main (int    argc,
 {
   thumbing_test_init (&argc, &argv);
   g_test_add_func ("/folder-sink/writes-with-template", test_writes_with_template);
-  g_test_add_func ("/folder-sink/default-template-keeps-name-and-replaces", test_default_template_keeps_name_and_replaces);
+  g_test_add_func ("/folder-sink/default-template-takes-the-format-extension-and-replaces",
+                   test_default_template_takes_the_format_extension_and_replaces);
   g_test_add_func ("/folder-sink/refuses-to-escape", test_refuses_to_escape);
   g_test_add_func ("/folder-sink/unwritable-folder", test_unwritable_folder);
   g_test_add_func ("/folder-sink/full-disk-leaves-nothing", test_full_disk_leaves_nothing);

@@ -136,8 +136,9 @@ thumbing_folder_sink_class_init (ThumbingFolderSinkClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | THUMBING_PARAM_REQUIRED));
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSink, template_text,
     g_param_spec_string ("template", NULL,
-                         _("Output name: {path} {dir} {name} {stem} {ext} {width} {height} (default keeps the input’s name)"),
-                         "{path}",
+                         _("Output name: {path} {dir} {name} {stem} {ext} {width} {height} (default: the input’s "
+                           "name with the encoded format’s extension)"),
+                         "{dir}{stem}.{ext}",
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSink, durable,
     g_param_spec_boolean ("durable", NULL, _("Flush each file to disk before renaming it into place"),
@@ -148,5 +149,6 @@ thumbing_folder_sink_class_init (ThumbingFolderSinkClass *klass)
 static void
 thumbing_folder_sink_init (ThumbingFolderSink *self)
 {
-  self->template_text = g_strdup ("{path}");
+  /* PNG bytes in “photo.jpg” would mislead every program that opens it. */
+  self->template_text = g_strdup ("{dir}{stem}.{ext}");
 }

@@ -22,8 +22,9 @@
  * trailing `/` (empty at the top), `{name}` its base name (`photo.jpg`),
  * `{stem}` the base name without extension (`photo`), `{ext}` the encoded
  * format's extension (`png`), `{width}` and `{height}` the image size.
- * `{{` and `}}` stand for literal braces. The default of the sinks, `{path}`,
- * keeps the name, as the seed's prefix swap does.
+ * `{{` and `}}` stand for literal braces. `s3-put`'s default, `{path}`,
+ * keeps the name, as the seed's prefix swap does; `folder-sink`'s,
+ * `{dir}{stem}.{ext}`, names a file by what it holds.
  *
  * An expanded name never leaves the sink's folder or prefix: absolute names
  * and `..` segments are refused.
