@@ -244,6 +244,28 @@ def test_run_once_local_conf():
         shutil.rmtree(root)
 
 
+def test_one_shot_launch_leaves_the_input_folder_untouched():
+    """A launch over a folder writes nothing into it and does it all again
+    next time; done=record (or watch, or a record-file) keeps a journal."""
+    root = tempdir()
+    try:
+        photos = os.path.join(root, "photos")
+        os.makedirs(photos)
+        for name in ("photo-baseline.jpg", "grey.jpg"):
+            shutil.copy(os.path.join(GOOD, name), photos)
+        launch = f"folder-source path={photos} ! resize width=64 height=64 ! png-encode ! folder-sink path={root}/out"
+        for _ in range(2):
+            result = thumbing("launch", launch)
+            assert result.returncode == 0 and "processed 2, failed 0" in result.stderr, result.stderr
+            assert sorted(os.listdir(photos)) == ["grey.jpg", "photo-baseline.jpg"], os.listdir(photos)
+        recorded = thumbing("launch", launch.replace("folder-source ", "folder-source done=record "))
+        assert recorded.returncode == 0 and os.path.exists(os.path.join(photos, ".thumbing-done")), recorded.stderr
+        again = thumbing("launch", launch.replace("folder-source ", "folder-source done=record "))
+        assert "processed 0, failed 0" in again.stderr, again.stderr
+    finally:
+        shutil.rmtree(root)
+
+
 def test_read_only_output_folder_keeps_the_input():
     """An output folder the process may not write to: the item fails naming
     the folder, nothing is left in it, and the input is not marked done, so
@@ -457,6 +479,7 @@ if __name__ == "__main__":
         test_seed_pipeline_needs_its_settings,
         test_inspect,
         test_run_once_local_conf,
+        test_one_shot_launch_leaves_the_input_folder_untouched,
         test_read_only_output_folder_keeps_the_input,
         test_daemon_stops_gracefully_on_sigterm,
         test_stop_grace_cancels_a_slow_decode_and_keeps_the_input,

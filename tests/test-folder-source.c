@@ -68,7 +68,7 @@ copy_run (const char *source_settings, const char *out, guint *failed)
 static void
 test_once_records_and_skips (Fixture *f, gconstpointer data)
 {
-  g_autofree char *settings = g_strdup_printf ("path=\"%s\"", f->in);
+  g_autofree char *settings = g_strdup_printf ("path=\"%s\" done=record", f->in);
   g_autofree char *journal = g_build_filename (f->in, ".thumbing-done", NULL);
   g_autofree char *changed = g_build_filename (f->in, "b.jpg", NULL);
 
@@ -193,8 +193,8 @@ test_failed_input_stays_for_retry (Fixture *f, gconstpointer data)
 
   g_free (thumbing_test_copy_into (bad, f->in));
   g_free (thumbing_test_copy_into (good, f->in));
-  description = g_strdup_printf ("folder-source path=\"%s\" ! resize ! png-encode ! folder-sink path=\"%s\"",
-                                 f->in, f->out);
+  description = g_strdup_printf ("folder-source path=\"%s\" done=record ! resize ! png-encode ! "
+                                 "folder-sink path=\"%s\"", f->in, f->out);
   for (guint run = 0; run < 2; run++)
     {
       thumbing_test_run_launch (description, &succeeded, &failed);

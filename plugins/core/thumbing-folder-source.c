@@ -24,6 +24,7 @@ struct _ThumbingFolderSource
   gboolean            recursive;
   gboolean            watch;
   ThumbingFolderDone  done;
+  ThumbingFolderDone  done_now;       /* done, with auto resolved at start */
   char               *done_folder;
   char               *record_file;
 
@@ -45,7 +46,9 @@ G_DEFINE_FINAL_TYPE (ThumbingFolderSource, thumbing_folder_source, THUMBING_TYPE
 G_DEFINE_ENUM_TYPE (ThumbingFolderDone, thumbing_folder_done,
   G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_RECORD, "record"),
   G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_MOVE, "move"),
-  G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_DELETE, "delete"))
+  G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_DELETE, "delete"),
+  G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (THUMBING_FOLDER_DONE_AUTO, "auto"))
 
 #define METADATA_SIZE  "source.size"
 #define METADATA_MTIME "source.mtime"
@@ -210,7 +213,7 @@ consider (ThumbingFolderSource *self,
   name = g_strdup (path + strlen (self->root) + 1);
   if (g_hash_table_contains (self->known, name))
     return;
-  if (self->done == THUMBING_FOLDER_DONE_RECORD && journal_has (self, name, &st))
+  if (self->done_now == THUMBING_FOLDER_DONE_RECORD && journal_has (self, name, &st))
     return;
 
   g_hash_table_add (self->known, g_strdup (name));
@@ -376,7 +379,15 @@ thumbing_folder_source_start (ThumbingElement *element,
                          ? g_canonicalize_filename (self->record_file, NULL)
                          : g_build_filename (self->root, ".thumbing-done", NULL);
   g_clear_pointer (&self->journal, g_hash_table_unref);
-  if (self->done == THUMBING_FOLDER_DONE_RECORD && !load_journal (self, error))
+  self->done_now = self->done;
+  /* Journals are for daemons; a one-shot run over someone's photo folder
+   * writes nothing into it, and runs again in full next time, unless a
+   * journal is already there to continue. */
+  if (self->done == THUMBING_FOLDER_DONE_AUTO)
+    self->done_now = self->watch || (self->record_file != NULL && *self->record_file != '\0')
+                       || g_file_test (self->journal_path, G_FILE_TEST_EXISTS)
+                       ? THUMBING_FOLDER_DONE_RECORD : THUMBING_FOLDER_DONE_NONE;
+  if (self->done_now == THUMBING_FOLDER_DONE_RECORD && !load_journal (self, error))
     return FALSE;
 
   g_clear_pointer (&self->known, g_hash_table_unref);
@@ -524,8 +535,10 @@ thumbing_folder_source_ack (ThumbingSource *source,
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
 
-  switch (self->done)
+  switch (self->done_now)
     {
+    case THUMBING_FOLDER_DONE_NONE:
+      break;
     case THUMBING_FOLDER_DONE_RECORD:
       {
         g_autofree char *stamp = g_strdup (thumbing_item_get_metadata (item, METADATA_STAMP));
@@ -644,8 +657,10 @@ thumbing_folder_source_class_init (ThumbingFolderSourceClass *klass)
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, done,
-    g_param_spec_enum ("done", NULL, _("What happens to an input once every stage handled it"),
-                       thumbing_folder_done_get_type (), THUMBING_FOLDER_DONE_RECORD,
+    g_param_spec_enum ("done", NULL, _("What happens to an input once every stage handled it: record, move, "
+                                       "delete, none, or auto (record when watching, given a record-file or "
+                                       "finding a journal; none otherwise)"),
+                       thumbing_folder_done_get_type (), THUMBING_FOLDER_DONE_AUTO,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, done_folder,
     g_param_spec_string ("done-folder", NULL, _("Where done=move puts handled inputs"),
@@ -661,5 +676,6 @@ static void
 thumbing_folder_source_init (ThumbingFolderSource *self)
 {
   self->pattern = g_strdup ("*");
+  self->done = THUMBING_FOLDER_DONE_AUTO;
   g_queue_init (&self->pending);
 }
