@@ -25,7 +25,8 @@ GStrv _thumbing_element_collect_keys (GType    type,
                                      gboolean reads);
 void  _thumbing_element_set_runtime (ThumbingElement *self,
                                      GThreadPool     *pool,
-                                     GMainContext    *context);
+                                     GMainContext    *context,
+                                     ThumbingMetrics *metrics);
 
 void  _thumbing_element_run_worker_job (gpointer data,
                                         gpointer user_data);

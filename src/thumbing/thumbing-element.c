@@ -40,6 +40,7 @@ typedef struct
   gboolean      started;
   GThreadPool  *pool;
   GMainContext *context;
+  ThumbingMetrics *metrics;
 } ThumbingElementPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingElement, thumbing_element, G_TYPE_OBJECT)
@@ -410,6 +411,7 @@ thumbing_element_finalize (GObject *object)
   free_fields (object);
   g_free (priv->name);
   g_clear_pointer (&priv->context, g_main_context_unref);
+  g_clear_object (&priv->metrics);
   G_OBJECT_CLASS (thumbing_element_parent_class)->finalize (object);
 }
 
@@ -926,19 +928,42 @@ _thumbing_element_run_worker_job (gpointer data,
  * @pool: (nullable): the pipeline's worker pool, whose function is
  *   _thumbing_element_run_worker_job()
  * @context: (nullable): the pipeline's main context
+ * @metrics: (nullable): the pipeline's metrics
  *
  * Called by the pipeline that owns the element.
  */
 void
 _thumbing_element_set_runtime (ThumbingElement *self,
                                GThreadPool     *pool,
-                               GMainContext    *context)
+                               GMainContext    *context,
+                               ThumbingMetrics *metrics)
 {
   ThumbingElementPrivate *priv = thumbing_element_get_instance_private (self);
 
   priv->pool = pool;
+  g_set_object (&priv->metrics, metrics);
   g_clear_pointer (&priv->context, g_main_context_unref);
   priv->context = context != NULL ? g_main_context_ref (context) : NULL;
+}
+
+/**
+ * thumbing_element_get_metrics:
+ * @self: a #ThumbingElement
+ *
+ * Gets the metrics of the pipeline the element runs in, where it may count
+ * what only it sees (retries, bytes) and services may read them all.
+ *
+ * Returns: (transfer none) (nullable): the running pipeline's metrics, or
+ *   %NULL outside a running pipeline
+ */
+ThumbingMetrics *
+thumbing_element_get_metrics (ThumbingElement *self)
+{
+  ThumbingElementPrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_ELEMENT (self), NULL);
+  priv = thumbing_element_get_instance_private (self);
+  return priv->metrics;
 }
 
 /**

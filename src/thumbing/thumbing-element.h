@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "thumbing-item.h"
+#include "thumbing-metrics.h"
 
 G_BEGIN_DECLS
 
@@ -192,6 +193,7 @@ guint          thumbing_element_idle_add              (ThumbingElement      *sel
                                                        gpointer              data);
 void           thumbing_element_source_remove         (ThumbingElement      *self,
                                                        guint                 id);
+ThumbingMetrics *thumbing_element_get_metrics         (ThumbingElement      *self);
 void           thumbing_element_run_in_worker         (ThumbingElement      *self,
                                                        GTask                *task,
                                                        GTaskThreadFunc       func);

@@ -58,7 +58,18 @@ struct _ThumbingPipeline
   guint            credit;
   guint            n_succeeded;
   guint            n_failed;
+  ThumbingMetrics *metrics;
 };
+
+void           _thumbing_pipeline_metrics_init         (ThumbingPipeline *self);
+void           _thumbing_pipeline_metrics_item_started (ThumbingPipeline *self);
+void           _thumbing_pipeline_metrics_stage_done   (ThumbingPipeline *self,
+                                                        ThumbingElement  *stage,
+                                                        gint64            started_us,
+                                                        gboolean          failed);
+void           _thumbing_pipeline_metrics_item_done    (ThumbingPipeline *self,
+                                                        ThumbingItem     *item,
+                                                        const GError     *error);
 
 ThumbingChain *_thumbing_pipeline_get_root      (ThumbingPipeline *self);
 ThumbingChain *_thumbing_chain_add_branch       (ThumbingChain    *chain);

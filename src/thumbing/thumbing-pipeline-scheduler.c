@@ -18,6 +18,7 @@ typedef struct
   ThumbingChain    *chain;
   guint             index;
   ThumbingItem     *item;
+  gint64            stage_started_us;
 } Step;
 
 static void step_advance (Step *step);
@@ -62,6 +63,7 @@ on_stage_done (GObject      *object,
   g_autoptr(ThumbingItem) next = NULL;
 
   next = thumbing_element_process_finish (element, result, &error);
+  _thumbing_pipeline_metrics_stage_done (step->pipeline, element, step->stage_started_us, error != NULL);
   if (next == NULL)
     {
       if (error != NULL)
@@ -93,6 +95,7 @@ step_advance (Step *step)
 
   if (step->index < chain->stages->len)
     {
+      step->stage_started_us = g_get_monotonic_time ();
       thumbing_element_process_async (chain->stages->pdata[step->index], step->item,
                                       step->pipeline->cancellable, on_stage_done, step);
       return;
@@ -125,7 +128,7 @@ stop_started_elements (ThumbingPipeline *self)
   for (guint i = 0; i < self->order->len; i++)
     {
       thumbing_element_stop (self->order->pdata[i]);
-      _thumbing_element_set_runtime (self->order->pdata[i], NULL, self->context);
+      _thumbing_element_set_runtime (self->order->pdata[i], NULL, self->context, NULL);
     }
 }
 
@@ -216,6 +219,7 @@ on_delivery_resolved (ThumbingDelivery *delivery,
     self->n_succeeded++;
 
   thumbing_source_settle (self->source, tracked->item, error);
+  _thumbing_pipeline_metrics_item_done (self, tracked->item, error);
   _thumbing_pipeline_emit_item_done (self, tracked->item, error);
 
   request_more (self);
@@ -246,6 +250,7 @@ on_source_item (ThumbingSource   *source,
     g_warning ("source %s pushed an item it was not asked for; max-in-flight may be exceeded",
                thumbing_element_get_name (THUMBING_ELEMENT (source)));
   self->in_flight++;
+  _thumbing_pipeline_metrics_item_started (self);
 
   tracked = g_new0 (Tracked, 1);
   tracked->pipeline = g_object_ref (self);
@@ -329,7 +334,7 @@ thumbing_pipeline_start (ThumbingPipeline *self,
     }
 
   for (guint i = 0; i < self->order->len; i++)
-    _thumbing_element_set_runtime (self->order->pdata[i], self->pool, self->context);
+    _thumbing_element_set_runtime (self->order->pdata[i], self->pool, self->context, self->metrics);
 
   if (self->once)
     thumbing_source_set_once (self->source, TRUE);
@@ -354,6 +359,7 @@ thumbing_pipeline_start (ThumbingPipeline *self,
   g_signal_connect (self->source, "released", G_CALLBACK (on_source_released), self);
 
   self->state = STATE_RUNNING;
+  thumbing_metrics_set_ready (self->metrics, TRUE);
   self->source_ended = thumbing_source_is_ended (self->source);
   request_more (self);
   maybe_finish (self);
@@ -392,6 +398,7 @@ thumbing_pipeline_stop (ThumbingPipeline *self)
   if (self->state != STATE_RUNNING || self->stopping)
     return;
   self->stopping = TRUE;
+  thumbing_metrics_set_ready (self->metrics, FALSE);
   if (self->stop_grace > 0 && self->in_flight > 0)
     {
       self->grace_source = g_timeout_source_new_seconds (self->stop_grace);
@@ -474,6 +481,23 @@ thumbing_pipeline_get_n_succeeded (ThumbingPipeline *self)
  *
  * Returns: how many items a stage failed on
  */
+/**
+ * thumbing_pipeline_get_metrics:
+ * @self: a #ThumbingPipeline
+ *
+ * Gets what the pipeline counts: items started and settled by result,
+ * failures by reason, stage and end-to-end durations, items in flight; and
+ * whether it is ready (running, not stopping).
+ *
+ * Returns: (transfer none): the pipeline's metrics
+ */
+ThumbingMetrics *
+thumbing_pipeline_get_metrics (ThumbingPipeline *self)
+{
+  g_return_val_if_fail (THUMBING_IS_PIPELINE (self), NULL);
+  return self->metrics;
+}
+
 guint
 thumbing_pipeline_get_n_failed (ThumbingPipeline *self)
 {

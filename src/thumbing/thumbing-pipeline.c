@@ -145,6 +145,7 @@ thumbing_pipeline_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->metrics);
   G_OBJECT_CLASS (thumbing_pipeline_parent_class)->finalize (object);
 }
 
@@ -338,6 +339,7 @@ thumbing_pipeline_init (ThumbingPipeline *self)
   self->elements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->order = g_ptr_array_new_with_free_func (g_object_unref);
   self->services = g_ptr_array_new_with_free_func (g_object_unref);
+  _thumbing_pipeline_metrics_init (self);
 }
 
 /**

@@ -9,6 +9,7 @@
 #endif
 
 #include "thumbing-element.h"
+#include "thumbing-metrics.h"
 #include "thumbing-service.h"
 #include "thumbing-source.h"
 
@@ -64,5 +65,6 @@ guint             thumbing_pipeline_get_n_succeeded    (ThumbingPipeline  *self)
 guint             thumbing_pipeline_get_n_failed       (ThumbingPipeline  *self);
 guint             thumbing_pipeline_get_n_in_flight    (ThumbingPipeline  *self);
 gint64            thumbing_pipeline_get_total_hint     (ThumbingPipeline  *self);
+ThumbingMetrics  *thumbing_pipeline_get_metrics        (ThumbingPipeline  *self);
 
 G_END_DECLS

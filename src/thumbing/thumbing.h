@@ -11,6 +11,7 @@
 #include "thumbing-error.h"
 #include "thumbing-delivery.h"
 #include "thumbing-item.h"
+#include "thumbing-metrics.h"
 #include "thumbing-name-template.h"
 #include "thumbing-element.h"
 #include "thumbing-source.h"

@@ -233,12 +233,15 @@ static gboolean opt_once;
 static gboolean opt_quiet;
 static int opt_max_in_flight;
 static int opt_workers = -1;
+static char *opt_metrics_address;
 
 static const GOptionEntry run_entries[] = {
   { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Process what is there now, then exit"), NULL },
   { "max-in-flight", 0, 0, G_OPTION_ARG_INT, &opt_max_in_flight, N_("Items in flight at once (overrides the pipeline)"), "N" },
   { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers, N_("Worker threads (0: one per processor)"), "N" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress line"), NULL },
+  { "metrics-address", 0, 0, G_OPTION_ARG_STRING, &opt_metrics_address,
+    N_("Serve /metrics, /healthz and /readyz on this address (a metrics-server service)"), N_("HOST:PORT") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -263,6 +266,46 @@ parse_options (int                 *argc,
   return TRUE;
 }
 
+/* --metrics-address: a metrics-server service beside the pipeline's own. */
+static gboolean
+add_metrics_server (ThumbingPipeline *pipeline,
+                    const char       *address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingElement) server = NULL;
+  g_autofree char *host = NULL;
+  const char *colon = strrchr (address, ':');
+  ThumbingElementFactory *factory = thumbing_registry_lookup (thumbing_registry_get_default (), "metrics-server");
+  guint64 port = 0;
+
+  if (colon == NULL || colon == address
+      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      print_line (_("thumbing: error: --metrics-address: “%s” is not HOST:PORT (as 127.0.0.1:9464)"), address);
+      return FALSE;
+    }
+  host = g_strndup (address, colon - address);
+  /* [::1]:9464 */
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      memmove (host, host + 1, strlen (host));
+      host[strlen (host) - 1] = '\0';
+    }
+  if (factory == NULL)
+    {
+      print_line (_("thumbing: error: --metrics-address needs the http plugin, which was not found"));
+      return FALSE;
+    }
+  server = thumbing_element_factory_create (factory, "metrics");
+  g_object_set (server, "address", host, "port", (guint) port, NULL);
+  if (!thumbing_pipeline_add_service (pipeline, THUMBING_SERVICE (server), &error))
+    {
+      print_line (_("thumbing: error: --metrics-address: %s"), error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_run_options (ThumbingPipeline *pipeline)
 {
@@ -276,6 +319,8 @@ apply_run_options (ThumbingPipeline *pipeline)
   if (opt_workers >= 0)
     thumbing_pipeline_set_workers (pipeline, opt_workers);
   thumbing_pipeline_set_once (pipeline, opt_once);
+  if (opt_metrics_address != NULL && !add_metrics_server (pipeline, opt_metrics_address))
+    return FALSE;
   return TRUE;
 }
 
