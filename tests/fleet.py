@@ -136,12 +136,13 @@ class Fleet:
 
 
 def wait_for_outputs(stack, count, deadline, during=None, every=0.5):
-    """Polls until @count thumbnails exist, calling @during between polls."""
+    """Polls until @count thumbnails exist, calling @during(how many exist)
+    between polls."""
     while True:
         outputs = s3_list(stack, "thumbs", "avatars/")
         if len(outputs) >= count:
             return outputs
         assert time.monotonic() < deadline, f"only {len(outputs)} of {count} thumbnails"
         if during:
-            during()
+            during(len(outputs))
         time.sleep(every)
