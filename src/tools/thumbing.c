@@ -19,6 +19,8 @@
 #include <glib/gi18n.h>
 #include <thumbing/thumbing.h>
 
+#include "thumbing-systemd.h"
+
 /* Exit codes: 0 all items succeeded, 1 an item or the pipeline failed,
  * 2 the command line or pipeline description is wrong. */
 enum {
@@ -35,6 +37,9 @@ typedef struct
   gint64            started_us;
   guint             signals;
   guint             progress_timer;
+  guint             ready_idle;
+  guint             status_timer;
+  guint             watchdog_timer;
 } Run;
 
 
@@ -167,8 +172,46 @@ on_signal (gpointer user_data)
   clear_progress_line (run);
   fprintf (stderr, _("thumbing: stopping: finishing %u items in flight (signal again to quit at once)\n"),
            thumbing_pipeline_get_n_in_flight (run->pipeline));
+  thumbing_systemd_notify ("STOPPING=1\nSTATUS=stopping: finishing what is in flight");
   thumbing_pipeline_stop (run->pipeline);
   return G_SOURCE_CONTINUE;
+}
+
+/* Under systemd: the counts in `systemctl status`. */
+static gboolean
+notify_status (gpointer user_data)
+{
+  Run *run = user_data;
+  g_autofree char *state = g_strdup_printf ("STATUS=processed %u, failed %u, in flight %u",
+                                            thumbing_pipeline_get_n_succeeded (run->pipeline),
+                                            thumbing_pipeline_get_n_failed (run->pipeline),
+                                            thumbing_pipeline_get_n_in_flight (run->pipeline));
+
+  thumbing_systemd_notify (state);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Sent from the main loop, so a loop that stopped turning is restarted. */
+static gboolean
+notify_watchdog (gpointer user_data)
+{
+  thumbing_systemd_notify ("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+/* The first turn of the main loop comes after every element started. */
+static gboolean
+notify_ready (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->ready_idle = 0;
+  if (thumbing_pipeline_is_running (run->pipeline))
+    {
+      thumbing_systemd_notify ("READY=1");
+      notify_status (run);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -199,6 +242,13 @@ run_pipeline (ThumbingPipeline *pipeline,
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   if (run.progress)
     run.progress_timer = g_timeout_add (250, show_progress, &run);
+  if (g_getenv ("NOTIFY_SOCKET") != NULL)
+    {
+      run.ready_idle = g_idle_add (notify_ready, &run);
+      run.status_timer = g_timeout_add_seconds (5, notify_status, &run);
+      if (thumbing_systemd_watchdog_interval () > 0)
+        run.watchdog_timer = g_timeout_add (thumbing_systemd_watchdog_interval (), notify_watchdog, &run);
+    }
 
   ok = thumbing_pipeline_run (pipeline, &error);
 
@@ -206,6 +256,13 @@ run_pipeline (ThumbingPipeline *pipeline,
   g_source_remove (sigterm);
   if (run.progress_timer != 0)
     g_source_remove (run.progress_timer);
+  if (run.status_timer != 0)
+    g_source_remove (run.status_timer);
+  if (run.watchdog_timer != 0)
+    g_source_remove (run.watchdog_timer);
+  /* A start that failed leaves READY=1 unsent. */
+  if (run.ready_idle != 0)
+    g_source_remove (run.ready_idle);
   clear_progress_line (&run);
 
   if (!ok)
