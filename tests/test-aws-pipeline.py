@@ -15,6 +15,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import thumbing_tap  # noqa: E402
 from aws_stack import AwsStack  # noqa: E402
+from thumbing_daemon import free_port  # noqa: E402
 
 TOOL = os.environ["THUMBING_TOOL"]
 SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
@@ -244,6 +245,45 @@ def test_a_clock_20_minutes_slow_is_corrected():
         assert queue_depth(stack, "uploads") == 0
 
 
+def scrape(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return text, {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                  for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def test_queue_metrics():
+    """A daemon with --metrics-address counts the messages it received and
+    deleted, and reports the queue's depth from GetQueueAttributes."""
+    with AwsStack(**stack_config("direct")) as stack:
+        upload_all(stack)
+        wait_for_depth(stack, "uploads", len(KEYS))
+        port = free_port()
+        worker = subprocess.Popen([TOOL, "run", "--quiet", f"--metrics-address=127.0.0.1:{port}", CONF],
+                                  env=thumbing_env(stack), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    text, values = scrape(port)
+                    if values.get('thumbing_sqs_messages_deleted_total{queue="uploads"}') == len(KEYS):
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline and worker.poll() is None, "the messages were never deleted"
+                time.sleep(0.2)
+        finally:
+            worker.terminate()
+            _, stderr = worker.communicate(timeout=30)
+        assert worker.returncode == 0, stderr
+        assert values['thumbing_sqs_messages_received_total{queue="uploads"}'] == len(KEYS), values
+        assert values['thumbing_items_total{pipeline="thumbing",result="succeeded"}'] == len(KEYS), values
+        assert 'thumbing_sqs_queue_messages{queue="uploads",state="visible"}' in values, values
+        assert 'thumbing_sqs_oldest_message_age_seconds{queue="uploads"}' in values, values
+        check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_a_missing_topic_fails_the_items_and_keeps_the_messages():
     with AwsStack(**stack_config("direct")) as stack:
         upload_all(stack)
@@ -339,6 +379,7 @@ if __name__ == "__main__":
         test_s3_slowing_down_for_a_while,
         test_an_item_slower_than_the_visibility_timeout_is_taken_once,
         test_a_clock_20_minutes_slow_is_corrected,
+        test_queue_metrics,
         test_a_missing_topic_fails_the_items_and_keeps_the_messages,
         test_a_killed_worker_loses_nothing,
         test_many_records_and_the_test_event,

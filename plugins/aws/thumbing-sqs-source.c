@@ -24,6 +24,15 @@
 
 /* After an outage the queue is polled again this long after a failed receive. */
 #define RECEIVE_RETRY_SECONDS 5
+/* How often the queue's depth is asked (GetQueueAttributes) for the metrics. */
+#define DEPTH_INTERVAL_SECONDS 30
+
+#define RECEIVED     "thumbing_sqs_messages_received_total"
+#define DELETED      "thumbing_sqs_messages_deleted_total"
+#define RETURNED     "thumbing_sqs_messages_returned_total"
+#define EXTENSIONS   "thumbing_sqs_visibility_extensions_total"
+#define DEPTH        "thumbing_sqs_queue_messages"
+#define OLDEST       "thumbing_sqs_oldest_message_age_seconds"
 
 /* One SQS message: the items of its records settle it together. */
 typedef struct
@@ -58,6 +67,11 @@ struct _ThumbingSqsSource
   guint              delete_idle;
   guint              heartbeat;
   guint              retry_timer;
+
+  ThumbingMetrics   *metrics;          /* the pipeline's, when running in one */
+  char              *queue_label;      /* queue="NAME" */
+  guint              depth_timer;
+  double             oldest_seen;      /* seconds: the oldest message received since the last depth poll */
 };
 
 G_DEFINE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
@@ -81,8 +95,12 @@ thumbing_sqs_source_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->messages, g_hash_table_unref);
   g_clear_pointer (&self->ready_to_delete, g_ptr_array_unref);
+  g_clear_object (&self->metrics);
+  g_free (self->queue_label);
   G_OBJECT_CLASS (thumbing_sqs_source_parent_class)->finalize (object);
 }
+
+static void count (ThumbingSqsSource *self, const char *name, double amount);
 
 static gboolean
 thumbing_sqs_source_check (ThumbingElement *element,
@@ -103,6 +121,52 @@ thumbing_sqs_source_check (ThumbingElement *element,
 
 /* The queue URL's origin is the SQS endpoint unless the environment or the
  * endpoint setting says otherwise; its host names the region on AWS. */
+static void sqs_call_for_depth (ThumbingSqsSource *self);
+
+static gboolean
+poll_depth (gpointer data)
+{
+  sqs_call_for_depth (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* What the queue does, for the operator: counted here, since only the
+ * source sees messages (the pipeline sees items). */
+static void
+start_metrics (ThumbingSqsSource *self)
+{
+  ThumbingMetrics *metrics = thumbing_element_get_metrics (THUMBING_ELEMENT (self));
+  const char *slash = strrchr (self->queue_url, '/');
+
+  if (metrics == NULL)
+    return;
+  g_set_object (&self->metrics, metrics);
+  g_free (self->queue_label);
+  self->queue_label = thumbing_metrics_labels ("queue", slash != NULL ? slash + 1 : self->queue_url, NULL);
+  thumbing_metrics_declare (metrics, RECEIVED, THUMBING_METRIC_COUNTER, "SQS messages received");
+  thumbing_metrics_declare (metrics, DELETED, THUMBING_METRIC_COUNTER, "SQS messages deleted once processed");
+  thumbing_metrics_declare (metrics, RETURNED, THUMBING_METRIC_COUNTER,
+                            "SQS messages handed back to the queue after a failure");
+  thumbing_metrics_declare (metrics, EXTENSIONS, THUMBING_METRIC_COUNTER,
+                            "Visibility extensions of messages still being processed");
+  thumbing_metrics_declare (metrics, DEPTH, THUMBING_METRIC_GAUGE,
+                            "Messages in the queue by state (visible, in_flight), as SQS approximates them");
+  thumbing_metrics_declare (metrics, OLDEST, THUMBING_METRIC_GAUGE,
+                            "Age when received of the oldest message this worker received in the last interval");
+  sqs_call_for_depth (self);
+  self->depth_timer = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), DEPTH_INTERVAL_SECONDS,
+                                                            poll_depth, self);
+}
+
+static void
+count (ThumbingSqsSource *self,
+       const char        *name,
+       double             amount)
+{
+  if (self->metrics != NULL && amount > 0)
+    thumbing_metrics_add (self->metrics, name, self->queue_label, amount);
+}
+
 static gboolean
 thumbing_sqs_source_start (ThumbingElement *element,
                            GError         **error)
@@ -131,6 +195,7 @@ thumbing_sqs_source_start (ThumbingElement *element,
   self->messages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, message_free);
   self->ready_to_delete = g_ptr_array_new ();
   self->drained = FALSE;
+  start_metrics (self);
   return TRUE;
 }
 
@@ -142,7 +207,9 @@ thumbing_sqs_source_stop (ThumbingElement *element)
   g_cancellable_cancel (self->cancellable);
   thumbing_element_source_remove (THUMBING_ELEMENT (self), self->heartbeat);
   thumbing_element_source_remove (THUMBING_ELEMENT (self), self->retry_timer);
-  self->heartbeat = self->retry_timer = 0;
+  thumbing_element_source_remove (THUMBING_ELEMENT (self), self->depth_timer);
+  self->heartbeat = self->retry_timer = self->depth_timer = 0;
+  g_clear_object (&self->metrics);
   THUMBING_ELEMENT_CLASS (thumbing_sqs_source_parent_class)->stop (element);
 }
 
@@ -245,6 +312,49 @@ static void maybe_receive (ThumbingSqsSource *self);
 static void maybe_end (ThumbingSqsSource *self);
 
 static void
+on_depth (ThumbingSqsSource *self,
+          JsonObject        *reply,
+          const GError      *error,
+          gpointer           data)
+{
+  g_autofree char *visible = NULL;
+  g_autofree char *in_flight = NULL;
+  JsonObject *attributes;
+  const char *queue;
+
+  if (error != NULL || self->metrics == NULL)
+    return;
+  attributes = thumbing_json_member_object (reply, "Attributes");
+  if (attributes == NULL)
+    return;
+  queue = strrchr (self->queue_url, '/') != NULL ? strrchr (self->queue_url, '/') + 1 : self->queue_url;
+  visible = thumbing_metrics_labels ("queue", queue, "state", "visible", NULL);
+  in_flight = thumbing_metrics_labels ("queue", queue, "state", "in_flight", NULL);
+  thumbing_metrics_set (self->metrics, DEPTH, visible,
+                        g_ascii_strtod (json_object_get_string_member_with_default (attributes,
+                                          "ApproximateNumberOfMessages", "0"), NULL));
+  thumbing_metrics_set (self->metrics, DEPTH, in_flight,
+                        g_ascii_strtod (json_object_get_string_member_with_default (attributes,
+                                          "ApproximateNumberOfMessagesNotVisible", "0"), NULL));
+  thumbing_metrics_set (self->metrics, OLDEST, self->queue_label, self->oldest_seen);
+  self->oldest_seen = 0;
+}
+
+static void
+sqs_call_for_depth (ThumbingSqsSource *self)
+{
+  g_autoptr(JsonBuilder) body = queue_body (self);
+
+  json_builder_set_member_name (body, "AttributeNames");
+  json_builder_begin_array (body);
+  json_builder_add_string_value (body, "ApproximateNumberOfMessages");
+  json_builder_add_string_value (body, "ApproximateNumberOfMessagesNotVisible");
+  json_builder_end_array (body);
+  json_builder_end_object (body);
+  sqs_call (self, "GetQueueAttributes", body, FALSE, self->cancellable, on_depth, NULL, NULL);
+}
+
+static void
 on_visibility_changed (ThumbingSqsSource *self,
                        JsonObject        *reply,
                        const GError      *error,
@@ -282,6 +392,7 @@ change_visibility (ThumbingSqsSource *self,
   json_builder_end_object (body);
   if (hold)
     self->handing_back++;
+  count (self, hold ? RETURNED : EXTENSIONS, 1);
   sqs_call (self, "ChangeMessageVisibility", body, hold, NULL, on_visibility_changed, GINT_TO_POINTER (hold), NULL);
 }
 
@@ -300,6 +411,8 @@ on_deleted (ThumbingSqsSource *self,
     thumbing_element_warn (THUMBING_ELEMENT (self),
                            _("SQS refused to delete %u processed messages; they will be processed again"),
                            json_array_get_length (json_object_get_array_member (reply, "Failed")));
+  if (error == NULL && json_object_has_member (reply, "Successful"))
+    count (self, DELETED, json_array_get_length (json_object_get_array_member (reply, "Successful")));
   maybe_end (self);
 }
 
@@ -409,9 +522,17 @@ take_message (ThumbingSqsSource *self,
   message->id = g_strdup (id);
   message->receipt_handle = g_strdup (handle);
   if (attributes != NULL)
-    message->receive_count = g_ascii_strtoull (json_object_get_string_member_with_default (attributes,
-                                                 "ApproximateReceiveCount", "1"), NULL, 10);
+    {
+      const char *sent = json_object_get_string_member_with_default (attributes, "SentTimestamp", NULL);
+
+      message->receive_count = g_ascii_strtoull (json_object_get_string_member_with_default (attributes,
+                                                   "ApproximateReceiveCount", "1"), NULL, 10);
+      if (sent != NULL)
+        self->oldest_seen = MAX (self->oldest_seen,
+                                 (g_get_real_time () / 1000 - (gint64) g_ascii_strtoll (sent, NULL, 10)) / 1000.0);
+    }
   g_hash_table_insert (self->messages, message->id, message);
+  count (self, RECEIVED, 1);
 
   records = thumbing_s3_event_parse (body, TRUE, &test_event, &error);
   if (records == NULL)
@@ -521,10 +642,12 @@ maybe_receive (ThumbingSqsSource *self)
   json_builder_set_member_name (body, "MessageSystemAttributeNames");
   json_builder_begin_array (body);
   json_builder_add_string_value (body, "ApproximateReceiveCount");
+  json_builder_add_string_value (body, "SentTimestamp");
   json_builder_end_array (body);
   json_builder_set_member_name (body, "AttributeNames");
   json_builder_begin_array (body);
   json_builder_add_string_value (body, "ApproximateReceiveCount");
+  json_builder_add_string_value (body, "SentTimestamp");
   json_builder_end_array (body);
   json_builder_end_object (body);
 
@@ -629,7 +752,8 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
   thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID);
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
   thumbing_element_class_set_permissions (element_class,
-                                          "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility");
+                                          "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility;"
+                                          "sqs:GetQueueAttributes");
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, queue_url,
     g_param_spec_string ("queue-url", NULL, _("The queue, as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"),
