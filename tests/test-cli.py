@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Tests of the thumbing command: run, launch, inspect, check, signals, progress."""
 
+import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -266,6 +268,32 @@ def test_one_shot_launch_leaves_the_input_folder_untouched():
         shutil.rmtree(root)
 
 
+def test_json_log_lines():
+    """--log-format=json: every stderr line is a JSON object; a failed item's
+    line names it with the item_id its result documents carry."""
+    root = tempdir()
+    try:
+        inbox = os.path.join(root, "in")
+        os.makedirs(inbox)
+        shutil.copy(os.path.join(GOOD, "grey.jpg"), inbox)
+        shutil.copy(os.path.join(BAD, "truncated.jpg"), inbox)
+        result = thumbing("launch", "--log-format=json", f"folder-source path={inbox} ! resize width=64 height=64 "
+                          f"! png-encode ! folder-sink path={root}/out ! log")
+        assert result.returncode == 1, result.stderr
+        lines = [json.loads(line) for line in result.stderr.splitlines()]
+        failed = [line for line in lines if line["level"] == "error"]
+        assert len(failed) == 1 and failed[0]["origin"] == "truncated.jpg", lines
+        assert re.fullmatch(r"[0-9a-f]{16}", failed[0]["item_id"]) and "truncated.jpg" in failed[0]["message"]
+        assert lines[-1]["processed"] == "1" and lines[-1]["failed"] == "1", lines
+        documents = [json.loads(line) for line in result.stdout.splitlines()]
+        assert len(documents) == 1 and re.fullmatch(r"[0-9a-f]{16}", documents[0]["item_id"]), documents
+        assert documents[0]["item_id"] != failed[0]["item_id"]
+        wrong = thumbing("launch", "--log-format=xml", "folder-source path=/nonexistent ! log")
+        assert wrong.returncode == 2 and "--log-format takes text or json" in wrong.stderr, wrong.stderr
+    finally:
+        shutil.rmtree(root)
+
+
 def test_read_only_output_folder_keeps_the_input():
     """An output folder the process may not write to: the item fails naming
     the folder, nothing is left in it, and the input is not marked done, so
@@ -480,6 +508,7 @@ if __name__ == "__main__":
         test_inspect,
         test_run_once_local_conf,
         test_one_shot_launch_leaves_the_input_folder_untouched,
+        test_json_log_lines,
         test_read_only_output_folder_keeps_the_input,
         test_daemon_stops_gracefully_on_sigterm,
         test_stop_grace_cancels_a_slow_decode_and_keeps_the_input,

@@ -57,7 +57,7 @@ test_json_line (void)
   g_test_trap_assert_passed ();
   /* The result document the webhook and SNS send too (README: Event schema). */
   g_test_trap_assert_stdout ("{\"version\":1,\"type\":\"thumbing.image.processed\",\"time\":\"*Z\","
-                             "\"origin\":\"sub/photo.jpg\",\"name\":\"sub/photo.jpg\","
+                             "\"item_id\":\"????????????????\",\"origin\":\"sub/photo.jpg\",\"name\":\"sub/photo.jpg\","
                              "\"source\":{\"bucket\":null,\"key\":null,\"etag\":null},"
                              "\"output\":{\"location\":\"sub/photo.png\",\"bucket\":null,\"key\":null,\"url\":null,\"etag\":null},"
                              "\"media_type\":\"image/png\",\"format\":null,\"width\":512,\"height\":384,\"bytes\":5,"

@@ -337,6 +337,7 @@ take_records (ThumbingLambdaSource *self,
 
         thumbing_item_set_metadata (item, METADATA_MESSAGE_ID, id);
         thumbing_item_set_metadata (item, METADATA_REQUEST_ID, invocation->request_id);
+        thumbing_item_set_metadata (item, THUMBING_METADATA_SOURCE_ID, invocation->request_id);
         g_hash_table_replace (invocation->unsettled, g_strdup (id),
                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (invocation->unsettled, id)) + 1));
         thumbing_s3_notification_source_queue (source, item);
@@ -539,7 +540,8 @@ thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "lambda-source",
                                        _("Runs as an AWS Lambda custom runtime: S3 events, direct, through SNS or in SQS batches"));
-  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID ";" METADATA_REQUEST_ID);
+  thumbing_element_class_set_metadata_keys (element_class, NULL,
+                                            METADATA_MESSAGE_ID ";" METADATA_REQUEST_ID ";" THUMBING_METADATA_SOURCE_ID);
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingLambdaSource, runtime_api,

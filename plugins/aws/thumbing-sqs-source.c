@@ -494,6 +494,7 @@ item_for_record (ThumbingSqsSource *self,
     thumbing_s3_notification_source_item_for_record (THUMBING_S3_NOTIFICATION_SOURCE (self), record);
 
   thumbing_item_set_metadata (item, METADATA_MESSAGE_ID, message->id);
+  thumbing_item_set_metadata (item, THUMBING_METADATA_SOURCE_ID, message->id);
   return item;
 }
 
@@ -749,7 +750,7 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "sqs-source",
                                        _("Takes S3 event notifications from an SQS queue, sent by S3 directly or through SNS"));
-  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID);
+  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID ";" THUMBING_METADATA_SOURCE_ID);
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
   thumbing_element_class_set_permissions (element_class,
                                           "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility;"

@@ -65,6 +65,8 @@ thumbing_result_document_new (ThumbingItem *item,
   json_builder_add_int_value (builder, THUMBING_RESULT_DOCUMENT_VERSION);
   add_string_or_null (builder, "type", type != NULL ? type : THUMBING_RESULT_DOCUMENT_TYPE);
   add_string_or_null (builder, "time", time);
+  /* The id the item's log lines carry, to find them from a message. */
+  add_string_or_null (builder, "item_id", thumbing_item_get_id (item));
   add_string_or_null (builder, "origin", thumbing_item_get_public_origin (item));
   add_string_or_null (builder, "name", thumbing_item_get_name (item));
 

@@ -42,6 +42,7 @@ struct _ThumbingItem
   GHashTable       *metadata;
   ThumbingDelivery *delivery;
   gint64            created_us;
+  char              id[17];        /* 16 hex digits, shared by branches */
 };
 
 G_DEFINE_BOXED_TYPE (ThumbingItem, thumbing_item, thumbing_item_ref, thumbing_item_unref)
@@ -70,6 +71,7 @@ thumbing_item_new (const char *origin,
   self->name = name != NULL ? g_strdup (name) : g_path_get_basename (origin);
   self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->created_us = g_get_monotonic_time ();
+  g_snprintf (self->id, sizeof self->id, "%08x%08x", g_random_int (), g_random_int ());
   return self;
 }
 
@@ -142,6 +144,7 @@ thumbing_item_branch (ThumbingItem *self)
 
   copy = thumbing_item_new (self->origin, self->name);
   copy->created_us = self->created_us;
+  memcpy (copy->id, self->id, sizeof copy->id);
   copy->media_type = g_strdup (self->media_type);
   copy->bytes = self->bytes != NULL ? g_bytes_ref (self->bytes) : NULL;
   copy->file = g_strdup (self->file);
@@ -151,6 +154,23 @@ thumbing_item_branch (ThumbingItem *self)
     g_hash_table_insert (copy->metadata, g_strdup (key), g_strdup (value));
   copy->delivery = self->delivery != NULL ? thumbing_delivery_ref (self->delivery) : NULL;
   return copy;
+}
+
+/**
+ * thumbing_item_get_id:
+ * @self: a #ThumbingItem
+ *
+ * Gets the item's id: 16 random hexadecimal digits given when the source
+ * made it, kept by every stage and shared by its fan-out branches, so log
+ * lines about one upload can be found together.
+ *
+ * Returns: (transfer none): the item's id
+ */
+const char *
+thumbing_item_get_id (ThumbingItem *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
 }
 
 /**

@@ -61,6 +61,14 @@ G_BEGIN_DECLS
  */
 #define THUMBING_METADATA_OUTPUT_NAME "output-name"
 
+/**
+ * THUMBING_METADATA_SOURCE_ID:
+ *
+ * Metadata key: the id the item's origin gave the event that brought it (an
+ * SQS message id, a Lambda request id), set by sources that have one.
+ */
+#define THUMBING_METADATA_SOURCE_ID "source-id"
+
 #define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
 
 typedef struct _ThumbingItem ThumbingItem;
@@ -72,6 +80,7 @@ ThumbingItem      *thumbing_item_ref               (ThumbingItem  *self);
 void               thumbing_item_unref             (ThumbingItem  *self);
 ThumbingItem      *thumbing_item_branch            (ThumbingItem  *self);
 
+const char        *thumbing_item_get_id            (ThumbingItem  *self);
 const char        *thumbing_item_get_origin        (ThumbingItem  *self);
 const char        *thumbing_item_get_public_origin (ThumbingItem  *self);
 const char        *thumbing_item_get_public_output (ThumbingItem  *self);

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <thumbing/thumbing.h>
 
+#include "thumbing-json-log.h"
 #include "thumbing-systemd.h"
 
 /* Exit codes: 0 all items succeeded, 1 an item or the pipeline failed,
@@ -42,6 +43,9 @@ typedef struct
   guint             watchdog_timer;
 } Run;
 
+/* --log-format=json: every line on stderr is a JSON object. */
+static gboolean log_json;
+
 
 /* Prints one line of @format to stderr; its arguments may quote outside
  * input (file names, keys, request fields), so the line is escaped: it
@@ -62,16 +66,19 @@ print_line (const char *format,
 }
 
 /* GLib's messages quote outside input too: escape them before the default
- * writer (the terminal, or the journal) sees them. */
+ * writer (the terminal, or the journal) sees them, or write them as JSON. */
 static GLogWriterOutput
 write_escaped_log (GLogLevelFlags   level,
                    const GLogField *fields,
                    gsize            n_fields,
                    gpointer         data)
 {
-  g_autofree GLogField *copy = g_memdup2 (fields, n_fields * sizeof (GLogField));
+  g_autofree GLogField *copy = NULL;
   g_autofree char *safe = NULL;
 
+  if (log_json)
+    return thumbing_json_log_writer (level, fields, n_fields, data);
+  copy = g_memdup2 (fields, n_fields * sizeof (GLogField));
   for (gsize i = 0; i < n_fields; i++)
     if (strcmp (copy[i].key, "MESSAGE") == 0 && copy[i].length < 0)
       {
@@ -145,7 +152,10 @@ on_item_done (ThumbingPipeline *pipeline,
   if (error == NULL)
     return;
   clear_progress_line (run);
-  print_line (_("thumbing: error: %s"), error->message);
+  if (log_json)
+    thumbing_json_log ("error", item, error->message, NULL);
+  else
+    print_line (_("thumbing: error: %s"), error->message);
 }
 
 static void
@@ -154,7 +164,10 @@ on_warning (ThumbingPipeline *pipeline,
             Run              *run)
 {
   clear_progress_line (run);
-  print_line (_("thumbing: warning: %s"), message);
+  if (log_json)
+    thumbing_json_log ("warning", NULL, message, NULL);
+  else
+    print_line (_("thumbing: warning: %s"), message);
 }
 
 static gboolean
@@ -170,8 +183,16 @@ on_signal (gpointer user_data)
       _exit (128 + SIGINT);
     }
   clear_progress_line (run);
-  fprintf (stderr, _("thumbing: stopping: finishing %u items in flight (signal again to quit at once)\n"),
-           thumbing_pipeline_get_n_in_flight (run->pipeline));
+  if (log_json)
+    {
+      g_autofree char *message = g_strdup_printf (_("stopping: finishing %u items in flight"),
+                                                  thumbing_pipeline_get_n_in_flight (run->pipeline));
+
+      thumbing_json_log ("info", NULL, message, NULL);
+    }
+  else
+    fprintf (stderr, _("thumbing: stopping: finishing %u items in flight (signal again to quit at once)\n"),
+             thumbing_pipeline_get_n_in_flight (run->pipeline));
   thumbing_systemd_notify ("STOPPING=1\nSTATUS=stopping: finishing what is in flight");
   thumbing_pipeline_stop (run->pipeline);
   return G_SOURCE_CONTINUE;
@@ -267,7 +288,10 @@ run_pipeline (ThumbingPipeline *pipeline,
 
   if (!ok)
     {
-      print_line (_("thumbing: error: %s"), error->message);
+      if (log_json)
+        thumbing_json_log ("error", NULL, error->message, NULL);
+      else
+        print_line (_("thumbing: error: %s"), error->message);
       if (g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY))
@@ -281,8 +305,19 @@ run_pipeline (ThumbingPipeline *pipeline,
   elapsed = (g_get_monotonic_time () - run.started_us) / 1e6;
   succeeded = thumbing_pipeline_get_n_succeeded (pipeline);
   failed = thumbing_pipeline_get_n_failed (pipeline);
-  fprintf (stderr, _("thumbing: processed %u, failed %u, elapsed %.2f s (%.1f images/s)\n"),
-           succeeded, failed, elapsed, elapsed > 0 ? (succeeded + failed) / elapsed : 0.0);
+  if (log_json)
+    {
+      g_autofree char *message = g_strdup_printf (_("processed %u, failed %u"), succeeded, failed);
+      g_autofree char *processed = g_strdup_printf ("%u", succeeded);
+      g_autofree char *failures = g_strdup_printf ("%u", failed);
+      char seconds[G_ASCII_DTOSTR_BUF_SIZE];
+
+      thumbing_json_log ("info", NULL, message, "processed", processed, "failed", failures,
+                         "elapsed_seconds", g_ascii_formatd (seconds, sizeof seconds, "%.2f", elapsed), NULL);
+    }
+  else
+    fprintf (stderr, _("thumbing: processed %u, failed %u, elapsed %.2f s (%.1f images/s)\n"),
+             succeeded, failed, elapsed, elapsed > 0 ? (succeeded + failed) / elapsed : 0.0);
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -291,12 +326,15 @@ static gboolean opt_quiet;
 static int opt_max_in_flight;
 static int opt_workers = -1;
 static char *opt_metrics_address;
+static char *opt_log_format;
 
 static const GOptionEntry run_entries[] = {
   { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Process what is there now, then exit"), NULL },
   { "max-in-flight", 0, 0, G_OPTION_ARG_INT, &opt_max_in_flight, N_("Items in flight at once (overrides the pipeline)"), "N" },
   { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers, N_("Worker threads (0: one per processor)"), "N" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress line"), NULL },
+  { "log-format", 0, 0, G_OPTION_ARG_STRING, &opt_log_format,
+    N_("text (the default) or json: one JSON object per line, item lines with their item_id"), N_("FORMAT") },
   { "metrics-address", 0, 0, G_OPTION_ARG_STRING, &opt_metrics_address,
     N_("Serve /metrics, /healthz and /readyz on this address (a metrics-server service)"), N_("HOST:PORT") },
   G_OPTION_ENTRY_NULL
@@ -376,8 +414,32 @@ apply_run_options (ThumbingPipeline *pipeline)
   if (opt_workers >= 0)
     thumbing_pipeline_set_workers (pipeline, opt_workers);
   thumbing_pipeline_set_once (pipeline, opt_once);
+  if (log_json)
+    {
+      /* Its log stages print result documents, one JSON line each, too. */
+      g_autoptr(GList) elements = thumbing_pipeline_list_elements (pipeline);
+
+      for (GList *l = elements; l != NULL; l = l->next)
+        if (g_strcmp0 (thumbing_element_get_factory_name (l->data), "log") == 0)
+          g_object_set (l->data, "json", TRUE, NULL);
+    }
   if (opt_metrics_address != NULL && !add_metrics_server (pipeline, opt_metrics_address))
     return FALSE;
+  return TRUE;
+}
+
+/* --log-format: checked before anything is printed. */
+static gboolean
+set_log_format (void)
+{
+  if (opt_log_format == NULL || strcmp (opt_log_format, "text") == 0)
+    return TRUE;
+  if (strcmp (opt_log_format, "json") != 0)
+    {
+      print_line (_("thumbing: --log-format takes text or json, not “%s”"), opt_log_format);
+      return FALSE;
+    }
+  log_json = TRUE;
   return TRUE;
 }
 
@@ -389,7 +451,10 @@ run_built_pipeline (ThumbingPipeline *pipeline,
   if (pipeline == NULL)
     {
       print_registry_problems ();
-      print_line (_("thumbing: error: %s"), build_error->message);
+      if (log_json)
+        thumbing_json_log ("error", NULL, build_error->message, NULL);
+      else
+        print_line (_("thumbing: error: %s"), build_error->message);
       thumbing_registry_report_start_failure (thumbing_registry_get_default (), build_error);
       return EXIT_USAGE;
     }
@@ -422,7 +487,8 @@ command_run (int    argc,
 
   if (!parse_options (&argc, &argv, _("FILE.conf"),
                       _("Runs the pipeline a keyfile describes, as a daemon or, with --once, as a batch."),
-                      run_entries))
+                      run_entries)
+      || !set_log_format ())
     return EXIT_USAGE;
   if (argc != 2)
     {
@@ -473,7 +539,8 @@ command_launch (int    argc,
   if (!parse_options (&argc, &argv, _("'ELEMENT key=value ! ELEMENT … [! ( BRANCH ) ( BRANCH )]'"),
                       _("Runs a pipeline written inline, as in\n"
                         "  thumbing launch 'folder-source path=in ! resize width=512 height=512 ! png-encode ! folder-sink path=out'"),
-                      run_entries))
+                      run_entries)
+      || !set_log_format ())
     return EXIT_USAGE;
   if (argc < 2)
     {
