@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "thumbing-handoff-private.h"
 #include "thumbing-metrics.h"
 
 /**
@@ -60,6 +61,21 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* GMutex is a futex inside libglib, which ThreadSanitizer cannot see. */
+static void
+lock (ThumbingMetrics *self)
+{
+  g_mutex_lock (&self->lock);
+  THUMBING_HANDOFF_ACQUIRE (&self->lock);
+}
+
+static void
+unlock (ThumbingMetrics *self)
+{
+  THUMBING_HANDOFF_RELEASE (&self->lock);
+  g_mutex_unlock (&self->lock);
+}
 
 static void
 family_free (gpointer data)
@@ -137,7 +153,7 @@ thumbing_metrics_declare (ThumbingMetrics    *self,
   g_return_if_fail (THUMBING_IS_METRICS (self));
   g_return_if_fail (name != NULL && help != NULL);
 
-  g_mutex_lock (&self->lock);
+  lock (self);
   family = g_hash_table_lookup (self->families, name);
   if (family == NULL)
     {
@@ -147,7 +163,7 @@ thumbing_metrics_declare (ThumbingMetrics    *self,
       family->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_hash_table_insert (self->families, g_strdup (name), family);
     }
-  g_mutex_unlock (&self->lock);
+  unlock (self);
   g_return_if_fail (family->kind == kind);
 }
 
@@ -243,11 +259,11 @@ thumbing_metrics_add (ThumbingMetrics *self,
   g_return_if_fail (THUMBING_IS_METRICS (self));
   g_return_if_fail (amount >= 0);
 
-  g_mutex_lock (&self->lock);
+  lock (self);
   series = series_of (self, name, labels, THUMBING_METRIC_COUNTER);
   if (series != NULL)
     series->value += amount;
-  g_mutex_unlock (&self->lock);
+  unlock (self);
 }
 
 /**
@@ -269,11 +285,11 @@ thumbing_metrics_set (ThumbingMetrics *self,
 
   g_return_if_fail (THUMBING_IS_METRICS (self));
 
-  g_mutex_lock (&self->lock);
+  lock (self);
   series = series_of (self, name, labels, THUMBING_METRIC_GAUGE);
   if (series != NULL)
     series->value = value;
-  g_mutex_unlock (&self->lock);
+  unlock (self);
 }
 
 /**
@@ -295,7 +311,7 @@ thumbing_metrics_observe (ThumbingMetrics *self,
 
   g_return_if_fail (THUMBING_IS_METRICS (self));
 
-  g_mutex_lock (&self->lock);
+  lock (self);
   series = series_of (self, name, labels, THUMBING_METRIC_HISTOGRAM);
   if (series != NULL)
     {
@@ -308,7 +324,7 @@ thumbing_metrics_observe (ThumbingMetrics *self,
       series->count++;
       series->sum += seconds;
     }
-  g_mutex_unlock (&self->lock);
+  unlock (self);
 }
 
 /**
@@ -333,13 +349,13 @@ thumbing_metrics_get (ThumbingMetrics *self,
 
   g_return_val_if_fail (THUMBING_IS_METRICS (self), 0);
 
-  g_mutex_lock (&self->lock);
+  lock (self);
   family = g_hash_table_lookup (self->families, name);
   if (family != NULL)
     series = g_hash_table_lookup (family->series, labels != NULL ? labels : "");
   if (series != NULL)
     value = family->kind == THUMBING_METRIC_HISTOGRAM ? (double) series->count : series->value;
-  g_mutex_unlock (&self->lock);
+  unlock (self);
   return value;
 }
 
@@ -461,11 +477,11 @@ thumbing_metrics_render (ThumbingMetrics *self)
   g_return_val_if_fail (THUMBING_IS_METRICS (self), NULL);
 
   g_signal_emit (self, signals[SIGNAL_COLLECT], 0);
-  g_mutex_lock (&self->lock);
+  lock (self);
   names = (const char **) g_hash_table_get_keys_as_array (self->families, &n);
   qsort (names, n, sizeof *names, compare_strings);
   for (guint i = 0; i < n; i++)
     render_family (out, names[i], g_hash_table_lookup (self->families, names[i]));
-  g_mutex_unlock (&self->lock);
+  unlock (self);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
