@@ -95,6 +95,7 @@ port={port}
             assert values['thumbing_stage_failures_total{pipeline="shop",stage="thumb"}'] == 1, values
             assert values['thumbing_items_in_flight{pipeline="shop"}'] == 0, values
             assert values["process_resident_memory_bytes"] > 1e6, values
+            assert values["thumbing_vips_tracked_memory_peak_bytes"] > 0, values
             assert get(port, "/healthz")[:1] == (200,)
             assert get(port, "/readyz")[0] == 200
             assert get(port, "/nothing")[0] == 404

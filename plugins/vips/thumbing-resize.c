@@ -46,6 +46,7 @@ struct _ThumbingResize
   char                  **formats;
 
   double                  rgba[4];
+  gulong                  collect_handler;   /* on the pipeline's metrics */
 };
 
 G_DEFINE_FINAL_TYPE (ThumbingResize, thumbing_resize, THUMBING_TYPE_TRANSFORM)
@@ -725,12 +726,55 @@ thumbing_resize_process (ThumbingElement *element,
   return thumbing_item_ref (item);
 }
 
+#define VIPS_MEMORY "thumbing_vips_tracked_memory_bytes"
+#define VIPS_MEMORY_PEAK "thumbing_vips_tracked_memory_peak_bytes"
+
+/* libvips counts the pixel buffers it allocates: the figure that grows with
+ * images in flight, beside the process's RSS. */
+static void
+on_collect (ThumbingMetrics *metrics,
+            gpointer         data)
+{
+  thumbing_metrics_set (metrics, VIPS_MEMORY, NULL, (double) vips_tracked_get_mem ());
+  thumbing_metrics_set (metrics, VIPS_MEMORY_PEAK, NULL, (double) vips_tracked_get_mem_highwater ());
+}
+
+static gboolean
+thumbing_resize_start (ThumbingElement *element,
+                       GError         **error)
+{
+  ThumbingResize *self = THUMBING_RESIZE (element);
+  ThumbingMetrics *metrics = thumbing_element_get_metrics (element);
+
+  if (metrics != NULL && self->collect_handler == 0)
+    {
+      thumbing_metrics_declare (metrics, VIPS_MEMORY, THUMBING_METRIC_GAUGE, "Memory libvips holds for pixels");
+      thumbing_metrics_declare (metrics, VIPS_MEMORY_PEAK, THUMBING_METRIC_GAUGE,
+                                "The most memory libvips held for pixels at once");
+      self->collect_handler = g_signal_connect (metrics, "collect", G_CALLBACK (on_collect), NULL);
+    }
+  return TRUE;
+}
+
+static void
+thumbing_resize_stop (ThumbingElement *element)
+{
+  ThumbingResize *self = THUMBING_RESIZE (element);
+  ThumbingMetrics *metrics = thumbing_element_get_metrics (element);
+
+  if (metrics != NULL && self->collect_handler != 0)
+    g_signal_handler_disconnect (metrics, self->collect_handler);
+  self->collect_handler = 0;
+}
+
 static void
 thumbing_resize_class_init (ThumbingResizeClass *klass)
 {
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
 
   element_class->check = thumbing_resize_check;
+  element_class->start = thumbing_resize_start;
+  element_class->stop = thumbing_resize_stop;
   element_class->process = thumbing_resize_process;
 
   thumbing_element_class_set_metadata (element_class, "resize",
