@@ -54,6 +54,7 @@ class RuntimeApi:
                 self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
                 self.send_header("Lambda-Runtime-Deadline-Ms", str(deadline_ms))
                 self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:1:function:t")
+                self.send_header("Lambda-Runtime-Trace-Id", TRACE)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -86,6 +87,9 @@ class RuntimeApi:
         self.closing = True
         self.server.shutdown()
         self.server.server_close()
+
+
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 
 def s3_record(key, bucket="thumbs"):
@@ -127,12 +131,12 @@ class Function:
         self.process.communicate(timeout=30)
 
 
-def with_function(body, command=lambda api: ()):
+def with_function(body, command=lambda api: (), faults=False):
     """Runs body(stack, api) while the function (lambda.conf, or the command
     command(api) returns) serves invocations."""
     api = RuntimeApi()
     try:
-        with AwsStack(buckets=["thumbs"]) as stack:
+        with AwsStack(buckets=["thumbs"], faults=faults) as stack:
             function = Function(stack, api, *command(api))
             try:
                 body(stack, api)
@@ -140,6 +144,20 @@ def with_function(body, command=lambda api: ()):
                 function.stop()
     finally:
         api.close()
+
+
+def test_trace_header_is_carried_on():
+    """The invocation's X-Ray trace goes on every S3 request made for it, as
+    the AWS SDKs do (so Lambda's recursive-loop detection sees thumbing)."""
+    def body(stack, api):
+        upload(stack, "uploads/traced.jpg")
+        api.invoke("req-trace", s3_event("uploads/traced.jpg"))
+        path, error_type, answer = api.answer()
+        assert path == "/2018-06-01/runtime/invocation/req-trace/response", (path, answer)
+        made = [r for r in stack.requests() if r.startswith(("GET /thumbs/uploads/traced", "PUT /thumbs/avatars/"))]
+        assert len(made) == 2 and all(r.endswith(" trace=" + TRACE) for r in made), made
+
+    with_function(body, faults=True)
 
 
 def test_direct_and_sns_events():
@@ -261,6 +279,7 @@ def test_once_answers_one_invocation_and_exits():
 
 
 if __name__ == "__main__":
-    sys.exit(thumbing_tap.run([test_direct_and_sns_events, test_sqs_batch_reports_only_failures,
+    sys.exit(thumbing_tap.run([test_trace_header_is_carried_on, test_direct_and_sns_events,
+                               test_sqs_batch_reports_only_failures,
                                test_failed_direct_event_is_an_error, test_deadline_is_honoured,
                                test_init_error_is_reported, test_once_answers_one_invocation_and_exits]))

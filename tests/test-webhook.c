@@ -18,6 +18,7 @@ typedef struct
 {
   char   *path;
   char   *key;
+  char   *traceparent;
   char   *signature;
   GBytes *body;
   gint64  when;
@@ -39,6 +40,7 @@ received_free (gpointer data)
 
   g_free (received->path);
   g_free (received->key);
+  g_free (received->traceparent);
   g_free (received->signature);
   g_bytes_unref (received->body);
   g_free (received);
@@ -102,6 +104,7 @@ handle (SoupServer        *server,
 
   received->path = g_strdup (path);
   received->key = g_strdup (soup_message_headers_get_one (headers, "Idempotency-Key"));
+  received->traceparent = g_strdup (soup_message_headers_get_one (headers, "traceparent"));
   received->signature = g_strdup (soup_message_headers_get_one (headers, "Thumbing-Signature"));
   received->body = soup_message_body_flatten (body);
   received->when = g_get_monotonic_time ();
@@ -219,6 +222,12 @@ test_signed_document (void)
   object = json_node_get_object (document);
   g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, received->key);
   g_assert_cmpuint (strlen (received->key), ==, 32);
+  /* W3C Trace Context, with the item's id in the trace id. */
+  g_assert_nonnull (received->traceparent);
+  g_assert_cmpuint (strlen (received->traceparent), ==, 55);
+  g_assert_true (g_str_has_prefix (received->traceparent, "00-0000000000000000"));
+  g_assert_cmpint (strncmp (json_object_get_string_member (object, "item_id"), received->traceparent + 19, 16), ==, 0);
+  g_assert_true (g_str_has_suffix (received->traceparent, "-01"));
   g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "thumbing.image.processed");
   /* Names relative to the source and sink: no path of the host. */
   g_assert_cmpstr (json_object_get_string_member (object, "origin"), ==, "sub/photo.jpg");

@@ -35,6 +35,7 @@
 typedef struct
 {
   char       *request_id;
+  char       *trace_header;  /* Lambda-Runtime-Trace-Id, if X-Ray is on */
   gboolean    sqs;
   guint       outstanding;
   guint       taken;
@@ -67,6 +68,7 @@ invocation_free (ThumbingLambdaSource *self,
 {
   thumbing_element_source_remove (THUMBING_ELEMENT (self), invocation->deadline_timer);
   g_free (invocation->request_id);
+  g_free (invocation->trace_header);
   g_hash_table_unref (invocation->failed);
   g_hash_table_unref (invocation->unsettled);
   g_free (invocation);
@@ -338,6 +340,8 @@ take_records (ThumbingLambdaSource *self,
         thumbing_item_set_metadata (item, METADATA_MESSAGE_ID, id);
         thumbing_item_set_metadata (item, METADATA_REQUEST_ID, invocation->request_id);
         thumbing_item_set_metadata (item, THUMBING_METADATA_SOURCE_ID, invocation->request_id);
+        if (invocation->trace_header != NULL)
+          thumbing_item_set_metadata (item, THUMBING_METADATA_TRACE_HEADER, invocation->trace_header);
         g_hash_table_replace (invocation->unsettled, g_strdup (id),
                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (invocation->unsettled, id)) + 1));
         thumbing_s3_notification_source_queue (source, item);
@@ -430,6 +434,7 @@ on_next (GObject      *object,
 
   invocation = g_new0 (Invocation, 1);
   invocation->request_id = g_strdup (request_id);
+  invocation->trace_header = g_strdup (soup_message_headers_get_one (headers, "Lambda-Runtime-Trace-Id"));
   invocation->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   invocation->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->current = invocation;
@@ -541,7 +546,8 @@ thumbing_lambda_source_class_init (ThumbingLambdaSourceClass *klass)
   thumbing_element_class_set_metadata (element_class, "lambda-source",
                                        _("Runs as an AWS Lambda custom runtime: S3 events, direct, through SNS or in SQS batches"));
   thumbing_element_class_set_metadata_keys (element_class, NULL,
-                                            METADATA_MESSAGE_ID ";" METADATA_REQUEST_ID ";" THUMBING_METADATA_SOURCE_ID);
+                                            METADATA_MESSAGE_ID ";" METADATA_REQUEST_ID ";" THUMBING_METADATA_SOURCE_ID
+                                            ";" THUMBING_METADATA_TRACE_HEADER);
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingLambdaSource, runtime_api,

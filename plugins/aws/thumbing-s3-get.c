@@ -183,6 +183,7 @@ thumbing_s3_get_process_async (ThumbingElement     *element,
     }
 
   request = thumbing_s3_bucket_request (bucket, "GET", key);
+  thumbing_aws_request_add_trace (request, thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER));
   if (self->check_etag && etag != NULL)
     {
       g_autofree char *quoted = g_strdup_printf ("\"%s\"", etag);

@@ -167,6 +167,7 @@ multipart_request (ThumbingS3Put *self,
 {
   ThumbingAwsRequest *request = thumbing_s3_bucket_request (self->bucket, method, put->key);
 
+  thumbing_aws_request_add_trace (request, thumbing_item_get_metadata (put->item, THUMBING_METADATA_TRACE_HEADER));
   thumbing_aws_request_add_query (request, "uploadId", put->upload_id);
   return request;
 }
@@ -309,6 +310,7 @@ add_object_headers (ThumbingS3Put      *self,
   g_autofree char *source = thumbing_aws_uri_encode (thumbing_item_get_origin (item), TRUE);
 
   thumbing_aws_request_add_header (request, "Content-Type", thumbing_item_get_media_type (item));
+  thumbing_aws_request_add_trace (request, thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER));
   if (self->cache_control != NULL && *self->cache_control != '\0')
     thumbing_aws_request_add_header (request, "Cache-Control", self->cache_control);
   /* Names the input, so a pipeline can tell its own outputs from uploads.

@@ -72,6 +72,7 @@ static void
 send_form (ThumbingSnsPublish  *self,
            const char          *form,
            gsize                length,
+           const char          *trace_header,
            GCancellable        *cancellable,
            GAsyncReadyCallback  callback,
            gpointer             data)
@@ -79,6 +80,7 @@ send_form (ThumbingSnsPublish  *self,
   ThumbingAwsRequest *request = thumbing_aws_request_new ("POST", "", "/");
 
   thumbing_aws_request_add_header (request, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  thumbing_aws_request_add_trace (request, trace_header);
   request->body = g_bytes_new (form, length);
   thumbing_aws_client_send_async (self->client, request, cancellable, callback, data);
 }
@@ -178,7 +180,7 @@ list_topics (ThumbingSnsPublish *self,
       g_string_append_printf (form, "&NextToken=%s", encoded);
     }
   self->resolving = TRUE;
-  send_form (self, form->str, form->len, NULL, on_topics, g_object_ref (self));
+  send_form (self, form->str, form->len, NULL, NULL, on_topics, g_object_ref (self));
 }
 
 static gboolean
@@ -296,7 +298,8 @@ publish (ThumbingSnsPublish *self,
   append_attribute (form, &attributes, "height", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));
   append_attribute (form, &attributes, "bucket", "String", thumbing_item_get_metadata (item, THUMBING_S3_OUTPUT_BUCKET));
 
-  send_form (self, form->str, form->len, g_task_get_cancellable (task), on_published, task);
+  send_form (self, form->str, form->len, thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER),
+             g_task_get_cancellable (task), on_published, task);
 }
 
 static void

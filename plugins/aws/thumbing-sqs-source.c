@@ -42,6 +42,7 @@ typedef struct
   guint    receive_count;
   guint    outstanding;     /* records pushed or waiting, not yet settled */
   gboolean failed;
+  char    *trace_header;    /* AWSTraceHeader, if the sender traced */
 } Message;
 
 struct _ThumbingSqsSource
@@ -83,6 +84,7 @@ message_free (gpointer data)
 
   g_free (message->id);
   g_free (message->receipt_handle);
+  g_free (message->trace_header);
   g_free (message);
 }
 
@@ -495,6 +497,8 @@ item_for_record (ThumbingSqsSource *self,
 
   thumbing_item_set_metadata (item, METADATA_MESSAGE_ID, message->id);
   thumbing_item_set_metadata (item, THUMBING_METADATA_SOURCE_ID, message->id);
+  if (message->trace_header != NULL)
+    thumbing_item_set_metadata (item, THUMBING_METADATA_TRACE_HEADER, message->trace_header);
   return item;
 }
 
@@ -525,6 +529,9 @@ take_message (ThumbingSqsSource *self,
   if (attributes != NULL)
     {
       const char *sent = json_object_get_string_member_with_default (attributes, "SentTimestamp", NULL);
+
+      message->trace_header = g_strdup (json_object_get_string_member_with_default (attributes, "AWSTraceHeader",
+                                                                                    NULL));
 
       message->receive_count = g_ascii_strtoull (json_object_get_string_member_with_default (attributes,
                                                    "ApproximateReceiveCount", "1"), NULL, 10);
@@ -644,6 +651,7 @@ maybe_receive (ThumbingSqsSource *self)
   json_builder_begin_array (body);
   json_builder_add_string_value (body, "ApproximateReceiveCount");
   json_builder_add_string_value (body, "SentTimestamp");
+  json_builder_add_string_value (body, "AWSTraceHeader");
   json_builder_end_array (body);
   json_builder_set_member_name (body, "AttributeNames");
   json_builder_begin_array (body);
@@ -750,7 +758,8 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "sqs-source",
                                        _("Takes S3 event notifications from an SQS queue, sent by S3 directly or through SNS"));
-  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID ";" THUMBING_METADATA_SOURCE_ID);
+  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_MESSAGE_ID ";" THUMBING_METADATA_SOURCE_ID ";"
+                                            THUMBING_METADATA_TRACE_HEADER);
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
   thumbing_element_class_set_permissions (element_class,
                                           "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility;"

@@ -7,6 +7,7 @@
  *
  *   Thumbing-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
  *   Idempotency-Key: <the document's "id", the same on every retry>
+ *   traceparent: 00-<trace id>-<span id>-<flags>   (W3C Trace Context)
  *
  * A receiver recomputes v1 over the raw body, compares in constant time and
  * rejects a t too far from its clock, which stops replays.
@@ -56,6 +57,7 @@ typedef struct
   GTask           *task;
   GBytes          *body;
   char            *key;
+  char            *traceparent;
   guint            pending;
   GPtrArray       *failures;    /* Failure, in URL order of completion */
 } Notice;
@@ -280,6 +282,7 @@ notice_free (Notice *notice)
   g_clear_object (&notice->task);
   g_bytes_unref (notice->body);
   g_free (notice->key);
+  g_free (notice->traceparent);
   g_ptr_array_unref (notice->failures);
   g_free (notice);
 }
@@ -561,6 +564,26 @@ on_item_cancelled (GCancellable *item_cancellable,
   g_cancellable_cancel (post->cancellable);
 }
 
+/* W3C Trace Context for the receiver: the item's X-Ray trace when it came
+ * with one (Root=1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY is the same 128-bit
+ * id), otherwise one made of the item's id, so the receiver's traces meet
+ * thumbing's log lines; a span id of its own per item. */
+static char *
+traceparent_for (ThumbingItem *item)
+{
+  const char *xray = thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER);
+  const char *root = xray != NULL ? strstr (xray, "Root=1-") : NULL;
+  g_autofree char *trace = NULL;
+  gboolean sampled = xray == NULL || strstr (xray, "Sampled=0") == NULL;
+
+  if (root != NULL && strspn (root + 7, "0123456789abcdef") == 8 && root[15] == '-'
+      && strspn (root + 16, "0123456789abcdef") >= 24)
+    trace = g_strdup_printf ("%.8s%.24s", root + 7, root + 16);
+  else
+    trace = g_strdup_printf ("0000000000000000%s", thumbing_item_get_id (item));
+  return g_strdup_printf ("00-%s-%08x%08x-%s", trace, g_random_int () | 1, g_random_int (), sampled ? "01" : "00");
+}
+
 static void
 post_attempt (Post *post)
 {
@@ -576,6 +599,7 @@ post_attempt (Post *post)
   post->cancellable = g_cancellable_new ();
   soup_message_headers_replace (headers, SIGNATURE_HEADER, signature);
   soup_message_headers_replace (headers, IDEMPOTENCY_HEADER, post->notice->key);
+  soup_message_headers_replace (headers, "traceparent", post->notice->traceparent);
   soup_message_set_request_body_from_bytes (message, "application/json", post->notice->body);
   g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), post);
   if (item_cancellable != NULL)
@@ -600,6 +624,7 @@ thumbing_webhook_process_async (ThumbingElement     *element,
   notice->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_task_data (notice->task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
   notice->key = idempotency_key (item, payload);
+  notice->traceparent = traceparent_for (item);
   notice->body = build_document (self, item, notice->key);
   notice->failures = g_ptr_array_new_with_free_func (failure_free);
 

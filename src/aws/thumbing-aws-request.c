@@ -56,6 +56,20 @@ thumbing_aws_request_add_header (ThumbingAwsRequest *request,
   g_ptr_array_add (request->headers, g_strdup (value));
 }
 
+/* Carries an X-Ray trace header on, as the AWS SDKs do, so AWS links the
+ * request to the invocation or message that caused it (and Lambda's
+ * recursive-loop detection sees thumbing's own writes). A value that could
+ * split the header is dropped. */
+void
+thumbing_aws_request_add_trace (ThumbingAwsRequest *request,
+                                const char         *trace_header)
+{
+  if (trace_header == NULL || *trace_header == '\0' || strlen (trace_header) > 256
+      || strpbrk (trace_header, "\r\n") != NULL)
+    return;
+  thumbing_aws_request_add_header (request, "X-Amzn-Trace-Id", trace_header);
+}
+
 /* The first value of a header, matched without regard to case. */
 const char *
 thumbing_aws_request_get_header (ThumbingAwsRequest *request,

@@ -27,6 +27,8 @@ void                thumbing_aws_request_free       (ThumbingAwsRequest *request
 void                thumbing_aws_request_add_query  (ThumbingAwsRequest *request,
                                                      const char         *name,
                                                      const char         *value);
+void                thumbing_aws_request_add_trace  (ThumbingAwsRequest *request,
+                                                     const char         *trace_header);
 void                thumbing_aws_request_add_header (ThumbingAwsRequest *request,
                                                      const char         *name,
                                                      const char         *value);

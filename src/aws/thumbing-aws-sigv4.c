@@ -91,7 +91,7 @@ header_clear (gpointer data)
 }
 
 /* The headers to sign, merged and sorted. Every header of the request is
- * signed: thumbing adds only headers it means. */
+ * signed but the trace header: thumbing adds only headers it means. */
 static GArray *
 canonical_headers (ThumbingAwsRequest *request)
 {
@@ -104,7 +104,8 @@ canonical_headers (ThumbingAwsRequest *request)
       g_autofree char *value = canonical_header_value (request->headers->pdata[i + 1]);
       gboolean merged = FALSE;
 
-      if (strcmp (name, "authorization") == 0)
+      /* Not signed, as by the AWS SDKs: X-Ray may rewrite it on the way. */
+      if (strcmp (name, "authorization") == 0 || strcmp (name, "x-amzn-trace-id") == 0)
         continue;
       for (guint j = 0; j < headers->len; j++)
         {

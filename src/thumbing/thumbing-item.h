@@ -69,6 +69,15 @@ G_BEGIN_DECLS
  */
 #define THUMBING_METADATA_SOURCE_ID "source-id"
 
+/**
+ * THUMBING_METADATA_TRACE_HEADER:
+ *
+ * Metadata key: the AWS X-Ray trace header the item's event came with
+ * (`Root=1-…;Parent=…;Sampled=1`), from a Lambda invocation or an SQS
+ * message's `AWSTraceHeader`; the requests made for the item carry it on.
+ */
+#define THUMBING_METADATA_TRACE_HEADER "trace-header"
+
 #define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
 
 typedef struct _ThumbingItem ThumbingItem;

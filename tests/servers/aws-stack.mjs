@@ -15,7 +15,7 @@
 // "code": "InternalError"}} (or a list of such) answers the next N such requests with that S3 error, {"delay": {"method": "GET",
 // "count": N, "ms": M}} holds the next N such requests M ms before passing them
 // on (a slow S3); GET /__requests lists the requests that passed, as
-// "METHOD /path?query".
+// "METHOD /path?query" (then " trace=…" when it carried an X-Amzn-Trace-Id).
 
 import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -118,7 +118,8 @@ if (config.faults) {
       response.end(JSON.stringify(seen));
       return;
     }
-    seen.push(`${request.method} ${request.url}`);
+    const trace = request.headers["x-amzn-trace-id"];
+    seen.push(`${request.method} ${request.url}` + (trace ? ` trace=${trace}` : ""));
     if (request.url === "/__faults" && request.method === "POST") {
       let body = "";
       request.on("data", (chunk) => (body += chunk));
