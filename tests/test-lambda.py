@@ -128,12 +128,12 @@ class Function:
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
-        self.process.communicate(timeout=30)
+        self.stdout, _ = self.process.communicate(timeout=30)
 
 
 def with_function(body, command=lambda api: (), faults=False):
     """Runs body(stack, api) while the function (lambda.conf, or the command
-    command(api) returns) serves invocations."""
+    command(api) returns) serves invocations; returns what it printed."""
     api = RuntimeApi()
     try:
         with AwsStack(buckets=["thumbs"], faults=faults) as stack:
@@ -144,6 +144,7 @@ def with_function(body, command=lambda api: (), faults=False):
                 function.stop()
     finally:
         api.close()
+    return function.stdout
 
 
 def test_trace_header_is_carried_on():
@@ -199,7 +200,16 @@ def test_sqs_batch_reports_only_failures():
         assert failed == ["m-corrupt", "m-poison"], answer
         assert_thumbnail(stack, "avatars/good.jpg")
 
-    with_function(body)
+    printed = with_function(body)
+    # One CloudWatch Embedded Metric Format line for the invocation.
+    metrics = [json.loads(line) for line in printed.splitlines() if line.startswith('{"_aws"')]
+    assert len(metrics) == 1, printed
+    emf = metrics[0]
+    directive = emf["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Namespace"] == "thumbing" and directive["Dimensions"] == [["function"]], emf
+    assert {m["Name"] for m in directive["Metrics"]} == {"ItemsSucceeded", "ItemsFailed", "ItemDuration"}, emf
+    assert emf["requestId"] == "req-sqs" and emf["ItemsSucceeded"] == 2 and emf["ItemsFailed"] == 1, emf
+    assert len(emf["ItemDuration"]) == 3 and all(d >= 0 for d in emf["ItemDuration"]), emf
 
 
 def test_failed_direct_event_is_an_error():

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -25,6 +26,8 @@
 #define API_VERSION "2018-06-01"
 #define METADATA_MESSAGE_ID "lambda.message-id"
 #define METADATA_REQUEST_ID "lambda.request-id"
+/* EMF takes at most 100 values per metric and line. */
+#define EMF_MAX_VALUES 100
 #define ERROR_TYPE_HEADER "Lambda-Runtime-Function-Error-Type"
 #define INIT_ERROR_TYPE "Thumbing.InitError"
 
@@ -36,6 +39,8 @@ typedef struct
 {
   char       *request_id;
   char       *trace_header;  /* Lambda-Runtime-Trace-Id, if X-Ray is on */
+  guint       succeeded;     /* items, for the metrics line */
+  GArray     *milliseconds;  /* double: each settled item's time */
   gboolean    sqs;
   guint       outstanding;
   guint       taken;
@@ -69,6 +74,7 @@ invocation_free (ThumbingLambdaSource *self,
   thumbing_element_source_remove (THUMBING_ELEMENT (self), invocation->deadline_timer);
   g_free (invocation->request_id);
   g_free (invocation->trace_header);
+  g_array_unref (invocation->milliseconds);
   g_hash_table_unref (invocation->failed);
   g_hash_table_unref (invocation->unsettled);
   g_free (invocation);
@@ -248,6 +254,73 @@ thumbing_lambda_source_report_start_failure (ThumbingElementClass *klass,
   reply = soup_session_send_and_read (session, message, NULL, NULL);
 }
 
+static void
+add_emf_metric (JsonBuilder *builder,
+                const char  *name,
+                const char  *unit)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "Unit");
+  json_builder_add_string_value (builder, unit);
+  json_builder_end_object (builder);
+}
+
+/* One CloudWatch Embedded Metric Format line per invocation on stdout, the
+ * function's log: CloudWatch makes metrics of it with no API call (and no
+ * cloudwatch:PutMetricData permission). */
+static void
+print_metrics (Invocation *invocation)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *line = NULL;
+  const char *function = g_getenv ("AWS_LAMBDA_FUNCTION_NAME");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "_aws");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Timestamp");
+  json_builder_add_int_value (builder, g_get_real_time () / 1000);
+  json_builder_set_member_name (builder, "CloudWatchMetrics");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Namespace");
+  json_builder_add_string_value (builder, "thumbing");
+  json_builder_set_member_name (builder, "Dimensions");
+  json_builder_begin_array (builder);
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "function");
+  json_builder_end_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "Metrics");
+  json_builder_begin_array (builder);
+  add_emf_metric (builder, "ItemsSucceeded", "Count");
+  add_emf_metric (builder, "ItemsFailed", "Count");
+  add_emf_metric (builder, "ItemDuration", "Milliseconds");
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "function");
+  json_builder_add_string_value (builder, function != NULL ? function : "thumbing");
+  json_builder_set_member_name (builder, "requestId");
+  json_builder_add_string_value (builder, invocation->request_id);
+  json_builder_set_member_name (builder, "ItemsSucceeded");
+  json_builder_add_int_value (builder, invocation->succeeded);
+  json_builder_set_member_name (builder, "ItemsFailed");
+  json_builder_add_int_value (builder, invocation->taken - MIN (invocation->succeeded, invocation->taken));
+  json_builder_set_member_name (builder, "ItemDuration");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < invocation->milliseconds->len; i++)
+    json_builder_add_double_value (builder, g_array_index (invocation->milliseconds, double, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  line = to_json (builder);
+  printf ("%s\n", line);
+  fflush (stdout);
+}
+
 /* Answers the current invocation; items still running are counted failed. */
 static void
 answer (ThumbingLambdaSource *self)
@@ -255,6 +328,8 @@ answer (ThumbingLambdaSource *self)
   Invocation *invocation = g_steal_pointer (&self->current);
   GHashTableIter iter;
   gpointer key;
+
+  print_metrics (invocation);
 
   g_hash_table_iter_init (&iter, invocation->unsettled);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -435,6 +510,7 @@ on_next (GObject      *object,
   invocation = g_new0 (Invocation, 1);
   invocation->request_id = g_strdup (request_id);
   invocation->trace_header = g_strdup (soup_message_headers_get_one (headers, "Lambda-Runtime-Trace-Id"));
+  invocation->milliseconds = g_array_new (FALSE, FALSE, sizeof (double));
   invocation->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   invocation->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->current = invocation;
@@ -505,6 +581,14 @@ settle (ThumbingLambdaSource *self,
     return;
   if (failed)
     g_hash_table_add (invocation->failed, g_strdup (id));
+  else
+    invocation->succeeded++;
+  if (invocation->milliseconds->len < EMF_MAX_VALUES)
+    {
+      double elapsed = thumbing_item_get_elapsed_ms (item);
+
+      g_array_append_val (invocation->milliseconds, elapsed);
+    }
   left = GPOINTER_TO_UINT (g_hash_table_lookup (invocation->unsettled, id)) - 1;
   if (left == 0)
     g_hash_table_remove (invocation->unsettled, id);
