@@ -5,6 +5,7 @@ every thumbnail lands under avatars/; poison messages end in the DLQ."""
 
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -282,6 +283,22 @@ def test_queue_metrics():
         assert 'thumbing_sqs_oldest_message_age_seconds{queue="uploads"}' in values, values
         check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
+        check_monitoring_files(text)
+
+
+def check_monitoring_files(exposition):
+    """The shipped alerts pass promtool, and they and the dashboard name
+    only metrics a worker exports."""
+    folder = os.path.join(os.environ["THUMBING_SOURCE_ROOT"], "data", "monitoring")
+    rules = os.path.join(folder, "thumbing-alerts.yml")
+    check = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    exported = set(re.findall(r"^# TYPE (\S+)", exposition, re.M))
+    for name in ("thumbing-alerts.yml", "thumbing-dashboard.json"):
+        with open(os.path.join(folder, name)) as f:
+            named = set(re.findall(r"\b((?:thumbing|process)_[a-z_]+)", f.read()))
+        named = {re.sub(r"_(bucket|sum|count)$", "", n) for n in named} - {"thumbing_"}
+        assert named <= exported, (name, named - exported)
 
 
 def test_a_missing_topic_fails_the_items_and_keeps_the_messages():
