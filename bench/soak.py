@@ -53,6 +53,15 @@ def inputs():
     return good, hostile
 
 
+def snapshot(paths, folder):
+    os.makedirs(folder)
+    copies = []
+    for i, path in enumerate(paths):
+        copies.append(os.path.join(folder, f"{i:04d}{os.path.splitext(path)[1].lower()}"))
+        shutil.copyfile(path, copies[-1])
+    return copies
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
@@ -71,8 +80,10 @@ def main():
     for folder in {BUILD, build}:
         subprocess.run(["meson", "compile", "-C", folder], check=True, stdout=subprocess.DEVNULL)
 
-    good, hostile = inputs()
     work = tempfile.mkdtemp(prefix="thumbing-soak-")
+    # A private copy: a rebuild rewrites the samples in place, and the inbox's
+    # hard links would see them empty for a moment (it happened once).
+    good, hostile = (snapshot(paths, os.path.join(work, kind)) for paths, kind in zip(inputs(), ("good", "hostile")))
     inbox, outbox = os.path.join(work, "in"), os.path.join(work, "out")
     os.makedirs(inbox)
     os.makedirs(outbox)
