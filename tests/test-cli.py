@@ -294,6 +294,53 @@ def test_json_log_lines():
         shutil.rmtree(root)
 
 
+def test_sighup_reloads_only_a_valid_pipeline():
+    """SIGHUP reads the file again: a broken one is refused and the running
+    pipeline goes on; a valid one takes over (here: 64 px instead of 32)."""
+    root = tempdir()
+    try:
+        inbox, outbox = os.path.join(root, "in"), os.path.join(root, "out")
+        os.makedirs(inbox)
+        conf = os.path.join(root, "watch.conf")
+
+        def write_conf(size, extra=""):
+            with open(conf, "w") as f:
+                f.write(f"[pipeline]\nstages=in;thumb;png;out\n{extra}\n[in]\nelement=folder-source\n"
+                        f"path={inbox}\nwatch=true\n\n[thumb]\nelement=resize\nwidth={size}\nheight={size}\n\n"
+                        f"[png]\nelement=png-encode\n\n[out]\nelement=folder-sink\npath={outbox}\n")
+
+        def drop(name):
+            shutil.copy(os.path.join(GOOD, "grey.jpg"), os.path.join(inbox, name + ".tmp"))
+            os.rename(os.path.join(inbox, name + ".tmp"), os.path.join(inbox, name))
+            assert wait_for(os.path.join(outbox, os.path.splitext(name)[0] + ".png")), name
+            return png_header(os.path.join(outbox, os.path.splitext(name)[0] + ".png"))[:2]
+
+        write_conf(32)
+        daemon = subprocess.Popen([TOOL, "run", "--quiet", conf], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True)
+        try:
+            assert drop("a.jpg") == (32, 32)
+            with open(conf, "w") as f:
+                f.write("[pipeline]\nstages=nothing\n")
+            daemon.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            assert daemon.poll() is None, "a broken file stopped the daemon"
+            assert drop("b.jpg") == (32, 32)
+            write_conf(64)
+            daemon.send_signal(signal.SIGHUP)
+            time.sleep(1)
+            assert drop("c.jpg") == (64, 64)
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            _, stderr = daemon.communicate(timeout=30)
+        assert daemon.returncode == 0, stderr
+        assert "reload refused, the running pipeline stays" in stderr, stderr
+        assert f"reloading {conf}" in stderr, stderr
+        assert "processed 3, failed 0" in stderr, stderr
+    finally:
+        shutil.rmtree(root)
+
+
 def test_read_only_output_folder_keeps_the_input():
     """An output folder the process may not write to: the item fails naming
     the folder, nothing is left in it, and the input is not marked done, so
@@ -509,6 +556,7 @@ if __name__ == "__main__":
         test_run_once_local_conf,
         test_one_shot_launch_leaves_the_input_folder_untouched,
         test_json_log_lines,
+        test_sighup_reloads_only_a_valid_pipeline,
         test_read_only_output_folder_keeps_the_input,
         test_daemon_stops_gracefully_on_sigterm,
         test_stop_grace_cancels_a_slow_decode_and_keeps_the_input,

@@ -41,6 +41,8 @@ typedef struct
   guint             ready_idle;
   guint             status_timer;
   guint             watchdog_timer;
+  const char       *file;           /* what SIGHUP reads again, or NULL */
+  ThumbingPipeline *next;           /* checked, waiting for the running one to finish */
 } Run;
 
 /* --log-format=json: every line on stderr is a JSON object. */
@@ -244,54 +246,127 @@ print_registry_problems (void)
     print_line (_("thumbing: warning: %s"), problems[i]);
 }
 
+/* Reports a pipeline error the way the chosen log format says. */
+static void
+report_error (const GError *error)
+{
+  if (log_json)
+    thumbing_json_log ("error", NULL, error->message, NULL);
+  else
+    print_line (_("thumbing: error: %s"), error->message);
+}
+
+static gboolean apply_run_options (ThumbingPipeline *pipeline);
+
+/* SIGHUP: the file is read and checked again; only a valid pipeline takes
+ * over, once the running one has finished what it has in flight. */
+static gboolean
+on_reload (gpointer user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingPipeline) next = NULL;
+
+  if (run->next != NULL || run->signals > 0)
+    return G_SOURCE_CONTINUE;
+  next = thumbing_pipeline_new_from_file (run->file, &error);
+  if (next != NULL && !thumbing_pipeline_check (next, &error))
+    g_clear_object (&next);
+  if (next == NULL || !apply_run_options (next))
+    {
+      g_autofree char *message = g_strdup_printf (_("reload refused, the running pipeline stays: %s"),
+                                                  error != NULL ? error->message : _("see above"));
+
+      clear_progress_line (run);
+      if (log_json)
+        thumbing_json_log ("error", NULL, message, NULL);
+      else
+        print_line (_("thumbing: error: %s"), message);
+      return G_SOURCE_CONTINUE;
+    }
+  {
+    g_autofree char *message = g_strdup_printf (_("reloading %s: the running pipeline finishes its %u items first"),
+                                                run->file, thumbing_pipeline_get_n_in_flight (run->pipeline));
+
+    clear_progress_line (run);
+    if (log_json)
+      thumbing_json_log ("info", NULL, message, NULL);
+    else
+      print_line ("thumbing: %s", message);
+  }
+  thumbing_systemd_notify ("RELOADING=1");
+  run->next = g_steal_pointer (&next);
+  thumbing_pipeline_stop (run->pipeline);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs @pipeline until it ends; with @file, SIGHUP swaps in the pipeline the
+ * file describes then, and the run goes on with it. */
 static int
 run_pipeline (ThumbingPipeline *pipeline,
+              const char       *file,
               gboolean          quiet)
 {
   g_autoptr(GError) error = NULL;
-  Run run = { pipeline, FALSE, FALSE, 0, 0, 0 };
-  guint sigint, sigterm;
+  Run run = { g_object_ref (pipeline), FALSE, FALSE, 0, 0, 0 };
+  guint sigint, sigterm, sighup = 0;
   double elapsed;
-  guint failed, succeeded;
+  guint failed = 0, succeeded = 0;
   gboolean ok;
 
+  run.file = file;
   run.progress = !quiet && isatty (STDERR_FILENO);
   run.started_us = g_get_monotonic_time ();
-  g_signal_connect (pipeline, "item-done", G_CALLBACK (on_item_done), &run);
-  g_signal_connect (pipeline, "warning", G_CALLBACK (on_warning), &run);
   sigint = g_unix_signal_add (SIGINT, on_signal, &run);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
+  if (file != NULL)
+    sighup = g_unix_signal_add (SIGHUP, on_reload, &run);
   if (run.progress)
     run.progress_timer = g_timeout_add (250, show_progress, &run);
   if (g_getenv ("NOTIFY_SOCKET") != NULL)
     {
-      run.ready_idle = g_idle_add (notify_ready, &run);
       run.status_timer = g_timeout_add_seconds (5, notify_status, &run);
       if (thumbing_systemd_watchdog_interval () > 0)
         run.watchdog_timer = g_timeout_add (thumbing_systemd_watchdog_interval (), notify_watchdog, &run);
     }
 
-  ok = thumbing_pipeline_run (pipeline, &error);
+  for (;;)
+    {
+      if (g_getenv ("NOTIFY_SOCKET") != NULL)
+        run.ready_idle = g_idle_add (notify_ready, &run);
+      g_signal_connect (run.pipeline, "item-done", G_CALLBACK (on_item_done), &run);
+      g_signal_connect (run.pipeline, "warning", G_CALLBACK (on_warning), &run);
+      ok = thumbing_pipeline_run (run.pipeline, &error);
+      /* A start that failed leaves READY=1 unsent. */
+      if (run.ready_idle != 0)
+        g_source_remove (run.ready_idle);
+      run.ready_idle = 0;
+      succeeded += thumbing_pipeline_get_n_succeeded (run.pipeline);
+      failed += thumbing_pipeline_get_n_failed (run.pipeline);
+      g_signal_handlers_disconnect_by_data (run.pipeline, &run);
+      if (!ok || run.next == NULL || run.signals > 0)
+        break;
+      g_object_unref (run.pipeline);
+      run.pipeline = g_steal_pointer (&run.next);
+    }
 
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  if (sighup != 0)
+    g_source_remove (sighup);
   if (run.progress_timer != 0)
     g_source_remove (run.progress_timer);
   if (run.status_timer != 0)
     g_source_remove (run.status_timer);
   if (run.watchdog_timer != 0)
     g_source_remove (run.watchdog_timer);
-  /* A start that failed leaves READY=1 unsent. */
-  if (run.ready_idle != 0)
-    g_source_remove (run.ready_idle);
   clear_progress_line (&run);
+  g_clear_object (&run.next);
+  g_clear_object (&run.pipeline);
 
   if (!ok)
     {
-      if (log_json)
-        thumbing_json_log ("error", NULL, error->message, NULL);
-      else
-        print_line (_("thumbing: error: %s"), error->message);
+      report_error (error);
       if (g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY))
@@ -303,8 +378,6 @@ run_pipeline (ThumbingPipeline *pipeline,
     }
 
   elapsed = (g_get_monotonic_time () - run.started_us) / 1e6;
-  succeeded = thumbing_pipeline_get_n_succeeded (pipeline);
-  failed = thumbing_pipeline_get_n_failed (pipeline);
   if (log_json)
     {
       g_autofree char *message = g_strdup_printf (_("processed %u, failed %u"), succeeded, failed);
@@ -446,6 +519,7 @@ set_log_format (void)
 /* Runs what run or launch built, or reports why it could not be built. */
 static int
 run_built_pipeline (ThumbingPipeline *pipeline,
+                    const char       *file,
                     const GError     *build_error)
 {
   if (pipeline == NULL)
@@ -460,7 +534,7 @@ run_built_pipeline (ThumbingPipeline *pipeline,
     }
   if (!apply_run_options (pipeline))
     return EXIT_USAGE;
-  return run_pipeline (pipeline, opt_quiet);
+  return run_pipeline (pipeline, file, opt_quiet);
 }
 
 /* A bare name finds an installed pipeline: `thumbing run local`. */
@@ -498,7 +572,7 @@ command_run (int    argc,
 
   file = resolve_pipeline_file (argv[1]);
   pipeline = thumbing_pipeline_new_from_file (file, &error);
-  return run_built_pipeline (pipeline, error);
+  return run_built_pipeline (pipeline, file, error);
 }
 
 /* Arguments holding spaces were one word to the shell: keep them one. */
@@ -550,7 +624,7 @@ command_launch (int    argc,
 
   description = join_launch_arguments (argc, argv);
   pipeline = thumbing_pipeline_new_from_launch (description, &error);
-  return run_built_pipeline (pipeline, error);
+  return run_built_pipeline (pipeline, NULL, error);
 }
 
 static gboolean opt_verbose;
