@@ -96,6 +96,9 @@ port={port}
             assert values['thumbing_items_in_flight{pipeline="shop"}'] == 0, values
             assert values["process_resident_memory_bytes"] > 1e6, values
             assert values["thumbing_vips_tracked_memory_peak_bytes"] > 0, values
+            assert values['thumbing_worker_jobs{pipeline="shop",state="queued"}'] == 0, values
+            assert values['thumbing_output_bytes_total{pipeline="shop"}'] == sum(
+                os.path.getsize(os.path.join(work, "out", n)) for n in os.listdir(os.path.join(work, "out"))), values
             assert get(port, "/healthz")[:1] == (200,)
             assert get(port, "/readyz")[0] == 200
             assert get(port, "/nothing")[0] == 404

@@ -21,6 +21,8 @@
 #define STAGE_FAILURES "thumbing_stage_failures_total"
 #define IN_FLIGHT      "thumbing_items_in_flight"
 #define WORKERS        "thumbing_workers"
+#define JOBS           "thumbing_worker_jobs"
+#define OUTPUT_BYTES   "thumbing_output_bytes_total"
 #define RSS            "process_resident_memory_bytes"
 #define BUILD_INFO     "thumbing_build_info"
 
@@ -52,6 +54,13 @@ on_collect (ThumbingMetrics  *metrics,
   thumbing_metrics_set (metrics, IN_FLIGHT, pipeline, self->in_flight);
   thumbing_metrics_set (metrics, WORKERS, pipeline,
                         self->pool != NULL ? g_thread_pool_get_max_threads (self->pool) : 0);
+  {
+    g_autofree char *running = thumbing_metrics_labels ("pipeline", pipeline_label (self), "state", "running", NULL);
+    g_autofree char *queued = thumbing_metrics_labels ("pipeline", pipeline_label (self), "state", "queued", NULL);
+
+    thumbing_metrics_set (metrics, JOBS, running, self->pool != NULL ? g_thread_pool_get_num_threads (self->pool) : 0);
+    thumbing_metrics_set (metrics, JOBS, queued, self->pool != NULL ? g_thread_pool_unprocessed (self->pool) : 0);
+  }
   thumbing_metrics_set (metrics, RSS, NULL, resident_bytes ());
   thumbing_metrics_set (metrics, BUILD_INFO, version, 1);
 }
@@ -71,6 +80,9 @@ _thumbing_pipeline_metrics_init (ThumbingPipeline *self)
   thumbing_metrics_declare (m, STAGE_FAILURES, THUMBING_METRIC_COUNTER, "Items a stage failed");
   thumbing_metrics_declare (m, IN_FLIGHT, THUMBING_METRIC_GAUGE, "Items being processed now");
   thumbing_metrics_declare (m, WORKERS, THUMBING_METRIC_GAUGE, "Threads of the pipeline's worker pool");
+  thumbing_metrics_declare (m, JOBS, THUMBING_METRIC_GAUGE,
+                            "Stage jobs on the worker pool, by state (running, queued): busy workers and backlog");
+  thumbing_metrics_declare (m, OUTPUT_BYTES, THUMBING_METRIC_COUNTER, "Bytes of the outputs of settled items");
   thumbing_metrics_declare (m, RSS, THUMBING_METRIC_GAUGE, "Resident memory of the process in bytes");
   thumbing_metrics_declare (m, BUILD_INFO, THUMBING_METRIC_GAUGE, "Always 1; the version is a label");
   g_signal_connect_object (m, "collect", G_CALLBACK (on_collect), self, 0);
@@ -131,6 +143,9 @@ _thumbing_pipeline_metrics_item_done (ThumbingPipeline *self,
                                                      "result", error == NULL ? "succeeded" : "failed", NULL);
 
   thumbing_metrics_add (self->metrics, ITEMS, result, 1);
+  if (error == NULL && thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES) != NULL)
+    thumbing_metrics_add (self->metrics, OUTPUT_BYTES, pipeline,
+                          g_ascii_strtod (thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES), NULL));
   thumbing_metrics_observe (self->metrics, ITEM_DURATION, pipeline, thumbing_item_get_elapsed_ms (item) / 1000);
   if (error != NULL)
     {
