@@ -6,8 +6,10 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 
 SERVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "servers")
 NODE = os.environ.get("THUMBING_TEST_NODE", "node")
@@ -87,6 +89,35 @@ class AwsStack:
             "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.headers, response.read()
+
+    def s3_list(self, bucket, prefix):
+        """{key: size} of every object under @prefix (ListObjectsV2, page by page)."""
+        objects, token = {}, None
+        while True:
+            query = {"list-type": "2", "prefix": prefix}
+            if token:
+                query["continuation-token"] = token
+            url = f"{self.endpoints['s3']}/{bucket}?{urllib.parse.urlencode(query)}"
+            request = urllib.request.Request(url, headers={
+                "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
+                                 "SignedHeaders=host, Signature=0",
+                "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+                "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    root = ElementTree.fromstring(response.read())
+            except urllib.error.HTTPError as error:
+                # s3rver answers 500 when it lists an object whose PUT is still being written.
+                if error.code != 500:
+                    raise
+                time.sleep(0.1)
+                continue
+            # Any namespace: s3rver's differs from S3's.
+            for item in root.findall("{*}Contents"):
+                objects[item.findtext("{*}Key")] = int(item.findtext("{*}Size"))
+            if root.findtext("{*}IsTruncated") != "true":
+                return objects
+            token = root.findtext("{*}NextContinuationToken")
 
     def s3_put(self, bucket, key, data, content_type="application/octet-stream"):
         url = f"{self.endpoints['s3']}/{bucket}/{urllib.parse.quote(key, safe='/~')}"

@@ -8,10 +8,6 @@ import signal
 import struct
 import subprocess
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-import xml.etree.ElementTree as ElementTree
 
 TOOL = os.environ.get("THUMBING_TOOL", "thumbing")
 CONF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "pipelines",
@@ -43,35 +39,6 @@ def queue_depth(stack, queue):
         "QueueUrl": stack.endpoints["queues"][queue],
         "AttributeNames": ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
     return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
-
-
-def s3_list(stack, bucket, prefix):
-    """{key: size} of every object under @prefix (ListObjectsV2, page by page)."""
-    objects, token = {}, None
-    while True:
-        query = {"list-type": "2", "prefix": prefix}
-        if token:
-            query["continuation-token"] = token
-        url = f"{stack.endpoints['s3']}/{bucket}?{urllib.parse.urlencode(query)}"
-        request = urllib.request.Request(url, headers={
-            "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, "
-                             "SignedHeaders=host, Signature=0",
-            "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                root = ElementTree.fromstring(response.read())
-        except urllib.error.HTTPError as error:
-            # s3rver answers 500 when it lists an object whose PUT is still being written.
-            if error.code != 500:
-                raise
-            time.sleep(0.1)
-            continue
-        # Any namespace: s3rver's differs from S3's.
-        for item in root.findall("{*}Contents"):
-            objects[item.findtext("{*}Key")] = int(item.findtext("{*}Size"))
-        if root.findtext("{*}IsTruncated") != "true":
-            return objects
-        token = root.findtext("{*}NextContinuationToken")
 
 
 def upload_many(stack, samples, count, threads=4):
@@ -139,7 +106,7 @@ def wait_for_outputs(stack, count, deadline, during=None, every=0.5):
     """Polls until @count thumbnails exist, calling @during(how many exist)
     between polls."""
     while True:
-        outputs = s3_list(stack, "thumbs", "avatars/")
+        outputs = stack.s3_list("thumbs", "avatars/")
         if len(outputs) >= count:
             return outputs
         assert time.monotonic() < deadline, f"only {len(outputs)} of {count} thumbnails"

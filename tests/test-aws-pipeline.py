@@ -6,9 +6,11 @@ every thumbnail lands under avatars/; poison messages end in the DLQ."""
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -301,6 +303,50 @@ def check_monitoring_files(exposition):
         assert named <= exported, (name, named - exported)
 
 
+def test_backfill_lists_resumes_and_skips_what_is_done():
+    """s3-list-source: every object under the prefix once; after a
+    checkpoint only what follows it; with skip-done-prefix only objects
+    newer than their output."""
+    with AwsStack(**stack_config("direct")) as stack:
+        with open(os.path.join(SAMPLES, "good", "sideways-exif6.jpg"), "rb") as f:
+            data = f.read()
+        keys = [f"uploads/old/{i:03}.jpg" for i in range(30)]
+        for key in keys:
+            assert stack.s3_put("thumbs", key, data, "image/jpeg") == 200
+        assert stack.s3_put("thumbs", "elsewhere/x.jpg", data, "image/jpeg") == 200
+        work = tempfile.mkdtemp()
+        checkpoint = os.path.join(work, "checkpoint")
+
+        def backfill(*settings):
+            return subprocess.run(
+                [TOOL, "launch", "--once", "s3-list-source bucket=thumbs prefix=uploads/ " + " ".join(settings)
+                 + " ! s3-get ! resize width=64 height=64 ! png-encode ! s3-put bucket=thumbs prefix=avatars/"],
+                capture_output=True, text=True, env=thumbing_env(stack), timeout=120)
+
+        try:
+            result = backfill(f"checkpoint-file={checkpoint}")
+            assert result.returncode == 0 and "processed 30, failed 0" in result.stderr, result.stderr
+            with open(checkpoint) as f:
+                assert f.read() == keys[-1] + "\n"
+            assert len(stack.s3_list("thumbs", "avatars/")) == 30
+
+            # A run killed after the first 20 wrote this checkpoint: the next one takes the other 10.
+            with open(checkpoint, "w") as f:
+                f.write(keys[19] + "\n")
+            result = backfill(f"checkpoint-file={checkpoint}")
+            assert "processed 10, failed 0" in result.stderr and f"continuing after “{keys[19]}”" in result.stderr, \
+                result.stderr
+
+            result = backfill("skip-done-prefix=avatars/")
+            assert "processed 0, failed 0" in result.stderr and "30 objects skipped" in result.stderr, result.stderr
+            time.sleep(1.1)
+            assert stack.s3_put("thumbs", keys[7], data, "image/jpeg") == 200
+            result = backfill("skip-done-prefix=avatars/")
+            assert "processed 1, failed 0" in result.stderr and "29 objects skipped" in result.stderr, result.stderr
+        finally:
+            shutil.rmtree(work)
+
+
 def test_a_missing_topic_fails_the_items_and_keeps_the_messages():
     with AwsStack(**stack_config("direct")) as stack:
         upload_all(stack)
@@ -397,6 +443,7 @@ if __name__ == "__main__":
         test_an_item_slower_than_the_visibility_timeout_is_taken_once,
         test_a_clock_20_minutes_slow_is_corrected,
         test_queue_metrics,
+        test_backfill_lists_resumes_and_skips_what_is_done,
         test_a_missing_topic_fails_the_items_and_keeps_the_messages,
         test_a_killed_worker_loses_nothing,
         test_many_records_and_the_test_event,

@@ -8,6 +8,7 @@
 #include "thumbing-s3-bucket.h"
 #include "thumbing-s3-event-source.h"
 #include "thumbing-s3-get.h"
+#include "thumbing-s3-list-source.h"
 #include "thumbing-s3-put.h"
 #include "thumbing-sns-publish.h"
 #include "thumbing-sqs-source.h"
@@ -28,7 +29,8 @@ aws_plugin_init (ThumbingPlugin *plugin,
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_SQS_SOURCE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_SNS_PUBLISH, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_EVENT_SOURCE, error)
-      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_LAMBDA_SOURCE, error);
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_LAMBDA_SOURCE, error)
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_S3_LIST_SOURCE, error);
 }
 
 THUMBING_PLUGIN_DEFINE (aws, "Amazon S3, SQS and SNS, and compatible services", aws_plugin_init,
