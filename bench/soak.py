@@ -129,6 +129,8 @@ def main():
     try:
         while done + len(failed) < args.images:
             if daemon.poll() is not None:
+                reader.join(timeout=10)
+                print("".join(line for line in log[-60:] if not ERROR.match(line)))
                 raise RuntimeError(f"the daemon ended with status {daemon.returncode} after {done} images")
             while fed < args.images and fed - done - len(failed) < QUEUED:
                 if fed % 25 == 24:

@@ -151,7 +151,7 @@ test_suite() {
       --wrapper "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q --suppressions=$root/tests/valgrind.supp" \
       delivery item name-template element registry pipeline-parser pipeline folder-source folder-sink log text \
       aws-sigv4 aws-config aws-client aws-credentials s3-event sns-message lambda-event s3-elements webhook s3-event-source \
-      jwt http-exchange metrics || status=1
+      jwt http-exchange metrics error || status=1
   rmdir "$no_modules"
 
   say "installing into build/prefix and checking the installed files"

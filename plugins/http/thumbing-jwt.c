@@ -14,6 +14,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <thumbing/thumbing.h>
 
 #include "thumbing-jwt.h"
 #include "thumbing-json-util.h"
@@ -23,7 +24,7 @@ struct _ThumbingJwks
   GHashTable *keys;   /* kid → EVP_PKEY */
 };
 
-G_DEFINE_QUARK (thumbing-jwt-error-quark, thumbing_jwt_error)
+THUMBING_DEFINE_QUARK (thumbing-jwt-error-quark, thumbing_jwt_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIGNUM, BN_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OSSL_PARAM_BLD, OSSL_PARAM_BLD_free)

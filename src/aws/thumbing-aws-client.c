@@ -13,7 +13,7 @@
 #include "thumbing-aws-client.h"
 #include "thumbing-json-util.h"
 
-G_DEFINE_QUARK (thumbing-aws-error-quark, thumbing_aws_error)
+THUMBING_DEFINE_QUARK (thumbing-aws-error-quark, thumbing_aws_error)
 
 struct _ThumbingAwsClient
 {

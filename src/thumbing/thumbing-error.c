@@ -13,4 +13,4 @@
  *
  * Returns: the quark of the error domain
  */
-G_DEFINE_QUARK (thumbing-error-quark, thumbing_error)
+THUMBING_DEFINE_QUARK (thumbing-error-quark, thumbing_error)
