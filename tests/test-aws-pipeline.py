@@ -257,10 +257,12 @@ def scrape(port):
 
 def test_queue_metrics():
     """A daemon with --metrics-address counts the messages it received and
-    deleted, and reports the queue's depth from GetQueueAttributes."""
+    deleted, and reports the queue's depth from GetQueueAttributes, and the
+    dead-letter queue's that its redrive policy names."""
     with AwsStack(**stack_config("direct")) as stack:
         upload_all(stack)
         wait_for_depth(stack, "uploads", len(KEYS))
+        stack.sqs("SendMessage", {"QueueUrl": stack.endpoints["queues"]["dlq"], "MessageBody": "dead"})
         port = free_port()
         worker = subprocess.Popen([TOOL, "run", "--quiet", f"--metrics-address=127.0.0.1:{port}", CONF],
                                   env=thumbing_env(stack), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -269,7 +271,8 @@ def test_queue_metrics():
             while True:
                 try:
                     text, values = scrape(port)
-                    if values.get('thumbing_sqs_messages_deleted_total{queue="uploads"}') == len(KEYS):
+                    if (values.get('thumbing_sqs_messages_deleted_total{queue="uploads"}') == len(KEYS)
+                            and 'thumbing_sqs_dead_letter_messages{queue="uploads"}' in values):
                         break
                 except OSError:
                     pass
@@ -283,6 +286,7 @@ def test_queue_metrics():
         assert values['thumbing_items_total{pipeline="thumbing",result="succeeded"}'] == len(KEYS), values
         assert 'thumbing_sqs_queue_messages{queue="uploads",state="visible"}' in values, values
         assert 'thumbing_sqs_oldest_message_age_seconds{queue="uploads"}' in values, values
+        assert values['thumbing_sqs_dead_letter_messages{queue="uploads"}'] == 1, values
         check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
         check_monitoring_files(text)

@@ -33,6 +33,7 @@
 #define EXTENSIONS   "thumbing_sqs_visibility_extensions_total"
 #define DEPTH        "thumbing_sqs_queue_messages"
 #define OLDEST       "thumbing_sqs_oldest_message_age_seconds"
+#define DLQ_DEPTH    "thumbing_sqs_dead_letter_messages"
 
 /* One SQS message: the items of its records settle it together. */
 typedef struct
@@ -73,6 +74,8 @@ struct _ThumbingSqsSource
   char              *queue_label;      /* queue="NAME" */
   guint              depth_timer;
   double             oldest_seen;      /* seconds: the oldest message received since the last depth poll */
+  char              *dlq_url;          /* the dead-letter queue the redrive policy names, once found */
+  gboolean           dlq_asked;
 };
 
 G_DEFINE_FINAL_TYPE (ThumbingSqsSource, thumbing_sqs_source, THUMBING_TYPE_S3_NOTIFICATION_SOURCE)
@@ -99,6 +102,7 @@ thumbing_sqs_source_finalize (GObject *object)
   g_clear_pointer (&self->ready_to_delete, g_ptr_array_unref);
   g_clear_object (&self->metrics);
   g_free (self->queue_label);
+  g_free (self->dlq_url);
   G_OBJECT_CLASS (thumbing_sqs_source_parent_class)->finalize (object);
 }
 
@@ -153,6 +157,8 @@ start_metrics (ThumbingSqsSource *self)
                             "Visibility extensions of messages still being processed");
   thumbing_metrics_declare (metrics, DEPTH, THUMBING_METRIC_GAUGE,
                             "Messages in the queue by state (visible, in_flight), as SQS approximates them");
+  thumbing_metrics_declare (metrics, DLQ_DEPTH, THUMBING_METRIC_GAUGE,
+                            "Messages in the dead-letter queue the redrive policy names");
   thumbing_metrics_declare (metrics, OLDEST, THUMBING_METRIC_GAUGE,
                             "Age when received of the oldest message this worker received in the last interval");
   sqs_call_for_depth (self);
@@ -300,18 +306,95 @@ sqs_call (ThumbingSqsSource *self,
 }
 
 static JsonBuilder *
-queue_body (ThumbingSqsSource *self)
+body_for_queue (const char *url)
 {
   JsonBuilder *builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "QueueUrl");
-  json_builder_add_string_value (builder, self->queue_url);
+  json_builder_add_string_value (builder, url);
   return builder;
+}
+
+static JsonBuilder *
+queue_body (ThumbingSqsSource *self)
+{
+  return body_for_queue (self->queue_url);
 }
 
 static void maybe_receive (ThumbingSqsSource *self);
 static void maybe_end (ThumbingSqsSource *self);
+
+static void
+on_dlq_depth (ThumbingSqsSource *self,
+              JsonObject        *reply,
+              const GError      *error,
+              gpointer           data)
+{
+  JsonObject *attributes = error == NULL ? thumbing_json_member_object (reply, "Attributes") : NULL;
+
+  if (attributes != NULL && self->metrics != NULL)
+    thumbing_metrics_set (self->metrics, DLQ_DEPTH, self->queue_label,
+                          g_ascii_strtod (json_object_get_string_member_with_default (attributes,
+                                            "ApproximateNumberOfMessages", "0"), NULL));
+}
+
+static void
+ask_dlq_depth (ThumbingSqsSource *self)
+{
+  g_autoptr(JsonBuilder) body = body_for_queue (self->dlq_url);
+
+  json_builder_set_member_name (body, "AttributeNames");
+  json_builder_begin_array (body);
+  json_builder_add_string_value (body, "ApproximateNumberOfMessages");
+  json_builder_end_array (body);
+  json_builder_end_object (body);
+  sqs_call (self, "GetQueueAttributes", body, FALSE, self->cancellable, on_dlq_depth, NULL, NULL);
+}
+
+static void
+on_dlq_url (ThumbingSqsSource *self,
+            JsonObject        *reply,
+            const GError      *error,
+            gpointer           data)
+{
+  if (error != NULL)
+    {
+      thumbing_element_warn (THUMBING_ELEMENT (self), _("cannot find the dead-letter queue for the metrics: %s"),
+                             error->message);
+      return;
+    }
+  self->dlq_url = g_strdup (json_object_get_string_member_with_default (reply, "QueueUrl", NULL));
+  if (self->dlq_url != NULL)
+    ask_dlq_depth (self);
+}
+
+/* The redrive policy names the dead-letter queue by ARN
+ * (arn:aws:sqs:REGION:ACCOUNT:NAME); its URL comes from GetQueueUrl. */
+static void
+find_dlq (ThumbingSqsSource *self,
+          const char        *redrive_policy)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) body = json_builder_new ();
+  g_auto(GStrv) arn = NULL;
+  const char *target;
+
+  self->dlq_asked = TRUE;
+  if (!json_parser_load_from_data (parser, redrive_policy, -1, NULL) || thumbing_json_root_object (parser) == NULL)
+    return;
+  target = thumbing_json_member_string (thumbing_json_root_object (parser), "deadLetterTargetArn");
+  arn = target != NULL ? g_strsplit (target, ":", 6) : NULL;
+  if (arn == NULL || g_strv_length (arn) != 6)
+    return;
+  json_builder_begin_object (body);
+  json_builder_set_member_name (body, "QueueName");
+  json_builder_add_string_value (body, arn[5]);
+  json_builder_set_member_name (body, "QueueOwnerAWSAccountId");
+  json_builder_add_string_value (body, arn[4]);
+  json_builder_end_object (body);
+  sqs_call (self, "GetQueueUrl", body, FALSE, self->cancellable, on_dlq_url, NULL, NULL);
+}
 
 static void
 on_depth (ThumbingSqsSource *self,
@@ -340,6 +423,10 @@ on_depth (ThumbingSqsSource *self,
                                           "ApproximateNumberOfMessagesNotVisible", "0"), NULL));
   thumbing_metrics_set (self->metrics, OLDEST, self->queue_label, self->oldest_seen);
   self->oldest_seen = 0;
+  if (!self->dlq_asked && json_object_has_member (attributes, "RedrivePolicy"))
+    find_dlq (self, json_object_get_string_member_with_default (attributes, "RedrivePolicy", ""));
+  else if (self->dlq_url != NULL)
+    ask_dlq_depth (self);
 }
 
 static void
@@ -351,6 +438,7 @@ sqs_call_for_depth (ThumbingSqsSource *self)
   json_builder_begin_array (body);
   json_builder_add_string_value (body, "ApproximateNumberOfMessages");
   json_builder_add_string_value (body, "ApproximateNumberOfMessagesNotVisible");
+  json_builder_add_string_value (body, "RedrivePolicy");
   json_builder_end_array (body);
   json_builder_end_object (body);
   sqs_call (self, "GetQueueAttributes", body, FALSE, self->cancellable, on_depth, NULL, NULL);
@@ -763,7 +851,7 @@ thumbing_sqs_source_class_init (ThumbingSqsSourceClass *klass)
   thumbing_element_class_set_media (element_class, NULL, THUMBING_MEDIA_S3_OBJECT);
   thumbing_element_class_set_permissions (element_class,
                                           "sqs:ReceiveMessage;sqs:DeleteMessage;sqs:ChangeMessageVisibility;"
-                                          "sqs:GetQueueAttributes");
+                                          "sqs:GetQueueAttributes;sqs:GetQueueUrl");
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingSqsSource, queue_url,
     g_param_spec_string ("queue-url", NULL, _("The queue, as https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"),
