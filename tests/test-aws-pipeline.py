@@ -258,10 +258,12 @@ def scrape(port):
 def test_queue_metrics():
     """A daemon with --metrics-address counts the messages it received and
     deleted, and reports the queue's depth from GetQueueAttributes, and the
-    dead-letter queue's that its redrive policy names."""
-    with AwsStack(**stack_config("direct")) as stack:
+    dead-letter queue's that its redrive policy names, and the retries of
+    the requests S3 refused for a while."""
+    with AwsStack(**stack_config("direct", faults=True)) as stack:
         upload_all(stack)
         wait_for_depth(stack, "uploads", len(KEYS))
+        stack.fault(fail={"method": "GET", "count": 2, "status": 503, "code": "SlowDown"})
         stack.sqs("SendMessage", {"QueueUrl": stack.endpoints["queues"]["dlq"], "MessageBody": "dead"})
         port = free_port()
         worker = subprocess.Popen([TOOL, "run", "--quiet", f"--metrics-address=127.0.0.1:{port}", CONF],
@@ -287,6 +289,7 @@ def test_queue_metrics():
         assert 'thumbing_sqs_queue_messages{queue="uploads",state="visible"}' in values, values
         assert 'thumbing_sqs_oldest_message_age_seconds{queue="uploads"}' in values, values
         assert values['thumbing_sqs_dead_letter_messages{queue="uploads"}'] == 1, values
+        assert values['thumbing_retries_total{stage="fetch"}'] == 2, values
         check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
         check_monitoring_files(text)

@@ -179,6 +179,7 @@ thumbing_s3_get_process_async (ThumbingElement     *element,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      thumbing_aws_client_set_retry_func (bucket->client, (ThumbingAwsRetryFunc) thumbing_element_count_retry, self);
       g_hash_table_insert (self->buckets, g_strdup (bucket_name), bucket);
     }
 

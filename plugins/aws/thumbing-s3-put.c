@@ -69,7 +69,10 @@ thumbing_s3_put_start (ThumbingElement *element,
     return FALSE;
   g_clear_pointer (&self->bucket, thumbing_s3_bucket_free);
   self->bucket = thumbing_s3_bucket_open (self->bucket_name, self->endpoint, self->region, self->addressing, error);
-  return self->bucket != NULL;
+  if (self->bucket == NULL)
+    return FALSE;
+  thumbing_aws_client_set_retry_func (self->bucket->client, (ThumbingAwsRetryFunc) thumbing_element_count_retry, self);
+  return TRUE;
 }
 
 static void

@@ -201,6 +201,7 @@ thumbing_sns_publish_start (ThumbingElement *element,
   self->client = thumbing_aws_element_make_client ("sns", self->endpoint, region != NULL ? region : self->region, error);
   if (self->client == NULL)
     return FALSE;
+  thumbing_aws_client_set_retry_func (self->client, (ThumbingAwsRetryFunc) thumbing_element_count_retry, self);
   g_clear_pointer (&self->resolved_arn, g_free);
   self->waiting = g_ptr_array_new ();
   /* A name is looked up now, without blocking: what is published before

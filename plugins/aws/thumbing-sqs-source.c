@@ -199,6 +199,7 @@ thumbing_sqs_source_start (ThumbingElement *element,
                                                    region, error);
   if (self->client == NULL)
     return FALSE;
+  thumbing_aws_client_set_retry_func (self->client, (ThumbingAwsRetryFunc) thumbing_element_count_retry, self);
   self->cancellable = g_cancellable_new ();
   self->messages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, message_free);
   self->ready_to_delete = g_ptr_array_new ();

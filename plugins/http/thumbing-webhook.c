@@ -465,6 +465,7 @@ retry_or_fail (Post   *post,
     }
   delay = retry_after >= 0 ? (guint) retry_after * 1000 : backoff_ms (self, post->attempt);
   g_debug ("%s: attempt %u failed (%s); retrying in %u ms", post->url, post->attempt, error->message, delay);
+  thumbing_element_count_retry (THUMBING_ELEMENT (self));
   g_error_free (error);
   thumbing_element_timeout_add (THUMBING_ELEMENT (self), delay, retry_now, post);
 }

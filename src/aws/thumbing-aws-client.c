@@ -32,6 +32,8 @@ struct _ThumbingAwsClient
   guint                   base_delay_ms;
   guint                   max_delay_ms;
   int                     clock_offset;   /* seconds the endpoint's clock is ahead of ours */
+  ThumbingAwsRetryFunc    on_retry;       /* told of each retry, for the metrics */
+  gpointer                on_retry_data;
 };
 
 void
@@ -101,7 +103,19 @@ thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
 
   thumbing_aws_client_set_retries (derived, self->max_attempts, self->base_delay_ms, self->max_delay_ms);
   g_atomic_int_set (&derived->clock_offset, g_atomic_int_get (&self->clock_offset));
+  thumbing_aws_client_set_retry_func (derived, self->on_retry, self->on_retry_data);
   return derived;
+}
+
+/* @func is called with @data each time a request is tried again; the
+ * caller keeps @data alive as long as the client. */
+void
+thumbing_aws_client_set_retry_func (ThumbingAwsClient   *self,
+                                    ThumbingAwsRetryFunc func,
+                                    gpointer             data)
+{
+  self->on_retry = func;
+  self->on_retry_data = data;
 }
 
 ThumbingAwsClient *
@@ -409,6 +423,8 @@ retry_later (GTask  *task,
       return;
     }
 
+  if (client->on_retry != NULL)
+    client->on_retry (client->on_retry_data);
   /* Exponential backoff with full jitter: a random wait up to the ceiling,
    * so many clients retrying at once spread out. */
   ceiling = MIN ((guint64) client->max_delay_ms, (guint64) client->base_delay_ms << MIN (send->attempt, 20u));

@@ -52,6 +52,11 @@ ThumbingAwsClient *thumbing_aws_client_new_with_provider (const char            
                                                      ThumbingAwsCredentialsProvider *provider);
 ThumbingAwsClient *thumbing_aws_client_new_for_endpoint (ThumbingAwsClient *self,
                                                      const char             *endpoint);
+typedef void (*ThumbingAwsRetryFunc) (gpointer data);
+
+void               thumbing_aws_client_set_retry_func (ThumbingAwsClient   *self,
+                                                       ThumbingAwsRetryFunc func,
+                                                       gpointer             data);
 ThumbingAwsClient *thumbing_aws_client_ref          (ThumbingAwsClient      *self);
 void               thumbing_aws_client_unref        (ThumbingAwsClient      *self);
 const char        *thumbing_aws_client_get_endpoint (ThumbingAwsClient      *self);

@@ -967,6 +967,30 @@ thumbing_element_get_metrics (ThumbingElement *self)
 }
 
 /**
+ * thumbing_element_count_retry:
+ * @self: a #ThumbingElement
+ *
+ * Counts one retry the element made (an AWS request, a webhook delivery) in
+ * `thumbing_retries_total{stage}` of its pipeline's metrics; nothing outside
+ * a running pipeline. Safe from any thread.
+ */
+void
+thumbing_element_count_retry (ThumbingElement *self)
+{
+  ThumbingMetrics *metrics;
+  g_autofree char *labels = NULL;
+
+  g_return_if_fail (THUMBING_IS_ELEMENT (self));
+  metrics = thumbing_element_get_metrics (self);
+  if (metrics == NULL)
+    return;
+  thumbing_metrics_declare (metrics, "thumbing_retries_total", THUMBING_METRIC_COUNTER,
+                            "Requests an element made again after a failure: AWS calls, webhook deliveries");
+  labels = thumbing_metrics_labels ("stage", thumbing_element_get_name (self), NULL);
+  thumbing_metrics_add (metrics, "thumbing_retries_total", labels, 1);
+}
+
+/**
  * thumbing_element_get_context:
  * @self: a #ThumbingElement
  *

@@ -194,6 +194,7 @@ guint          thumbing_element_idle_add              (ThumbingElement      *sel
 void           thumbing_element_source_remove         (ThumbingElement      *self,
                                                        guint                 id);
 ThumbingMetrics *thumbing_element_get_metrics         (ThumbingElement      *self);
+void           thumbing_element_count_retry           (ThumbingElement      *self);
 void           thumbing_element_run_in_worker         (ThumbingElement      *self,
                                                        GTask                *task,
                                                        GTaskThreadFunc       func);
