@@ -128,10 +128,10 @@ class Function:
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
-        self.stdout, _ = self.process.communicate(timeout=30)
+        self.stdout, self.stderr = self.process.communicate(timeout=30)
 
 
-def with_function(body, command=lambda api: (), faults=False):
+def with_function(body, command=lambda api: (), faults=False, logs=None):
     """Runs body(stack, api) while the function (lambda.conf, or the command
     command(api) returns) serves invocations; returns what it printed."""
     api = RuntimeApi()
@@ -142,6 +142,8 @@ def with_function(body, command=lambda api: (), faults=False):
                 body(stack, api)
             finally:
                 function.stop()
+                if logs is not None:
+                    logs.append(function.stderr)
     finally:
         api.close()
     return function.stdout
@@ -157,8 +159,16 @@ def test_trace_header_is_carried_on():
         assert path == "/2018-06-01/runtime/invocation/req-trace/response", (path, answer)
         made = [r for r in stack.requests() if r.startswith(("GET /thumbs/uploads/traced", "PUT /thumbs/avatars/"))]
         assert len(made) == 2 and all(r.endswith(" trace=" + TRACE) for r in made), made
+        # A failing item's JSON log line carries its trace and request id.
+        upload(stack, "uploads/broken.jpg", data=b"\xff\xd8 not a jpeg")
+        api.invoke("req-broken", s3_event("uploads/broken.jpg"))
+        api.answer()
 
-    with_function(body, faults=True)
+    logs = []
+    with_function(body, command=lambda api: ("run", "--quiet", "--log-format=json", CONF), faults=True, logs=logs)
+    errors = [json.loads(line) for line in logs[0].splitlines() if '"level":"error"' in line]
+    assert any(e.get("trace") == TRACE and e.get("source_id") == "req-broken" and "broken.jpg" in e["origin"]
+               for e in errors), logs[0]
 
 
 def test_direct_and_sns_events():

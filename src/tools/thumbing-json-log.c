@@ -5,8 +5,8 @@
  * With --log-format=json every line the command writes to standard error is
  * one JSON object: "time" (UTC, ISO 8601), "level", "message", and for a
  * line about an item its "item_id" (the same in every line about it),
- * "origin" and "source_id" (the SQS message or Lambda request it came
- * from). JSON's escaping keeps outside input from forging lines.
+ * "origin", "source_id" (the SQS message or Lambda request it came from)
+ * and "trace" (the X-Ray trace header it came with). JSON's escaping keeps outside input from forging lines.
  */
 #include "config.h"
 
@@ -72,6 +72,7 @@ thumbing_json_log (const char   *level,
   if (item != NULL)
     {
       const char *source_id = thumbing_item_get_metadata (item, THUMBING_METADATA_SOURCE_ID);
+      const char *trace = thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER);
 
       json_builder_set_member_name (builder, "item_id");
       json_builder_add_string_value (builder, thumbing_item_get_id (item));
@@ -81,6 +82,11 @@ thumbing_json_log (const char   *level,
         {
           json_builder_set_member_name (builder, "source_id");
           json_builder_add_string_value (builder, source_id);
+        }
+      if (trace != NULL)
+        {
+          json_builder_set_member_name (builder, "trace");
+          json_builder_add_string_value (builder, trace);
         }
     }
   va_start (args, first_key);
