@@ -97,6 +97,8 @@ port={port}
             assert values["process_resident_memory_bytes"] > 1e6, values
             assert values["thumbing_vips_tracked_memory_peak_bytes"] > 0, values
             assert values['thumbing_worker_jobs{pipeline="shop",state="queued"}'] == 0, values
+            assert values['thumbing_input_bytes_total{pipeline="shop"}'] == sum(
+                os.path.getsize(os.path.join(inbox, n)) for n in os.listdir(inbox) if not n.startswith(".")), values
             assert values['thumbing_output_bytes_total{pipeline="shop"}'] == sum(
                 os.path.getsize(os.path.join(work, "out", n)) for n in os.listdir(os.path.join(work, "out"))), values
             assert get(port, "/healthz")[:1] == (200,)

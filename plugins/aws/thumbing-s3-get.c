@@ -135,6 +135,7 @@ on_got (GObject      *object,
 
   content_type = soup_message_headers_get_content_type (response->headers, NULL);
   thumbing_item_set_bytes (item, response->body, content_type != NULL ? content_type : "application/octet-stream");
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_INPUT_BYTES, g_bytes_get_size (response->body));
   g_task_return_pointer (task, thumbing_item_ref (item), (GDestroyNotify) thumbing_item_unref);
 }
 
@@ -216,7 +217,8 @@ thumbing_s3_get_class_init (ThumbingS3GetClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "s3-get",
                                        _("Fetches the S3 object an event named, if it is still the one announced"));
-  thumbing_element_class_set_metadata_keys (element_class, THUMBING_S3_BUCKET ";" THUMBING_S3_KEY, NULL);
+  thumbing_element_class_set_metadata_keys (element_class, THUMBING_S3_BUCKET ";" THUMBING_S3_KEY,
+                                            THUMBING_METADATA_INPUT_BYTES);
   thumbing_element_class_set_media (element_class, THUMBING_MEDIA_S3_OBJECT, "*/*");
   thumbing_element_class_set_permissions (element_class, "s3:GetObject");
 

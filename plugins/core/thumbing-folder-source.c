@@ -449,6 +449,7 @@ drain (ThumbingFolderSource *self)
       item = thumbing_item_new (origin, name);
       thumbing_item_set_file (item, path, media_type);
       thumbing_item_set_metadata_int (item, METADATA_SIZE, st.st_size);
+      thumbing_item_set_metadata_int (item, THUMBING_METADATA_INPUT_BYTES, st.st_size);
       thumbing_item_set_metadata_int (item, METADATA_MTIME, st.st_mtime);
       stamp = file_stamp (&st);
       thumbing_item_set_metadata (item, METADATA_STAMP, stamp);
@@ -637,7 +638,8 @@ thumbing_folder_source_class_init (ThumbingFolderSourceClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "folder-source",
                                        _("Reads the files in a local folder, and new ones as they are completely written"));
-  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_SIZE ";" METADATA_MTIME ";" METADATA_STAMP);
+  thumbing_element_class_set_metadata_keys (element_class, NULL, METADATA_SIZE ";" METADATA_MTIME ";" METADATA_STAMP
+                                            ";" THUMBING_METADATA_INPUT_BYTES);
   thumbing_element_class_set_media (element_class, NULL, "*/*");
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingFolderSource, path,

@@ -78,6 +78,14 @@ G_BEGIN_DECLS
  */
 #define THUMBING_METADATA_TRACE_HEADER "trace-header"
 
+/**
+ * THUMBING_METADATA_INPUT_BYTES:
+ *
+ * Metadata key: the size in bytes of the input as it was read (a file, a
+ * fetched object), set by the element that read it.
+ */
+#define THUMBING_METADATA_INPUT_BYTES "input-bytes"
+
 #define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
 
 typedef struct _ThumbingItem ThumbingItem;

@@ -23,6 +23,7 @@
 #define WORKERS        "thumbing_workers"
 #define JOBS           "thumbing_worker_jobs"
 #define OUTPUT_BYTES   "thumbing_output_bytes_total"
+#define INPUT_BYTES    "thumbing_input_bytes_total"
 #define RSS            "process_resident_memory_bytes"
 #define BUILD_INFO     "thumbing_build_info"
 
@@ -83,6 +84,7 @@ _thumbing_pipeline_metrics_init (ThumbingPipeline *self)
   thumbing_metrics_declare (m, JOBS, THUMBING_METRIC_GAUGE,
                             "Stage jobs on the worker pool, by state (running, queued): busy workers and backlog");
   thumbing_metrics_declare (m, OUTPUT_BYTES, THUMBING_METRIC_COUNTER, "Bytes of the outputs of settled items");
+  thumbing_metrics_declare (m, INPUT_BYTES, THUMBING_METRIC_COUNTER, "Bytes of the inputs of settled items, as read");
   thumbing_metrics_declare (m, RSS, THUMBING_METRIC_GAUGE, "Resident memory of the process in bytes");
   thumbing_metrics_declare (m, BUILD_INFO, THUMBING_METRIC_GAUGE, "Always 1; the version is a label");
   g_signal_connect_object (m, "collect", G_CALLBACK (on_collect), self, 0);
@@ -143,6 +145,9 @@ _thumbing_pipeline_metrics_item_done (ThumbingPipeline *self,
                                                      "result", error == NULL ? "succeeded" : "failed", NULL);
 
   thumbing_metrics_add (self->metrics, ITEMS, result, 1);
+  if (thumbing_item_get_metadata (item, THUMBING_METADATA_INPUT_BYTES) != NULL)
+    thumbing_metrics_add (self->metrics, INPUT_BYTES, pipeline,
+                          g_ascii_strtod (thumbing_item_get_metadata (item, THUMBING_METADATA_INPUT_BYTES), NULL));
   if (error == NULL && thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES) != NULL)
     thumbing_metrics_add (self->metrics, OUTPUT_BYTES, pipeline,
                           g_ascii_strtod (thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES), NULL));
