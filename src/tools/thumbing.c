@@ -145,6 +145,32 @@ show_progress (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Under systemd, stderr is the journal: an item's failure goes there as one
+ * entry whose fields (THUMBING_ITEM_ID, THUMBING_SOURCE_ID, THUMBING_ORIGIN,
+ * THUMBING_TRACE) journalctl can match, as `journalctl THUMBING_ITEM_ID=…`. */
+static void
+journal_item_error (ThumbingItem *item,
+                    const char   *message)
+{
+  const char *optional[][2] = {
+    { "THUMBING_SOURCE_ID", thumbing_item_get_metadata (item, THUMBING_METADATA_SOURCE_ID) },
+    { "THUMBING_TRACE", thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER) },
+  };
+  GLogField fields[8] = {
+    { "MESSAGE", message, -1 },
+    { "PRIORITY", "3", -1 },
+    { "GLIB_DOMAIN", "thumbing", -1 },
+    { "THUMBING_ITEM_ID", thumbing_item_get_id (item), -1 },
+    { "THUMBING_ORIGIN", thumbing_item_get_public_origin (item), -1 },
+  };
+  gsize n = 5;
+
+  for (guint i = 0; i < G_N_ELEMENTS (optional); i++)
+    if (optional[i][1] != NULL)
+      fields[n++] = (GLogField) { optional[i][0], optional[i][1], -1 };
+  g_log_structured_array (G_LOG_LEVEL_MESSAGE, fields, n);
+}
+
 static void
 on_item_done (ThumbingPipeline *pipeline,
               ThumbingItem     *item,
@@ -156,6 +182,8 @@ on_item_done (ThumbingPipeline *pipeline,
   clear_progress_line (run);
   if (log_json)
     thumbing_json_log ("error", item, error->message, NULL);
+  else if (g_log_writer_is_journald (fileno (stderr)))
+    journal_item_error (item, error->message);
   else
     print_line (_("thumbing: error: %s"), error->message);
 }
