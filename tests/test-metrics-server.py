@@ -50,7 +50,7 @@ def test_metrics_count_what_was_processed():
         conf = f"""[pipeline]
 name=shop
 stages=in;thumb;png;out
-services=metrics
+metrics-address=127.0.0.1:{port}
 
 [in]
 element=folder-source
@@ -68,10 +68,6 @@ element=png-encode
 [out]
 element=folder-sink
 path={work}/out
-
-[metrics]
-element=metrics-server
-port={port}
 """
         with Daemon(conf, [port]):
             deadline = time.monotonic() + 30

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "thumbing-element-factory.h"
 #include "thumbing-enum-types.h"
 #include "thumbing-error.h"
 #include "thumbing-pipeline-private.h"
@@ -88,6 +91,47 @@ _thumbing_pipeline_metrics_init (ThumbingPipeline *self)
   thumbing_metrics_declare (m, RSS, THUMBING_METRIC_GAUGE, "Resident memory of the process in bytes");
   thumbing_metrics_declare (m, BUILD_INFO, THUMBING_METRIC_GAUGE, "Always 1; the version is a label");
   g_signal_connect_object (m, "collect", G_CALLBACK (on_collect), self, 0);
+}
+
+/* metrics-address=HOST:PORT: the metrics-server service it asks for,
+ * added once, before the pipeline starts. */
+gboolean
+_thumbing_pipeline_add_metrics_server (ThumbingPipeline *self,
+                                       GError          **error)
+{
+  g_autoptr(ThumbingElement) server = NULL;
+  g_autofree char *host = NULL;
+  const char *colon;
+  ThumbingElementFactory *factory;
+  guint64 port = 0;
+
+  if (self->metrics_address == NULL || g_hash_table_contains (self->elements, "metrics"))
+    return TRUE;
+  colon = strrchr (self->metrics_address, ':');
+  if (colon == NULL || colon == self->metrics_address
+      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("metrics-address: “%s” is not HOST:PORT (as 127.0.0.1:9464)"), self->metrics_address);
+      return FALSE;
+    }
+  host = g_strndup (self->metrics_address, colon - self->metrics_address);
+  /* [::1]:9464 */
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      host[strlen (host) - 1] = '\0';
+      memmove (host, host + 1, strlen (host));
+    }
+  factory = thumbing_registry_lookup (thumbing_registry_get_default (), "metrics-server");
+  if (factory == NULL)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNKNOWN_ELEMENT,
+                   _("metrics-address needs the metrics-server element of the http plugin, which was not found"));
+      return FALSE;
+    }
+  server = thumbing_element_factory_create (factory, "metrics");
+  g_object_set (server, "address", host, "port", (guint) port, NULL);
+  return thumbing_pipeline_add_service (self, THUMBING_SERVICE (server), error);
 }
 
 void

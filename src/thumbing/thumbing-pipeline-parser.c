@@ -407,7 +407,7 @@ parse_pipeline_group (KeyfileParser *parser,
 {
   g_auto(GStrv) keys = g_key_file_get_keys (parser->keyfile, PIPELINE_GROUP, NULL, NULL);
   static const char * const known[] = { "stages", "services", "name", "max-in-flight", "workers", "allow-feedback",
-                                        "stop-grace", NULL };
+                                        "stop-grace", "metrics-address", NULL };
 
   for (char **k = keys; k != NULL && *k != NULL; k++)
     {
@@ -426,7 +426,8 @@ parse_pipeline_group (KeyfileParser *parser,
                          _("unknown key (did you mean “%s”?)"), suggestion);
           else
             g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_UNKNOWN_PROPERTY,
-                         _("unknown key (known: stages, services, name, max-in-flight, workers, allow-feedback, stop-grace)"));
+                         _("unknown key (known: stages, services, name, max-in-flight, workers, allow-feedback, "
+                           "stop-grace, metrics-address)"));
           prefix_at (error, parser->filename, PIPELINE_GROUP, *k);
           return FALSE;
         }

@@ -59,9 +59,12 @@ struct _ThumbingPipeline
   guint            n_succeeded;
   guint            n_failed;
   ThumbingMetrics *metrics;
+  char            *metrics_address;
 };
 
 void           _thumbing_pipeline_metrics_init         (ThumbingPipeline *self);
+gboolean       _thumbing_pipeline_add_metrics_server   (ThumbingPipeline *self,
+                                                        GError          **error);
 void           _thumbing_pipeline_metrics_item_started (ThumbingPipeline *self);
 void           _thumbing_pipeline_metrics_stage_done   (ThumbingPipeline *self,
                                                         ThumbingElement  *stage,

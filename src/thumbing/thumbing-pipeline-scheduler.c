@@ -317,7 +317,7 @@ thumbing_pipeline_start (ThumbingPipeline *self,
                    _("pipeline %s has already run"), self->name);
       return FALSE;
     }
-  if (!thumbing_pipeline_check (self, error))
+  if (!_thumbing_pipeline_add_metrics_server (self, error) || !thumbing_pipeline_check (self, error))
     return FALSE;
 
   g_clear_pointer (&self->context, g_main_context_unref);

@@ -50,6 +50,7 @@ enum {
   PROP_ONCE,
   PROP_ALLOW_FEEDBACK,
   PROP_STOP_GRACE,
+  PROP_METRICS_ADDRESS,
   N_PROPS
 };
 
@@ -146,6 +147,7 @@ thumbing_pipeline_finalize (GObject *object)
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->metrics);
+  g_free (self->metrics_address);
   G_OBJECT_CLASS (thumbing_pipeline_parent_class)->finalize (object);
 }
 
@@ -176,6 +178,9 @@ thumbing_pipeline_get_property (GObject    *object,
       break;
     case PROP_STOP_GRACE:
       g_value_set_uint (value, self->stop_grace);
+      break;
+    case PROP_METRICS_ADDRESS:
+      g_value_set_string (value, self->metrics_address);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -210,6 +215,10 @@ thumbing_pipeline_set_property (GObject      *object,
       break;
     case PROP_STOP_GRACE:
       self->stop_grace = g_value_get_uint (value);
+      break;
+    case PROP_METRICS_ADDRESS:
+      g_free (self->metrics_address);
+      self->metrics_address = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -292,6 +301,17 @@ thumbing_pipeline_class_init (ThumbingPipelineClass *klass)
     g_param_spec_uint ("stop-grace", NULL, _("Seconds a stop waits for items in flight before cancelling them (0: no limit)"),
                        0, 86400, 30,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ThumbingPipeline:metrics-address:
+   *
+   * `HOST:PORT` where a `metrics-server` service, added when the pipeline
+   * starts, serves its metrics, `/healthz` and `/readyz`; %NULL for none.
+   */
+  properties[PROP_METRICS_ADDRESS] =
+    g_param_spec_string ("metrics-address", NULL,
+                         _("HOST:PORT to serve /metrics, /healthz and /readyz on (a metrics-server service)"),
+                         NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -462,46 +462,6 @@ parse_options (int                 *argc,
   return TRUE;
 }
 
-/* --metrics-address: a metrics-server service beside the pipeline's own. */
-static gboolean
-add_metrics_server (ThumbingPipeline *pipeline,
-                    const char       *address)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ThumbingElement) server = NULL;
-  g_autofree char *host = NULL;
-  const char *colon = strrchr (address, ':');
-  ThumbingElementFactory *factory = thumbing_registry_lookup (thumbing_registry_get_default (), "metrics-server");
-  guint64 port = 0;
-
-  if (colon == NULL || colon == address
-      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
-    {
-      print_line (_("thumbing: error: --metrics-address: “%s” is not HOST:PORT (as 127.0.0.1:9464)"), address);
-      return FALSE;
-    }
-  host = g_strndup (address, colon - address);
-  /* [::1]:9464 */
-  if (host[0] == '[' && host[strlen (host) - 1] == ']')
-    {
-      memmove (host, host + 1, strlen (host));
-      host[strlen (host) - 1] = '\0';
-    }
-  if (factory == NULL)
-    {
-      print_line (_("thumbing: error: --metrics-address needs the http plugin, which was not found"));
-      return FALSE;
-    }
-  server = thumbing_element_factory_create (factory, "metrics");
-  g_object_set (server, "address", host, "port", (guint) port, NULL);
-  if (!thumbing_pipeline_add_service (pipeline, THUMBING_SERVICE (server), &error))
-    {
-      print_line (_("thumbing: error: --metrics-address: %s"), error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 apply_run_options (ThumbingPipeline *pipeline)
 {
@@ -524,8 +484,8 @@ apply_run_options (ThumbingPipeline *pipeline)
         if (g_strcmp0 (thumbing_element_get_factory_name (l->data), "log") == 0)
           g_object_set (l->data, "json", TRUE, NULL);
     }
-  if (opt_metrics_address != NULL && !add_metrics_server (pipeline, opt_metrics_address))
-    return FALSE;
+  if (opt_metrics_address != NULL)
+    g_object_set (pipeline, "metrics-address", opt_metrics_address, NULL);
   return TRUE;
 }
 
