@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -310,6 +311,38 @@ def check_monitoring_files(exposition):
         assert named <= exported, (name, named - exported)
 
 
+def probe(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_readiness_follows_the_queue():
+    """/readyz answers 503 while the queue cannot be reached (the worker is
+    alive: /healthz 200), and 200 while it can."""
+    with AwsStack(**stack_config("direct")) as stack:
+        for queue_endpoint, wanted in ((stack.endpoints["sqs"], 200), ("http://127.0.0.1:9", 503)):
+            port = free_port()
+            worker = subprocess.Popen([TOOL, "run", "--quiet", f"--metrics-address=127.0.0.1:{port}", CONF],
+                                      env=thumbing_env(stack, {"AWS_ENDPOINT_URL_SQS": queue_endpoint}),
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            try:
+                deadline = time.monotonic() + 30
+                while True:
+                    try:
+                        if probe(port, "/readyz") == wanted and probe(port, "/healthz") == 200:
+                            break
+                    except OSError:
+                        pass
+                    assert time.monotonic() < deadline and worker.poll() is None, f"/readyz never said {wanted}"
+                    time.sleep(0.2)
+            finally:
+                worker.terminate()
+                worker.communicate(timeout=30)
+
+
 def test_backfill_lists_resumes_and_skips_what_is_done():
     """s3-list-source: every object under the prefix once; after a
     checkpoint only what follows it; with skip-done-prefix only objects
@@ -451,6 +484,7 @@ if __name__ == "__main__":
         test_a_clock_20_minutes_slow_is_corrected,
         test_queue_metrics,
         test_backfill_lists_resumes_and_skips_what_is_done,
+        test_readiness_follows_the_queue,
         test_a_missing_topic_fails_the_items_and_keeps_the_messages,
         test_a_killed_worker_loses_nothing,
         test_many_records_and_the_test_event,

@@ -687,13 +687,16 @@ on_received (ThumbingSqsSource *self,
           thumbing_source_fail (THUMBING_SOURCE (self), fatal);
           return;
         }
-      /* An outage outlasted the client's retries: keep polling, slowly. */
+      /* An outage outlasted the client's retries: keep polling, slowly,
+       * and tell readiness probes. */
+      thumbing_source_set_connected (THUMBING_SOURCE (self), FALSE);
       thumbing_element_warn (THUMBING_ELEMENT (self), _("receiving from %s failed; trying again in %u s: %s"),
                              self->queue_url, RECEIVE_RETRY_SECONDS, error->message);
       self->retry_timer = thumbing_element_timeout_add_seconds (THUMBING_ELEMENT (self), RECEIVE_RETRY_SECONDS, retry_receive, self);
       return;
     }
 
+  thumbing_source_set_connected (THUMBING_SOURCE (self), TRUE);
   messages = json_object_has_member (reply, "Messages") ? json_object_get_array_member (reply, "Messages") : NULL;
   n = messages != NULL ? json_array_get_length (messages) : 0;
   for (guint i = 0; i < n; i++)

@@ -142,6 +142,7 @@ finish_idle (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   self->state = STATE_FINISHED;
+  thumbing_metrics_set_ready (self->metrics, FALSE);
   _thumbing_pipeline_cancel_grace (self);
   g_signal_handlers_disconnect_by_data (self->source, self);
   stop_started_elements (self);
@@ -302,6 +303,14 @@ on_source_failed (ThumbingSource   *source,
  *
  * Returns: %TRUE if the pipeline started
  */
+/* Ready: every element started, the source connected, not stopping. */
+static void
+update_ready (ThumbingPipeline *self)
+{
+  thumbing_metrics_set_ready (self->metrics, self->state == STATE_RUNNING && !self->stopping
+                                             && thumbing_source_is_connected (self->source));
+}
+
 gboolean
 thumbing_pipeline_start (ThumbingPipeline *self,
                          GError          **error)
@@ -359,7 +368,8 @@ thumbing_pipeline_start (ThumbingPipeline *self,
   g_signal_connect (self->source, "released", G_CALLBACK (on_source_released), self);
 
   self->state = STATE_RUNNING;
-  thumbing_metrics_set_ready (self->metrics, TRUE);
+  g_signal_connect_swapped (self->source, "notify::connected", G_CALLBACK (update_ready), self);
+  update_ready (self);
   self->source_ended = thumbing_source_is_ended (self->source);
   request_more (self);
   maybe_finish (self);
@@ -398,7 +408,7 @@ thumbing_pipeline_stop (ThumbingPipeline *self)
   if (self->state != STATE_RUNNING || self->stopping)
     return;
   self->stopping = TRUE;
-  thumbing_metrics_set_ready (self->metrics, FALSE);
+  update_ready (self);
   if (self->stop_grace > 0 && self->in_flight > 0)
     {
       self->grace_source = g_timeout_source_new_seconds (self->stop_grace);

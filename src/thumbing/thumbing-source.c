@@ -28,6 +28,7 @@ typedef struct
   gboolean once;
   gint64   total_hint;
   guint    holds;
+  gboolean disconnected;
 } ThumbingSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingSource, thumbing_source, THUMBING_TYPE_ELEMENT)
@@ -35,6 +36,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingSource, thumbing_source, THUMBING_T
 enum {
   PROP_0,
   PROP_ONCE,
+  PROP_CONNECTED,
   N_PROPS
 };
 
@@ -61,6 +63,9 @@ thumbing_source_get_property (GObject    *object,
     {
     case PROP_ONCE:
       g_value_set_boolean (value, thumbing_source_get_once (self));
+      break;
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, thumbing_source_is_connected (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -114,6 +119,17 @@ thumbing_source_class_init (ThumbingSourceClass *klass)
     g_param_spec_boolean ("once", NULL, _("Take what is there now, then end"),
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ThumbingSource:connected:
+   *
+   * Whether the source reaches what it takes items from (its queue, its
+   * runtime API); a pipeline whose source is not connected is not ready.
+   * Sources that cannot lose it stay connected.
+   */
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, _("Whether the source reaches what it takes items from"),
+                          TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -280,6 +296,46 @@ thumbing_source_set_once (ThumbingSource *self,
     return;
   priv->once = once;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONCE]);
+}
+
+/**
+ * thumbing_source_set_connected:
+ * @self: a #ThumbingSource
+ * @connected: whether the source reaches what it takes items from
+ *
+ * Called by sources when they lose or regain their queue or API, so
+ * readiness probes stop sending work to a worker that cannot take it.
+ */
+void
+thumbing_source_set_connected (ThumbingSource *self,
+                               gboolean        connected)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  priv = thumbing_source_get_instance_private (self);
+  if (priv->disconnected == !connected)
+    return;
+  priv->disconnected = !connected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+/**
+ * thumbing_source_is_connected:
+ * @self: a #ThumbingSource
+ *
+ * Gets what thumbing_source_set_connected() last said.
+ *
+ * Returns: whether the source reaches what it takes items from
+ */
+gboolean
+thumbing_source_is_connected (ThumbingSource *self)
+{
+  ThumbingSourcePrivate *priv;
+
+  g_return_val_if_fail (THUMBING_IS_SOURCE (self), FALSE);
+  priv = thumbing_source_get_instance_private (self);
+  return !priv->disconnected;
 }
 
 /**

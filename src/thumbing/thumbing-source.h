@@ -58,6 +58,9 @@ gboolean  thumbing_source_is_ended        (ThumbingSource *self);
 gboolean  thumbing_source_get_once        (ThumbingSource *self);
 void      thumbing_source_set_once        (ThumbingSource *self,
                                            gboolean        once);
+void      thumbing_source_set_connected   (ThumbingSource *self,
+                                           gboolean        connected);
+gboolean  thumbing_source_is_connected    (ThumbingSource *self);
 void      thumbing_source_set_total_hint  (ThumbingSource *self,
                                            gint64          total);
 gint64    thumbing_source_get_total_hint  (ThumbingSource *self);
