@@ -341,6 +341,54 @@ def test_sighup_reloads_only_a_valid_pipeline():
         shutil.rmtree(root)
 
 
+LATITUDE = struct.pack("<IIIIII", 48, 1, 51, 1, 2959, 100)
+
+
+def jpeg_with_gps(path):
+    """A photo whose EXIF says its camera (Make) and where it was taken."""
+    make = b"ThumbingCam\x00"
+    make_at = 8 + 2 + 2 * 12 + 4
+    gps_at = make_at + len(make)
+    latitude_at = gps_at + 2 + 2 * 12 + 4
+    tiff = (b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 2)
+            + struct.pack("<HHII", 0x010F, 2, len(make), make_at) + struct.pack("<HHII", 0x8825, 4, 1, gps_at)
+            + struct.pack("<I", 0) + make + struct.pack("<H", 2) + struct.pack("<HHI4s", 1, 2, 2, b"N\x00\x00\x00")
+            + struct.pack("<HHII", 2, 5, 3, latitude_at) + struct.pack("<I", 0) + LATITUDE)
+    app1 = b"Exif\x00\x00" + tiff
+    xmp = (b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+           b"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description "
+           b"xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:GPSLatitude='48,51.49N'/></rdf:RDF></x:xmpmeta>")
+    with open(os.path.join(GOOD, "photo-baseline.jpg"), "rb") as f:
+        jpeg = f.read()
+    with open(path, "wb") as f:
+        f.write(jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1
+                + b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp + jpeg[2:])
+
+
+def test_location_is_removed_even_when_metadata_is_kept():
+    """strip=false keeps the camera's EXIF but never the GPS position, in
+    every format."""
+    root = tempdir()
+    try:
+        inbox = os.path.join(root, "in")
+        os.makedirs(inbox)
+        jpeg_with_gps(os.path.join(inbox, "holiday.jpg"))
+        with open(os.path.join(inbox, "holiday.jpg"), "rb") as f:
+            assert LATITUDE in f.read()
+        for encoder, name in (("jpeg-encode", "holiday.jpg"), ("png-encode", "holiday.png"),
+                              ("webp-encode", "holiday.webp"), ("avif-encode", "holiday.avif")):
+            out = os.path.join(root, encoder)
+            result = thumbing("launch", f"folder-source path={inbox} ! resize width=256 height=256 "
+                              f"! {encoder} strip=false ! folder-sink path={out}")
+            assert result.returncode == 0, result.stderr
+            with open(os.path.join(out, name), "rb") as f:
+                written = f.read()
+            assert b"ThumbingCam" in written, encoder
+            assert LATITUDE not in written and b"exif:GPS" not in written, encoder
+    finally:
+        shutil.rmtree(root)
+
+
 def test_read_only_output_folder_keeps_the_input():
     """An output folder the process may not write to: the item fails naming
     the folder, nothing is left in it, and the input is not marked done, so
@@ -559,6 +607,7 @@ if __name__ == "__main__":
         test_run_once_local_conf,
         test_one_shot_launch_leaves_the_input_folder_untouched,
         test_json_log_lines,
+        test_location_is_removed_even_when_metadata_is_kept,
         test_sighup_reloads_only_a_valid_pipeline,
         test_read_only_output_folder_keeps_the_input,
         test_daemon_stops_gracefully_on_sigterm,

@@ -47,6 +47,50 @@ thumbing_vips_set_error (GError    **error,
   g_set_error (error, THUMBING_ERROR, code, "%s", text[0] != '\0' ? text : fallback);
 }
 
+static void *
+collect_location_field (VipsImage  *image,
+                        const char *name,
+                        GValue     *value,
+                        void       *names)
+{
+  if (g_str_has_prefix (name, "exif-ifd3-"))
+    g_ptr_array_add (names, g_strdup (name));
+  return NULL;
+}
+
+/* Where a photo was taken goes even when strip=false keeps the rest: the GPS
+ * IFD's tags (libvips's exif-ifd3-* fields; every libvips 8.14 writer
+ * rebuilds the EXIF it writes from the fields), and an XMP packet that
+ * names a place. On a copy of the header: fan-out branches share the
+ * decoded image. */
+static VipsImage *
+without_location (VipsImage *image,
+                  GError   **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  VipsImage *copy = NULL;
+
+  if (vips_copy (image, &copy, NULL) != 0)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot copy the image"));
+      return NULL;
+    }
+  vips_image_map (copy, collect_location_field, names);
+  for (guint i = 0; i < names->len; i++)
+    vips_image_remove (copy, names->pdata[i]);
+
+  if (vips_image_get_typeof (copy, VIPS_META_XMP_NAME) != 0)
+    {
+      const void *xmp = NULL;
+      size_t length = 0;
+
+      if (vips_image_get_blob (copy, VIPS_META_XMP_NAME, &xmp, &length) != 0
+          || g_strstr_len (xmp, length, "exif:GPS") != NULL || g_strstr_len (xmp, length, "photoshop:City") != NULL)
+        vips_image_remove (copy, VIPS_META_XMP_NAME);
+    }
+  return copy;
+}
+
 /* Encoders write 8-bit sRGB, so grey, 16-bit, CMYK and Lab inputs all come
  * out the same way a browser shows them. */
 static VipsImage *
@@ -109,6 +153,15 @@ thumbing_vips_encoder_process (ThumbingElement *element,
   prepared = to_srgb8 (VIPS_IMAGE (object), error);
   if (prepared == NULL)
     return NULL;
+  if (!priv->strip)
+    {
+      VipsImage *private_copy = without_location (prepared, error);
+
+      if (private_copy == NULL)
+        return NULL;
+      g_object_unref (prepared);
+      prepared = private_copy;
+    }
   if (klass->save (self, prepared, priv->strip, &buffer, &length) != 0)
     {
       thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("encoding failed"));
@@ -131,7 +184,8 @@ thumbing_vips_encoder_class_init (ThumbingVipsEncoderClass *klass)
   element_class->process = thumbing_vips_encoder_process;
 
   THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingVipsEncoder, strip,
-    g_param_spec_boolean ("strip", NULL, _("Leave out metadata (EXIF, XMP, ICC profile); pixels are sRGB either way"),
+    g_param_spec_boolean ("strip", NULL, _("Leave out metadata (EXIF, XMP, ICC profile); pixels are sRGB either way, "
+                                           "and GPS location is always left out"),
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
