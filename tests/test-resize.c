@@ -125,6 +125,25 @@ test_exif_orientation (void)
   /* Without auto-orient the stored, portrait pixels are kept. */
   g_assert_cmpint (raw->Xsize, ==, 256);
   g_assert_cmpint (raw->Ysize, ==, 512);
+
+  /* The item says which orientation was applied, for the completion event. */
+  {
+    g_autofree char *path = thumbing_test_sample ("good", "sideways-exif6.jpg");
+    g_autofree char *plain = thumbing_test_sample ("good", "grey.jpg");
+    g_autoptr(ThumbingElement) resize = thumbing_test_element ("resize", &error);
+    g_autoptr(ThumbingElement) as_stored = thumbing_test_element ("resize auto-orient=false", &error);
+    g_autoptr(ThumbingItem) sideways = thumbing_test_file_item (path);
+    g_autoptr(ThumbingItem) sideways_again = thumbing_test_file_item (path);
+    g_autoptr(ThumbingItem) grey = thumbing_test_file_item (plain);
+    g_autoptr(ThumbingItem) turned = thumbing_test_process (resize, sideways, &error);
+    g_autoptr(ThumbingItem) kept = thumbing_test_process (as_stored, sideways_again, &error);
+    g_autoptr(ThumbingItem) upright_already = thumbing_test_process (resize, grey, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (thumbing_item_get_metadata (turned, THUMBING_METADATA_ORIENTATION), ==, "6");
+    g_assert_cmpstr (thumbing_item_get_metadata (kept, THUMBING_METADATA_ORIENTATION), ==, "1");
+    g_assert_cmpstr (thumbing_item_get_metadata (upright_already, THUMBING_METADATA_ORIENTATION), ==, "1");
+  }
 }
 
 /* Shrinking while decoding the JPEG (by 4 and 8 here) gives the

@@ -582,10 +582,12 @@ on_eval (VipsImage    *image,
   vips_image_set_kill (image, TRUE);
 }
 
+/* @orientation: set to the EXIF orientation turned upright (1: none). */
 static VipsImage *
 resize (ThumbingResize *self,
         Input          *input,
         GCancellable   *cancellable,
+        int            *orientation,
         GError        **error)
 {
   Watch watch = { self->timeout > 0 ? g_get_monotonic_time () + (gint64) self->timeout * G_USEC_PER_SEC : 0,
@@ -602,6 +604,7 @@ resize (ThumbingResize *self,
   header = open_header (self, input, error);
   if (header == NULL)
     return NULL;
+  *orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
 
   switch (self->fit)
     {
@@ -620,8 +623,7 @@ resize (ThumbingResize *self,
     case THUMBING_RESIZE_FIT_OUTSIDE:
       {
         /* Scale so the image covers the box, on the upright dimensions. */
-        int orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
-        gboolean swap = orientation >= 5 && orientation <= 8;
+        gboolean swap = *orientation >= 5 && *orientation <= 8;
         double iw = swap ? header->Ysize : header->Xsize;
         double ih = swap ? header->Xsize : header->Ysize;
         double scale = MAX (self->width / iw, self->height / ih);
@@ -701,6 +703,7 @@ thumbing_resize_process (ThumbingElement *element,
   GObject *image = thumbing_item_get_image (item);
   g_autoptr(VipsImage) result = NULL;
   Input input = { NULL, NULL, NULL };
+  int orientation = 1;
 
   if (image != NULL && VIPS_IS_IMAGE (image))
     input.image = VIPS_IMAGE (image);
@@ -716,10 +719,11 @@ thumbing_resize_process (ThumbingElement *element,
       return NULL;
     }
 
-  result = resize (self, &input, cancellable, error);
+  result = resize (self, &input, cancellable, &orientation, error);
   if (result == NULL)
     return NULL;
 
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_ORIENTATION, orientation);
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_WIDTH, result->Xsize);
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, result->Ysize);
   thumbing_item_set_image (item, G_OBJECT (result));
@@ -779,7 +783,8 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
 
   thumbing_element_class_set_metadata (element_class, "resize",
                                        _("Decodes and resizes in one step (shrink-on-load), upright by EXIF orientation"));
-  thumbing_element_class_set_metadata_keys (element_class, NULL, THUMBING_METADATA_WIDTH ";" THUMBING_METADATA_HEIGHT);
+  thumbing_element_class_set_metadata_keys (element_class, NULL, THUMBING_METADATA_WIDTH ";" THUMBING_METADATA_HEIGHT
+                                            ";" THUMBING_METADATA_ORIENTATION);
   thumbing_element_class_set_media (element_class, "*/*;" THUMBING_MEDIA_DECODED_IMAGE,
                                     THUMBING_MEDIA_DECODED_IMAGE);
 

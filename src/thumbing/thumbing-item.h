@@ -86,6 +86,15 @@ G_BEGIN_DECLS
  */
 #define THUMBING_METADATA_INPUT_BYTES "input-bytes"
 
+/**
+ * THUMBING_METADATA_ORIENTATION:
+ *
+ * Metadata key: the EXIF orientation (1 to 8) that was turned upright when
+ * the image was decoded; 1 when nothing was turned. The completion event
+ * carries it in its `metadata`.
+ */
+#define THUMBING_METADATA_ORIENTATION "orientation"
+
 #define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
 
 typedef struct _ThumbingItem ThumbingItem;
