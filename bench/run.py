@@ -252,11 +252,11 @@ def end_to_end(count, concurrency, work):
 def drain(stack, name, command, aws_env, photos, count):
     """Uploads @count photographs, waits for their events in the queue, and
     times @command from its start until every image reached the topic."""
-    announced = queue_depth(stack, "announced")
+    announced = stack.queue_depth("announced")
     for i in range(count):
         assert stack.s3_put("thumbs", f"uploads/{name}-{i:05d}.jpg", photos[i % len(photos)], "image/jpeg") == 200
     deadline = time.monotonic() + 120
-    while queue_depth(stack, "uploads") < count:
+    while stack.queue_depth("uploads") < count:
         if time.monotonic() > deadline:
             raise RuntimeError("the S3 events never all reached the queue")
         time.sleep(0.2)
@@ -269,12 +269,12 @@ def drain(stack, name, command, aws_env, photos, count):
     if status != 0:
         raise RuntimeError(f"{command[0]} failed: {stderr}")
     deadline = time.monotonic() + 120
-    while queue_depth(stack, "announced") < announced + count:
+    while stack.queue_depth("announced") < announced + count:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{command[0]}: not every image reached the topic")
         time.sleep(0.05)
     seconds = time.monotonic() - started
-    if queue_depth(stack, "uploads") != 0:
+    if stack.queue_depth("uploads") != 0:
         raise RuntimeError(f"{command[0]} left messages in the queue")
     measured = Measured(seconds, usage.ru_maxrss, 0, count)
     measured.cpu = (usage.ru_utime + usage.ru_stime, cpu_seconds(stack.pid) - stack_cpu)
@@ -285,13 +285,6 @@ def cpu_seconds(pid):
     """User plus system time a running process has used."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def queue_depth(stack, queue):
-    attributes = stack.sqs("GetQueueAttributes", {
-        "QueueUrl": stack.endpoints["queues"][queue],
-        "AttributeNames": ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
 
 
 def machine():

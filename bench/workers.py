@@ -36,7 +36,7 @@ def one_round(workers, uploads):
     with AwsStack(**fleet.stack_config()) as stack:
         fleet.upload_many(stack, SAMPLES, uploads)
         deadline = time.monotonic() + 120
-        while fleet.queue_depth(stack, "uploads") < uploads:
+        while stack.queue_depth("uploads") < uploads:
             assert time.monotonic() < deadline, "the uploads never all reached the queue"
             time.sleep(0.2)
         started = time.monotonic()

@@ -58,6 +58,13 @@ class AwsStack:
             text = response.read().decode()
         return json.loads(text) if text else {}
 
+    def queue_depth(self, queue):
+        """Messages in @queue, visible or in flight."""
+        attributes = self.sqs("GetQueueAttributes", {
+            "QueueUrl": self.endpoints["queues"][queue],
+            "AttributeNames": ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
     def fault(self, **fault):
         """Arms a fault in the S3 proxy (the stack must be started with faults=True)."""
         request = urllib.request.Request(self.endpoints["s3"] + "/__faults", data=json.dumps(fault).encode(),

@@ -34,13 +34,6 @@ def worker_env(stack, extra=None):
     return env
 
 
-def queue_depth(stack, queue):
-    attributes = stack.sqs("GetQueueAttributes", {
-        "QueueUrl": stack.endpoints["queues"][queue],
-        "AttributeNames": ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
-
-
 def upload_many(stack, samples, count, threads=4):
     """Uploads @count images under uploads/ (mostly small JPEGs, every tenth a
     2 MP progressive JPEG, every fiftieth a 4 MB RGBA PNG); returns the keys."""

@@ -12,14 +12,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fleet  # noqa: E402
 import thumbing_tap  # noqa: E402
 from aws_stack import AwsStack  # noqa: E402
-from thumbing_daemon import free_port  # noqa: E402
+from thumbing_daemon import free_port, http_get, metric_samples  # noqa: E402
 
 TOOL = os.environ["THUMBING_TOOL"]
 SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
@@ -50,29 +50,16 @@ def stack_config(delivery, faults=False):
     return config
 
 
-def queue_depth(stack, queue):
-    attributes = stack.sqs("GetQueueAttributes", {
-        "QueueUrl": stack.endpoints["queues"][queue],
-        "AttributeNames": ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]})["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
-
-
 def wait_for_depth(stack, queue, depth, seconds=20):
     deadline = time.monotonic() + seconds
-    while queue_depth(stack, queue) != depth:
+    while stack.queue_depth(queue) != depth:
         assert time.monotonic() < deadline, f"{queue} never held {depth} messages"
         time.sleep(0.1)
 
 
 def thumbing_env(stack, extra=None):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER",
-               AWS_REGION="us-east-1", AWS_ENDPOINT_URL_S3=stack.endpoints["s3"],
-               AWS_ENDPOINT_URL_SQS=stack.endpoints["sqs"],
-               THUMBING_QUEUE_URL=stack.endpoints["queues"]["uploads"], THUMBING_BUCKET_NAME="thumbs",
-               THUMBING_S3_FOLDER_INPUT="uploads/", THUMBING_S3_FOLDER_OUTPUT="avatars/",
-               AWS_ENDPOINT_URL_SNS=stack.endpoints["sqs"], THUMBING_TOPIC_NAME="thumbnails")
-    env.update(extra or {})
-    return env
+    return fleet.worker_env(stack, dict({"THUMBING_S3_FOLDER_INPUT": "uploads/",
+                                         "THUMBING_S3_FOLDER_OUTPUT": "avatars/"}, **(extra or {})))
 
 
 def run_thumbing(stack, *extra, env=None, wrapper=()):
@@ -126,8 +113,8 @@ def check_delivery(delivery):
         assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
         assert_thumbnails(stack)
         assert_announced(stack)
-        assert queue_depth(stack, "uploads") == 0, "every message was deleted"
-        assert queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0, "every message was deleted"
+        assert stack.queue_depth("dlq") == 0
 
 
 def test_direct_s3_events():
@@ -150,7 +137,7 @@ def test_poison_message_goes_to_the_dlq():
         assert_thumbnails(stack)
         dead = stack.receive_all("dlq")
         assert [m["Body"] for m in dead] == ["not an event"], dead
-        assert queue_depth(stack, "uploads") == 0
+        assert stack.queue_depth("uploads") == 0
 
 
 def test_deleted_object_is_acknowledged():
@@ -166,7 +153,7 @@ def test_deleted_object_is_acknowledged():
         result = run_thumbing(stack)
         assert result.returncode == 0, result.stderr
         assert "s3://thumbs/uploads/plain.jpg is gone; skipped" in result.stderr, result.stderr
-        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0 and stack.queue_depth("dlq") == 0
 
 
 def test_s3_unreachable_for_a_while_then_back():
@@ -179,7 +166,7 @@ def test_s3_unreachable_for_a_while_then_back():
         assert result.returncode == 0, result.stderr
         assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
         assert_thumbnails(stack)
-        assert queue_depth(stack, "uploads") == 0
+        assert stack.queue_depth("uploads") == 0
 
 
 def test_a_500_on_one_put_is_retried():
@@ -190,7 +177,7 @@ def test_a_500_on_one_put_is_retried():
         result = run_thumbing(stack)
         assert result.returncode == 0, result.stderr
         assert_thumbnails(stack)
-        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0 and stack.queue_depth("dlq") == 0
 
 
 def test_s3_slowing_down_for_a_while():
@@ -207,7 +194,7 @@ def test_s3_slowing_down_for_a_while():
         answered = [r for r in stack.requests() if r.startswith(("GET /thumbs/uploads/", "PUT /thumbs/avatars/"))]
         assert len(answered) == 2 * len(KEYS) + 8, answered
         assert_thumbnails(stack)
-        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0 and stack.queue_depth("dlq") == 0
 
 
 def test_an_item_slower_than_the_visibility_timeout_is_taken_once():
@@ -231,7 +218,7 @@ def test_an_item_slower_than_the_visibility_timeout_is_taken_once():
         fetches = [r for r in stack.requests() if r.startswith("GET /thumbs/" + urllib.parse.quote(key))]
         assert len(fetches) == 1, fetches
         assert len(stack.receive_all("notified")) == 1
-        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0 and stack.queue_depth("dlq") == 0
 
 
 def test_a_clock_20_minutes_slow_is_corrected():
@@ -246,14 +233,13 @@ def test_a_clock_20_minutes_slow_is_corrected():
         assert "the endpoint's clock is +1" in result.stderr, result.stderr
         assert f"processed {len(KEYS)}, failed 0" in result.stderr, result.stderr
         assert_thumbnails(stack)
-        assert queue_depth(stack, "uploads") == 0
+        assert stack.queue_depth("uploads") == 0
 
 
 def scrape(port):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
-        text = response.read().decode()
-    return text, {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
-                  for line in text.splitlines() if line and not line.startswith("#")}
+    status, _, text = http_get(port, "/metrics")
+    assert status == 200, status
+    return text, metric_samples(text)
 
 
 def test_queue_metrics():
@@ -312,11 +298,7 @@ def check_monitoring_files(exposition):
 
 
 def probe(port, path):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return http_get(port, path)[0]
 
 
 def test_readiness_follows_the_queue():
@@ -395,7 +377,7 @@ def test_a_missing_topic_fails_the_items_and_keeps_the_messages():
         assert result.returncode == 1, result.stderr
         assert "no SNS topic is named “missing”" in result.stderr, result.stderr
         # Not announced, so not done: every message is still queued, or in the DLQ.
-        assert queue_depth(stack, "uploads") + queue_depth(stack, "dlq") == len(KEYS)
+        assert stack.queue_depth("uploads") + stack.queue_depth("dlq") == len(KEYS)
 
 
 def test_a_killed_worker_loses_nothing():
@@ -423,7 +405,7 @@ def test_a_killed_worker_loses_nothing():
         for key in keys:
             headers, body = s3_get(stack, "avatars/" + key[len("uploads/"):])
             assert headers["Content-Type"] == "image/png" and struct.unpack(">II", body[16:24]) == (512, 512), key
-        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0 and stack.queue_depth("dlq") == 0
 
 
 def record(key, etag=None):
@@ -457,7 +439,7 @@ def test_many_records_and_the_test_event():
         assert "uploads/never-uploaded.jpg is gone; skipped" in result.stderr
         headers, body = s3_get(stack, "avatars/two words.jpg")
         assert struct.unpack(">II", body[16:24]) == (512, 512)
-        assert queue_depth(stack, "uploads") == 0 and queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("uploads") == 0 and stack.queue_depth("dlq") == 0
 
 
 def test_check_refuses_outputs_that_come_back():

@@ -37,7 +37,7 @@ def test_killed_workers_lose_nothing():
 
         def kill_now_and_then(done):
             # A message taken maxReceiveCount times without success would never come out.
-            assert fleet.queue_depth(stack, "dlq") == 0, f"an upload reached the DLQ ({done} thumbnails so far)"
+            assert stack.queue_depth("dlq") == 0, f"an upload reached the DLQ ({done} thumbnails so far)"
             if time.monotonic() - last_kill[0] >= KILL_EVERY and done - last_kill[1] >= KILL_AFTER:
                 workers.kill()
                 last_kill[:] = [time.monotonic(), done]
@@ -47,7 +47,7 @@ def test_killed_workers_lose_nothing():
             uploader.join()
             # What a killed worker had taken reappears after the visibility timeout and is redone.
             deadline = time.monotonic() + 60
-            while fleet.queue_depth(stack, "uploads") != 0:
+            while stack.queue_depth("uploads") != 0:
                 assert time.monotonic() < deadline, "the upload queue never emptied"
                 time.sleep(0.5)
         finally:
@@ -57,7 +57,7 @@ def test_killed_workers_lose_nothing():
         assert sorted(outputs) == sorted(fleet.output_key(k) for k in keys), "one thumbnail per upload, no other"
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda key: fleet.check_output(stack, key), keys))
-        assert fleet.queue_depth(stack, "dlq") == 0
+        assert stack.queue_depth("dlq") == 0
 
         announced = collections.Counter(json.loads(json.loads(m["Body"])["Message"])["output"]["key"]
                                         for m in stack.receive_all("notified"))

@@ -10,32 +10,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import thumbing_tap  # noqa: E402
-from thumbing_daemon import TOOL, Daemon, free_port  # noqa: E402
+from thumbing_daemon import TOOL, Daemon, free_port, metric_samples  # noqa: E402
+from thumbing_daemon import http_get as get  # noqa: E402
 
 SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
-
-
-def get(port, path):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status, response.headers.get("Content-Type"), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type"), error.read().decode()
-
-
-def samples(text):
-    """{'name{labels}': value} of every sample line."""
-    values = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            series, value = line.rsplit(" ", 1)
-            values[series] = float(value)
-    return values
 
 
 def test_metrics_count_what_was_processed():
@@ -73,7 +54,7 @@ path={work}/out
             deadline = time.monotonic() + 30
             while True:
                 status, content_type, text = get(port, "/metrics")
-                values = samples(text)
+                values = metric_samples(text)
                 settled = sum(v for k, v in values.items() if k.startswith("thumbing_items_total{"))
                 if settled == 4:
                     break

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 TOOL = os.environ["THUMBING_TOOL"]
 
@@ -14,6 +16,25 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def http_get(port, path):
+    """(status, Content-Type, body) of GET http://127.0.0.1:port/path, errors included."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, response.headers.get("Content-Type"), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type"), error.read().decode()
+
+
+def metric_samples(exposition):
+    """{'name{labels}': value} of every sample line of a Prometheus exposition."""
+    values = {}
+    for line in exposition.splitlines():
+        if line and not line.startswith("#"):
+            series, value = line.rsplit(" ", 1)
+            values[series] = float(value)
+    return values
 
 
 def wait_for_port(port, process, seconds=20):
