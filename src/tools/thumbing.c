@@ -67,6 +67,29 @@ print_line (const char *format,
   fprintf (stderr, "%s\n", safe);
 }
 
+typedef enum {
+  REPORT_INFO,
+  REPORT_WARNING,
+  REPORT_ERROR,
+} ReportLevel;
+
+/* One line about the run, not about an item, as the log format says. */
+static void
+report (ReportLevel  level,
+        const char  *message)
+{
+  static const char * const json_levels[] = { "info", "warning", "error" };
+
+  if (log_json)
+    thumbing_json_log (json_levels[level], NULL, message, NULL);
+  else if (level == REPORT_ERROR)
+    print_line (_("thumbing: error: %s"), message);
+  else if (level == REPORT_WARNING)
+    print_line (_("thumbing: warning: %s"), message);
+  else
+    print_line ("thumbing: %s", message);
+}
+
 /* GLib's messages quote outside input too: escape them before the default
  * writer (the terminal, or the journal) sees them, or write them as JSON. */
 static GLogWriterOutput
@@ -194,10 +217,7 @@ on_warning (ThumbingPipeline *pipeline,
             Run              *run)
 {
   clear_progress_line (run);
-  if (log_json)
-    thumbing_json_log ("warning", NULL, message, NULL);
-  else
-    print_line (_("thumbing: warning: %s"), message);
+  report (REPORT_WARNING, message);
 }
 
 static gboolean
@@ -274,16 +294,6 @@ print_registry_problems (void)
     print_line (_("thumbing: warning: %s"), problems[i]);
 }
 
-/* Reports a pipeline error the way the chosen log format says. */
-static void
-report_error (const GError *error)
-{
-  if (log_json)
-    thumbing_json_log ("error", NULL, error->message, NULL);
-  else
-    print_line (_("thumbing: error: %s"), error->message);
-}
-
 static gboolean apply_run_options (ThumbingPipeline *pipeline);
 
 /* SIGHUP: the file is read and checked again; only a valid pipeline takes
@@ -306,10 +316,7 @@ on_reload (gpointer user_data)
                                                   error != NULL ? error->message : _("see above"));
 
       clear_progress_line (run);
-      if (log_json)
-        thumbing_json_log ("error", NULL, message, NULL);
-      else
-        print_line (_("thumbing: error: %s"), message);
+      report (REPORT_ERROR, message);
       return G_SOURCE_CONTINUE;
     }
   {
@@ -317,10 +324,7 @@ on_reload (gpointer user_data)
                                                 run->file, thumbing_pipeline_get_n_in_flight (run->pipeline));
 
     clear_progress_line (run);
-    if (log_json)
-      thumbing_json_log ("info", NULL, message, NULL);
-    else
-      print_line ("thumbing: %s", message);
+    report (REPORT_INFO, message);
   }
   thumbing_systemd_notify ("RELOADING=1");
   run->next = g_steal_pointer (&next);
@@ -394,7 +398,7 @@ run_pipeline (ThumbingPipeline *pipeline,
 
   if (!ok)
     {
-      report_error (error);
+      report (REPORT_ERROR, error->message);
       if (g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_CONFIG)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_INCOMPATIBLE)
           || g_error_matches (error, THUMBING_ERROR, THUMBING_ERROR_MISSING_PROPERTY))
@@ -513,10 +517,7 @@ run_built_pipeline (ThumbingPipeline *pipeline,
   if (pipeline == NULL)
     {
       print_registry_problems ();
-      if (log_json)
-        thumbing_json_log ("error", NULL, build_error->message, NULL);
-      else
-        print_line (_("thumbing: error: %s"), build_error->message);
+      report (REPORT_ERROR, build_error->message);
       thumbing_registry_report_start_failure (thumbing_registry_get_default (), build_error);
       return EXIT_USAGE;
     }
