@@ -72,6 +72,8 @@ struct _ThumbingSqsSource
 
   ThumbingMetrics   *metrics;          /* the pipeline's, when running in one */
   char              *queue_label;      /* queue="NAME" */
+  char              *visible_label;    /* queue="NAME",state="visible" */
+  char              *in_flight_label;  /* queue="NAME",state="in_flight" */
   guint              depth_timer;
   double             oldest_seen;      /* seconds: the oldest message received since the last depth poll */
   char              *dlq_url;          /* the dead-letter queue the redrive policy names, once found */
@@ -102,6 +104,8 @@ thumbing_sqs_source_finalize (GObject *object)
   g_clear_pointer (&self->ready_to_delete, g_ptr_array_unref);
   g_clear_object (&self->metrics);
   g_free (self->queue_label);
+  g_free (self->visible_label);
+  g_free (self->in_flight_label);
   g_free (self->dlq_url);
   G_OBJECT_CLASS (thumbing_sqs_source_parent_class)->finalize (object);
 }
@@ -143,12 +147,17 @@ start_metrics (ThumbingSqsSource *self)
 {
   ThumbingMetrics *metrics = thumbing_element_get_metrics (THUMBING_ELEMENT (self));
   const char *slash = strrchr (self->queue_url, '/');
+  const char *queue = slash != NULL ? slash + 1 : self->queue_url;
 
   if (metrics == NULL)
     return;
   g_set_object (&self->metrics, metrics);
   g_free (self->queue_label);
-  self->queue_label = thumbing_metrics_labels ("queue", slash != NULL ? slash + 1 : self->queue_url, NULL);
+  g_free (self->visible_label);
+  g_free (self->in_flight_label);
+  self->queue_label = thumbing_metrics_labels ("queue", queue, NULL);
+  self->visible_label = thumbing_metrics_labels ("queue", queue, "state", "visible", NULL);
+  self->in_flight_label = thumbing_metrics_labels ("queue", queue, "state", "in_flight", NULL);
   thumbing_metrics_declare (metrics, RECEIVED, THUMBING_METRIC_COUNTER, "SQS messages received");
   thumbing_metrics_declare (metrics, DELETED, THUMBING_METRIC_COUNTER, "SQS messages deleted once processed");
   thumbing_metrics_declare (metrics, RETURNED, THUMBING_METRIC_COUNTER,
@@ -403,23 +412,17 @@ on_depth (ThumbingSqsSource *self,
           const GError      *error,
           gpointer           data)
 {
-  g_autofree char *visible = NULL;
-  g_autofree char *in_flight = NULL;
   JsonObject *attributes;
-  const char *queue;
 
   if (error != NULL || self->metrics == NULL)
     return;
   attributes = thumbing_json_member_object (reply, "Attributes");
   if (attributes == NULL)
     return;
-  queue = strrchr (self->queue_url, '/') != NULL ? strrchr (self->queue_url, '/') + 1 : self->queue_url;
-  visible = thumbing_metrics_labels ("queue", queue, "state", "visible", NULL);
-  in_flight = thumbing_metrics_labels ("queue", queue, "state", "in_flight", NULL);
-  thumbing_metrics_set (self->metrics, DEPTH, visible,
+  thumbing_metrics_set (self->metrics, DEPTH, self->visible_label,
                         g_ascii_strtod (json_object_get_string_member_with_default (attributes,
                                           "ApproximateNumberOfMessages", "0"), NULL));
-  thumbing_metrics_set (self->metrics, DEPTH, in_flight,
+  thumbing_metrics_set (self->metrics, DEPTH, self->in_flight_label,
                         g_ascii_strtod (json_object_get_string_member_with_default (attributes,
                                           "ApproximateNumberOfMessagesNotVisible", "0"), NULL));
   thumbing_metrics_set (self->metrics, OLDEST, self->queue_label, self->oldest_seen);
