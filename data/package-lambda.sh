@@ -4,8 +4,10 @@
 # plugin linked in (-Dstatic-plugins=true), data/pipelines/lambda.conf and the
 # shared libraries the program loads, glibc's excepted (the runtime has it).
 #
-#   bash data/package-lambda.sh [BUILD_DIR [OUTPUT.zip]]
+#   bash data/package-lambda.sh [BUILD_DIR [OUTPUT.zip [PIPELINE.conf]]]
 #
+# PIPELINE.conf (default data/pipelines/lambda.conf) is the pipeline the
+# function runs, the one `thumbing synth` made its template from.
 # BUILD_DIR (default build-lambda) is configured with static plugins if it
 # is not yet. Build on the runtime's own OS (an Amazon Linux 2023 container)
 # so the libraries match its glibc.
@@ -14,6 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build-lambda}
 output=${2:-$build/thumbing-lambda.zip}
+pipeline=${3:-$root/data/pipelines/lambda.conf}
 
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$root" --buildtype=release -Dstatic-plugins=true -Dintrospection=disabled
@@ -29,7 +32,7 @@ stage="$build/lambda-package"
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/lib"
 cp "$build/src/tools/thumbing" "$stage/bin/"
-cp "$root/data/pipelines/lambda.conf" "$stage/"
+cp "$pipeline" "$stage/lambda.conf"
 
 # copy_libraries FILE DEST: the shared libraries FILE loads, but glibc's.
 copy_libraries() {

@@ -20,6 +20,7 @@
 #include <thumbing/thumbing.h>
 
 #include "thumbing-json-log.h"
+#include "thumbing-synth.h"
 #include "thumbing-systemd.h"
 
 /* Exit codes: 0 all items succeeded, 1 an item or the pipeline failed,
@@ -666,6 +667,78 @@ command_check (int    argc,
   return status;
 }
 
+static char *opt_synth_output;
+static char *opt_synth_format;
+static gboolean opt_synth_policy;
+
+static const GOptionEntry synth_entries[] = {
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_synth_output, N_("Write to FILE instead of standard output"), N_("FILE") },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_synth_format, N_("json (default) or yaml"), N_("FORMAT") },
+  { "policy", 0, 0, G_OPTION_ARG_NONE, &opt_synth_policy,
+    N_("Print only the IAM policy of the pipeline's elements, for hosts that run the daemon"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static int
+command_synth (int    argc,
+               char **argv)
+{
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *text = NULL;
+  gboolean yaml;
+
+  if (!parse_options (&argc, &argv, _("FILE.conf"),
+                      _("Prints an AWS CloudFormation template for the pipeline: its buckets, queue, function, topic, "
+                        "CDN and IAM policy, each permission scoped to what the elements' properties name. "
+                        "Properties written as ${VAR} become template parameters."),
+                      synth_entries))
+    return EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, _("thumbing synth: give one pipeline file (see thumbing synth --help)\n"));
+      return EXIT_USAGE;
+    }
+  if (opt_synth_format != NULL && strcmp (opt_synth_format, "json") != 0 && strcmp (opt_synth_format, "yaml") != 0)
+    {
+      print_line (_("thumbing synth: --format takes json or yaml, not “%s”"), opt_synth_format);
+      return EXIT_USAGE;
+    }
+  yaml = g_strcmp0 (opt_synth_format, "yaml") == 0;
+
+  file = resolve_pipeline_file (argv[1]);
+  document = thumbing_synth (file, opt_synth_policy ? THUMBING_SYNTH_POLICY : THUMBING_SYNTH_TEMPLATE, &error);
+  if (document == NULL)
+    {
+      print_line (_("thumbing synth: %s"), error->message);
+      return EXIT_FAILED;
+    }
+  if (yaml)
+    text = thumbing_synth_to_yaml (document);
+  else
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_root (generator, document);
+      text = json_generator_to_data (generator, NULL);
+      text = g_realloc (text, strlen (text) + 2);
+      strcat (text, "\n");
+    }
+  if (opt_synth_output == NULL)
+    {
+      fputs (text, stdout);
+      return fflush (stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+    }
+  if (!g_file_set_contents (opt_synth_output, text, -1, &error))
+    {
+      print_line (_("thumbing synth: %s"), error->message);
+      return EXIT_FAILED;
+    }
+  return EXIT_OK;
+}
+
 static const char *
 kind_name (ThumbingElementKind kind)
 {
@@ -863,6 +936,7 @@ print_usage (FILE *out)
              "  launch PIPELINE   Run a pipeline written inline\n"
              "  inspect [ELEMENT] List the elements, or describe one\n"
              "  check FILE.conf…  Validate pipeline files without running them\n"
+             "  synth FILE.conf   Print the AWS CloudFormation template (or --policy) it deploys as\n"
              "\n"
              "Options:\n"
              "  --version         Print the version\n"
@@ -907,6 +981,7 @@ main (int    argc,
     { "launch", command_launch },
     { "inspect", command_inspect },
     { "check", command_check },
+    { "synth", command_synth },
   };
 
 #ifdef __GLIBC__
