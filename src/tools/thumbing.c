@@ -987,12 +987,16 @@ main (int    argc,
 #ifdef __GLIBC__
   /* Every image needs the same large buffers again: kept in the heap rather
    * than handed back to the kernel, they spare a page fault per page of
-   * every image, about a seventh of a thumbnail's time. THUMBING_NO_MALLOPT
+   * every image, about a seventh of a thumbnail's time. glibc's default of
+   * eight arenas per processor lets each of libvips's threads keep its own
+   * heap of such buffers, and the daemon's size wander with the image mix;
+   * two per processor keep it flat (bench/soak.py). THUMBING_NO_MALLOPT
    * keeps glibc's defaults, to compare (bench/soak.py --no-mallopt). */
   if (g_getenv ("THUMBING_NO_MALLOPT") == NULL)
     {
       mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
       mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+      mallopt (M_ARENA_MAX, 2 * (int) g_get_num_processors ());
     }
 #endif
   setlocale (LC_ALL, "");
