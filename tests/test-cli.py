@@ -594,6 +594,58 @@ def test_seed_pipeline_needs_its_settings():
     assert "[uploads] queue-url: required property of sqs-source is not set" in result.stderr, result.stderr
 
 
+def test_ssl_cert_file_names_the_trusted_authorities():
+    """SSL_CERT_FILE replaces the system's authorities for every HTTPS
+    request (the Lambda package brings Debian's bundle so): a webhook to a
+    server whose certificate only that file vouches for is delivered with
+    it, and refused without it."""
+    import http.server
+    import ssl
+    import threading
+
+    root = tempdir()
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(204)
+            self.end_headers()
+
+    try:
+        cert, key = os.path.join(root, "cert.pem"), os.path.join(root, "key.pem")
+        made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                               "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                               "-keyout", key, "-out", cert], capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            inbox = os.path.join(root, "in")
+            os.makedirs(inbox)
+            shutil.copy(os.path.join(GOOD, "grey.jpg"), inbox)
+            line = (f"folder-source path={inbox} ! resize width=64 height=64 ! png-encode"
+                    f" ! folder-sink path={root}/out ! webhook urls=https://127.0.0.1:{server.server_port}/hook"
+                    f" secret=0123456789abcdef0123 allow-private=true attempts=1")
+            refused = thumbing("launch", "--once", "--quiet", line)
+            assert refused.returncode == 1 and not received, refused.stderr
+            trusted = thumbing("launch", "--once", "--quiet", line, env={"SSL_CERT_FILE": cert})
+            assert trusted.returncode == 0, trusted.stderr
+            assert len(received) == 1 and b"grey" in received[0], received
+            missing = thumbing("launch", "--once", "--quiet", line, env={"SSL_CERT_FILE": root + "/none.pem"})
+            assert missing.returncode == 2 and "SSL_CERT_FILE" in missing.stderr, missing.stderr
+        finally:
+            server.shutdown()
+    finally:
+        shutil.rmtree(root)
+
+
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([
         test_version_and_help,
@@ -614,5 +666,6 @@ if __name__ == "__main__":
         test_stop_grace_cancels_a_slow_decode_and_keeps_the_input,
         test_second_signal_exits_at_once_and_nothing_is_lost,
         test_progress_on_a_terminal,
+        test_ssl_cert_file_names_the_trusted_authorities,
     ]))
 

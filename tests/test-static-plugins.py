@@ -1,17 +1,22 @@
 #!/usr/bin/python3
 """A -Dstatic-plugins=true build: the program carries every element and needs
 no plugin folder, and data/package-lambda.sh turns it into a Lambda zip
-whose bootstrap starts."""
+that carries its own C library: unpacked into an empty root holding only a
+static shell (Debian's busybox-static) and /dev, its bootstrap answers an
+invocation from a stand-in for the Runtime API, with the image in s3rver."""
 
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import struct
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import thumbing_tap  # noqa: E402
+from aws_stack import AwsStack  # noqa: E402
+from lambda_runtime import RuntimeApi, s3_event  # noqa: E402
 
 TOOL = os.environ["THUMBING_TOOL"]
 SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
@@ -56,32 +61,103 @@ def test_processes_images_without_plugin_files():
         shutil.rmtree(work)
 
 
-def test_lambda_package_bootstrap_starts():
+def make_package(work):
+    """The zip, unpacked as Lambda does: with the modes it records."""
+    package = os.path.join(work, "thumbing-lambda.zip")
+    made = subprocess.run(["bash", os.path.join(ROOT, "data", "package-lambda.sh"), BUILD, package],
+                          capture_output=True, text=True, timeout=600)
+    assert made.returncode == 0, made.stdout + made.stderr
+    print("# " + made.stdout.strip().splitlines()[-1])
+    task = os.path.join(work, "root", "var", "task")
+    with zipfile.ZipFile(package) as archive:
+        for info in archive.infolist():
+            archive.extract(info, task)
+            mode = info.external_attr >> 16
+            if mode & 0o777:
+                os.chmod(os.path.join(task, info.filename), mode & 0o777)
+        names = archive.namelist()
+    return task, names
+
+
+def test_lambda_package_is_self_contained():
     work = tempfile.mkdtemp()
     try:
-        package = os.path.join(work, "thumbing-lambda.zip")
-        subprocess.run(["bash", os.path.join(ROOT, "data", "package-lambda.sh"), BUILD, package],
-                       check=True, capture_output=True, timeout=600)
-        task = os.path.join(work, "task")
-        with zipfile.ZipFile(package) as archive:
-            archive.extractall(task)
-            names = archive.namelist()
-        for name in ("bootstrap", "bin/thumbing", "lambda.conf"):
-            assert name in names, names
-        assert any(n.startswith("lib/libvips.so") for n in names), names
-        for name in ("bootstrap", "bin/thumbing"):
-            os.chmod(os.path.join(task, name), 0o755)
-        # Outside Lambda the bootstrap gets as far as the Runtime API: every
-        # element of lambda.conf was found and its settings checked.
-        env = {"PATH": "/usr/bin:/bin", "LAMBDA_TASK_ROOT": task, "THUMBING_BUCKET_NAME": "thumbs"}
-        result = subprocess.run([os.path.join(task, "bootstrap")], capture_output=True, text=True, env=env,
-                                timeout=60)
-        assert result.returncode == 2, result
-        assert "AWS_LAMBDA_RUNTIME_API is not set" in result.stderr, result.stderr
+        task, names = make_package(work)
+        for name in ("bootstrap", "bin/thumbing", "lambda.conf", "lib/libthumbing-1.0.so.0", "lib/libc.so.6",
+                     "lib/ld-linux-x86-64.so.2", "lib/gio-modules/libgiognutls.so", "etc/ca-certificates.crt"):
+            assert name in names, (name, names)
+        assert os.path.getsize(os.path.join(work, "thumbing-lambda.zip")) <= 50_000_000
+        # Every library of the program and of its modules resolves inside
+        # the package, through the package's own loader.
+        loader = os.path.join(task, "lib", "ld-linux-x86-64.so.2")
+        for program in ("bin/thumbing", "lib/gio-modules/libgiognutls.so",
+                        *[n for n in names if n.startswith("lib/vips-modules") and n.endswith(".so")]):
+            listed = subprocess.run([loader, "--list", "--library-path", os.path.join(task, "lib"),
+                                     os.path.join(task, program)], capture_output=True, text=True,
+                                    env={"PATH": "/usr/bin:/bin"})
+            assert listed.returncode == 0, listed.stderr
+            outside = [line for line in listed.stdout.splitlines() if "=>" in line and task not in line]
+            assert not outside, (program, outside)
     finally:
         shutil.rmtree(work)
 
 
+def empty_root(work):
+    """A root that holds a static shell, /dev, /proc and /tmp, and nothing else."""
+    root = os.path.join(work, "root")
+    for folder in ("bin", "dev", "proc", "tmp"):
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
+    os.symlink("busybox", os.path.join(root, "bin", "sh"))
+    return root
+
+
+def test_lambda_package_answers_in_an_empty_root():
+    if not os.path.exists("/bin/busybox") or subprocess.run(["file", "-L", "/bin/busybox"], capture_output=True,
+                                                            text=True).stdout.find("statically linked") < 0:
+        raise AssertionError("busybox-static is not installed (data/debian-packages.txt lists it)")
+    work = tempfile.mkdtemp()
+    api = RuntimeApi()
+    try:
+        make_package(work)
+        root = empty_root(work)
+        with AwsStack(buckets=["thumbs"]) as stack:
+            with open(os.path.join(SAMPLES, "good", "photo-baseline.jpg"), "rb") as f:
+                assert stack.s3_put("thumbs", "uploads/chroot.jpg", f.read()) == 200
+            env = {"PATH": "/bin", "LAMBDA_TASK_ROOT": "/var/task", "AWS_LAMBDA_RUNTIME_API": api.address,
+                   "AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER", "AWS_REGION": "us-east-1",
+                   "AWS_ENDPOINT_URL_S3": stack.endpoints["s3"], "THUMBING_BUCKET_NAME": "thumbs"}
+            # A mount namespace of its own, so /dev and /proc are mounted
+            # into the root for this process only.
+            tools = {name: shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
+                     for name in ("unshare", "mount", "chroot")}
+            namespace = [tools["unshare"], "--mount"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
+            script = (f"{tools['mount']} --rbind /dev {root}/dev && {tools['mount']} -t proc proc {root}/proc"
+                      f" && exec {tools['chroot']} {root} /var/task/bootstrap")
+            function = subprocess.Popen([*namespace, "/bin/sh", "-c", script], env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)
+            try:
+                api.invoke("req-chroot", s3_event("uploads/chroot.jpg"))
+                try:
+                    path, error_type, answer = api.answer(timeout=60)
+                except Exception:
+                    function.kill()
+                    raise AssertionError("no answer: " + function.communicate(timeout=10)[1])
+                assert path == "/2018-06-01/runtime/invocation/req-chroot/response", (path, error_type, answer)
+                headers, body = stack.s3_get("thumbs", "avatars/chroot.jpg")
+                assert headers["Content-Type"] == "image/png"
+                assert struct.unpack(">II", body[16:24]) == (512, 512)
+            finally:
+                if function.poll() is None:
+                    function.terminate()
+                function.communicate(timeout=30)
+    finally:
+        api.close()
+        subprocess.run(["umount", "-R", os.path.join(work, "root", "dev")], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([test_every_element_is_built_in, test_processes_images_without_plugin_files,
-                               test_lambda_package_bootstrap_starts]))
+                               test_lambda_package_is_self_contained, test_lambda_package_answers_in_an_empty_root]))

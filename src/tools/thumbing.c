@@ -541,6 +541,28 @@ resolve_pipeline_file (const char *argument)
   return g_file_test (installed, G_FILE_TEST_EXISTS) ? g_steal_pointer (&installed) : g_strdup (argument);
 }
 
+/* SSL_CERT_FILE names the authorities HTTPS trusts instead of the
+ * system's, as OpenSSL's tools read it: the Lambda package brings Debian's
+ * bundle this way, where the runtime's OS keeps its own elsewhere. */
+static gboolean
+trust_ssl_cert_file (void)
+{
+  const char *file = g_getenv ("SSL_CERT_FILE");
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (file == NULL || *file == '\0')
+    return TRUE;
+  database = g_tls_file_database_new (file, &error);
+  if (database == NULL)
+    {
+      print_line (_("thumbing: SSL_CERT_FILE: %s"), error->message);
+      return FALSE;
+    }
+  g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
+  return TRUE;
+}
+
 static int
 command_run (int    argc,
              char **argv)
@@ -1009,6 +1031,8 @@ main (int    argc,
   add_static_plugins ();
 #endif
 
+  if (!trust_ssl_cert_file ())
+    return EXIT_USAGE;
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
       print_usage (argc < 2 ? stderr : stdout);
