@@ -222,16 +222,6 @@ thumbing_sns_publish_stop (ThumbingElement *element)
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
 }
 
-static void
-append_param (GString    *form,
-              const char *name,
-              const char *value)
-{
-  g_autofree char *encoded = thumbing_aws_uri_encode (value, FALSE);
-
-  g_string_append_printf (form, "&%s=%s", name, encoded);
-}
-
 /* Attributes subscribers can filter on, as format = png or width >= 512. */
 static void
 append_attribute (GString    *form,
@@ -248,13 +238,13 @@ append_attribute (GString    *form,
   (*index)++;
   prefix = g_strdup_printf ("MessageAttributes.entry.%u", *index);
   key = g_strconcat (prefix, ".Name", NULL);
-  append_param (form, key, name);
+  thumbing_aws_form_append (form, key, name);
   g_free (key);
   key = g_strconcat (prefix, ".Value.DataType", NULL);
-  append_param (form, key, type);
+  thumbing_aws_form_append (form, key, type);
   g_free (key);
   key = g_strconcat (prefix, ".Value.StringValue", NULL);
-  append_param (form, key, value);
+  thumbing_aws_form_append (form, key, value);
 }
 
 static void
@@ -290,10 +280,10 @@ publish (ThumbingSnsPublish *self,
   g_autoptr(GString) form = g_string_new ("Action=Publish&Version=2010-03-31");
   guint attributes = 0;
 
-  append_param (form, "TopicArn", self->resolved_arn);
-  append_param (form, "Message", message);
+  thumbing_aws_form_append (form, "TopicArn", self->resolved_arn);
+  thumbing_aws_form_append (form, "Message", message);
   if (thumbing_text_is_set (self->subject))
-    append_param (form, "Subject", self->subject);
+    thumbing_aws_form_append (form, "Subject", self->subject);
   append_attribute (form, &attributes, "format", "String", thumbing_item_get_metadata (item, THUMBING_METADATA_FORMAT));
   append_attribute (form, &attributes, "width", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_WIDTH));
   append_attribute (form, &attributes, "height", "Number", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));

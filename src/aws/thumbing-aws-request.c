@@ -89,6 +89,18 @@ thumbing_aws_request_set_body (ThumbingAwsRequest *request,
   request->body = body != NULL ? g_bytes_ref (body) : NULL;
 }
 
+/* Appends &@name=@value to a Query API form (SNS, SQS's XML API,
+ * CloudFormation), the value encoded as SigV4 encodes it. */
+void
+thumbing_aws_form_append (GString    *form,
+                          const char *name,
+                          const char *value)
+{
+  g_autofree char *encoded = thumbing_aws_uri_encode (value, FALSE);
+
+  g_string_append_printf (form, "&%s=%s", name, encoded);
+}
+
 /* SigV4's encoding: unreserved characters stay, every other UTF-8 byte
  * becomes %XX in upper case; '/' stays only in paths. */
 char *

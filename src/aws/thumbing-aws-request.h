@@ -39,6 +39,9 @@ void                thumbing_aws_request_set_body   (ThumbingAwsRequest *request
 char               *thumbing_aws_request_encoded_path  (ThumbingAwsRequest *request);
 char               *thumbing_aws_request_encoded_query (ThumbingAwsRequest *request);
 
+void                thumbing_aws_form_append        (GString            *form,
+                                                     const char         *name,
+                                                     const char         *value);
 char               *thumbing_aws_uri_encode         (const char         *text,
                                                      gboolean            keep_slash);
 char               *thumbing_aws_sha256_hex         (const void         *data,

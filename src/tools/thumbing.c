@@ -20,6 +20,7 @@
 #include <thumbing/thumbing.h>
 
 #include "thumbing-json-log.h"
+#include "thumbing-deploy.h"
 #include "thumbing-synth.h"
 #include "thumbing-systemd.h"
 
@@ -761,6 +762,57 @@ command_synth (int    argc,
   return EXIT_OK;
 }
 
+static char *opt_deploy_stack;
+static char **opt_deploy_parameters;
+static char *opt_deploy_code;
+static char *opt_deploy_artifacts;
+static gboolean opt_deploy_dry_run;
+
+static const GOptionEntry deploy_entries[] = {
+  { "stack-name", 0, 0, G_OPTION_ARG_STRING, &opt_deploy_stack, N_("The CloudFormation stack to create or update"), N_("NAME") },
+  { "parameter", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &opt_deploy_parameters,
+    N_("A template parameter's value (repeat for more)"), N_("KEY=VALUE") },
+  { "code", 0, 0, G_OPTION_ARG_FILENAME, &opt_deploy_code,
+    N_("The Lambda zip to upload (data/package-lambda.sh makes it)"), N_("FILE.zip") },
+  { "artifacts-bucket", 0, 0, G_OPTION_ARG_STRING, &opt_deploy_artifacts, N_("The bucket --code is uploaded to"), N_("BUCKET") },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_deploy_dry_run, N_("Print the change set, and change nothing"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static int
+command_deploy (int    argc,
+                char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  ThumbingDeployOptions options = { 0 };
+
+  if (!parse_options (&argc, &argv, _("FILE.conf --stack-name NAME"),
+                      _("Creates or updates the CloudFormation stack thumbing synth derives from the pipeline, "
+                        "through a change set, and follows its events until it settles."),
+                      deploy_entries))
+    return EXIT_USAGE;
+  if (argc != 2 || opt_deploy_stack == NULL)
+    {
+      fprintf (stderr, _("thumbing deploy: give one pipeline file and --stack-name (see thumbing deploy --help)\n"));
+      return EXIT_USAGE;
+    }
+  file = resolve_pipeline_file (argv[1]);
+  options.file = file;
+  options.stack_name = opt_deploy_stack;
+  options.parameters = (const char * const *) opt_deploy_parameters;
+  options.code = opt_deploy_code;
+  options.artifacts_bucket = opt_deploy_artifacts;
+  options.dry_run = opt_deploy_dry_run;
+  options.terminal = isatty (STDOUT_FILENO);
+  if (!thumbing_deploy (&options, &error))
+    {
+      print_line (_("thumbing deploy: %s"), error->message);
+      return EXIT_FAILED;
+    }
+  return EXIT_OK;
+}
+
 static const char *
 kind_name (ThumbingElementKind kind)
 {
@@ -959,6 +1011,7 @@ print_usage (FILE *out)
              "  inspect [ELEMENT] List the elements, or describe one\n"
              "  check FILE.conf…  Validate pipeline files without running them\n"
              "  synth FILE.conf   Print the AWS CloudFormation template (or --policy) it deploys as\n"
+             "  deploy FILE.conf  Create or update that stack (--stack-name NAME), following its events\n"
              "\n"
              "Options:\n"
              "  --version         Print the version\n"
@@ -1004,6 +1057,7 @@ main (int    argc,
     { "inspect", command_inspect },
     { "check", command_check },
     { "synth", command_synth },
+    { "deploy", command_deploy },
   };
 
 #ifdef __GLIBC__
