@@ -10,12 +10,16 @@ import signal
 import struct
 import subprocess
 import sys
+import shutil
 import time
+import urllib.request
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import thumbing_tap  # noqa: E402
 from aws_stack import AwsStack  # noqa: E402
 from lambda_runtime import TRACE, RuntimeApi, s3_event  # noqa: E402
+from jwt_keys import CLIENT, ISSUER, SUB, Keys  # noqa: E402
 
 TOOL = os.environ["THUMBING_TOOL"]
 SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
@@ -218,8 +222,152 @@ def test_once_answers_one_invocation_and_exits():
         api.close()
 
 
+UPLOAD_CONF = """
+[pipeline]
+name=seed-with-api
+stages=invocations;fetch;thumbnail;png;store
+services=api
+
+[invocations]
+element=lambda-source
+bucket=thumbs
+prefix=uploads/
+
+[fetch]
+element=s3-get
+
+[thumbnail]
+element=resize
+
+[png]
+element=png-encode
+
+[store]
+element=s3-put
+bucket=thumbs
+prefix=avatars/
+
+[api]
+element=upload-api
+port=0
+bucket=thumbs
+prefix=uploads/
+issuer={issuer}
+client-id={client}
+jwks-file={jwks}
+required-groups=uploaders
+origins=https://app.example.com
+"""
+
+
+def api_event(body, token="not.a.token", claims=None, method="POST", path="/avatar/get_upload", base64=False):
+    """An API Gateway HTTP API event (payload format 2.0), as AWS documents it."""
+    context = {"accountId": "123456789012", "apiId": "api1", "domainName": "api1.execute-api.us-east-1.amazonaws.com",
+               "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7",
+                        "userAgent": "test"},
+               "requestId": "gw-1", "routeKey": f"{method} {path}", "stage": "$default",
+               "time": "29/Nov/2026:10:00:00 +0000", "timeEpoch": 1795946400000}
+    if claims is not None:
+        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    text = json.dumps(body) if not isinstance(body, str) else body
+    return {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
+            "headers": {"authorization": f"Bearer {token}", "content-type": "application/json",
+                        "origin": "https://app.example.com", "content-length": "999"},
+            "requestContext": context,
+            "body": __import__("base64").b64encode(text.encode()).decode() if base64 else text,
+            "isBase64Encoded": base64}
+
+
+def gateway_claims(**overrides):
+    """The claims as API Gateway's JWT authorizer passes them: all strings."""
+    now = int(time.time())
+    claims = {"sub": SUB, "iss": ISSUER, "token_use": "access", "client_id": CLIENT, "exp": str(now + 600),
+              "iat": str(now), "scope": "aws.cognito.signin.user.admin", "cognito:groups": "[uploaders admins]"}
+    claims.update(overrides)
+    return claims
+
+
+def test_api_gateway_requests_are_answered_by_upload_api():
+    """The seed's upload route behind API Gateway's JWT authorizer: the same
+    upload-api answers the events, with the claims checked again."""
+    work = tempfile.mkdtemp()
+    api = RuntimeApi()
+    try:
+        keys = Keys(work)
+        jwks = os.path.join(work, "jwks.json")
+        with open(jwks, "w") as f:
+            f.write(keys.jwks("k1"))
+        conf = os.path.join(work, "api.conf")
+        with open(conf, "w") as f:
+            f.write(UPLOAD_CONF.format(issuer=ISSUER, client=CLIENT, jwks=jwks))
+
+        def answer(request_id):
+            path, error_type, body = api.answer()
+            assert path.endswith(f"/{request_id}/response") and error_type is None, (path, body)
+            return body
+
+        with AwsStack(buckets=["thumbs"]) as stack:
+            function = Function(stack, api, "run", "--quiet", conf)
+            try:
+                api.invoke("req-api", api_event({"extension": "jpg"}, claims=gateway_claims()))
+                reply = answer("req-api")
+                assert reply["statusCode"] == 200 and not reply["isBase64Encoded"], reply
+                assert reply["headers"]["access-control-allow-origin"] == "https://app.example.com", reply
+                document = json.loads(reply["body"])
+                assert document["key"] == f"uploads/{SUB}.jpg" and "X-Amz-Signature=" in document["url"], document
+                # The URL works: the browser's PUT lands in the bucket.
+                request = urllib.request.Request(document["url"], data=b"\xff\xd8\xff", method="PUT",
+                                                 headers={"Content-Type": "image/jpeg"})
+                assert urllib.request.urlopen(request, timeout=30).status == 200
+
+                cases = [
+                    (api_event({"extension": "jpg"}, claims=gateway_claims(client_id="another-app")), 401,
+                     "another client"),
+                    (api_event({"extension": "jpg"}, claims=gateway_claims(exp=str(int(time.time()) - 60))), 401,
+                     "expired"),
+                    (api_event({"extension": "jpg"}, claims=gateway_claims(token_use="id")), 401, "access"),
+                    (api_event({"extension": "jpg"}, claims=gateway_claims(**{"cognito:groups": "[admins]"})), 403,
+                     "groups"),
+                    (api_event({"extension": "exe"}, claims=gateway_claims()), 400, "extension"),
+                    (api_event("{\"extension\": \"jpg\"}" + " " * 20000, claims=gateway_claims()), 413, "large"),
+                    # No authorizer in front: the token itself is verified.
+                    (api_event({"extension": "png"}, token=keys.token()), 200, "uploads/"),
+                    (api_event({"extension": "png"}, token=keys.token(client_id="x")), 401, "another client"),
+                    (api_event({"extension": "png"}, token=keys.token(), base64=True), 200, "uploads/"),
+                    (api_event("", method="OPTIONS"), 204, ""),
+                    (api_event({}, claims=gateway_claims(), path="/elsewhere"), 404, "not found"),
+                ]
+                for i, (event, status, text) in enumerate(cases):
+                    api.invoke(f"req-{i}", event)
+                    reply = answer(f"req-{i}")
+                    assert reply["statusCode"] == status and text in reply["body"], (i, reply)
+
+                # S3 events still make thumbnails in the same function.
+                upload(stack, "uploads/mixed.jpg")
+                api.invoke("req-s3", s3_event("uploads/mixed.jpg"))
+                assert answer("req-s3") == {"processed": 1}
+                assert_thumbnail(stack, "avatars/mixed.jpg")
+            finally:
+                function.stop()
+    finally:
+        api.close()
+        shutil.rmtree(work)
+
+
+def test_api_event_without_an_upload_service_is_an_error():
+    def body(stack, api):
+        api.invoke("req-noapi", api_event({"extension": "jpg"}, claims=gateway_claims()))
+        path, error_type, answer = api.answer()
+        assert path.endswith("/req-noapi/error") and error_type == "Thumbing.BadEvent", (path, answer)
+        assert "no service of the pipeline answers HTTP events" in answer["errorMessage"], answer
+
+    with_function(body)
+
+
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([test_trace_header_is_carried_on, test_direct_and_sns_events,
                                test_sqs_batch_reports_only_failures,
                                test_failed_direct_event_is_an_error, test_deadline_is_honoured,
-                               test_init_error_is_reported, test_once_answers_one_invocation_and_exits]))
+                               test_init_error_is_reported, test_once_answers_one_invocation_and_exits,
+                               test_api_gateway_requests_are_answered_by_upload_api,
+                               test_api_event_without_an_upload_service_is_an_error]))

@@ -52,8 +52,8 @@ def synth(conf, env, *options, check=True):
     return result
 
 
-def write_conf(work, text):
-    path = os.path.join(work, "pipeline.conf")
+def write_conf(work, text, name="pipeline.conf"):
+    path = os.path.join(work, name)
     with open(path, "w") as f:
         f.write(text)
     return path
@@ -121,6 +121,9 @@ bucket=${THUMBING_OUTPUT_BUCKET_NAME}
 prefix=${THUMBING_S3_FOLDER_OUTPUT:-avatars/}
 """
 
+FULL_LAMBDA = FULL_DAEMON.replace("element=sqs-source", "element=lambda-source").replace(
+    "queue-url=${THUMBING_QUEUE_URL}\n", "")
+
 FULL_ENV = {
     "THUMBING_BUCKET_NAME": "in-bucket",
     "THUMBING_OUTPUT_BUCKET_NAME": "out-bucket",
@@ -139,6 +142,8 @@ def test_templates_match_the_specification():
             ("lambda.conf, no topic or webhook", os.path.join(PIPELINES, "lambda.conf"),
              {"THUMBING_BUCKET_NAME": "thumbs-b"}),
             ("a daemon with two buckets, CDN and upload API", write_conf(work, FULL_DAEMON), FULL_ENV),
+            ("a function with the upload API behind API Gateway", write_conf(work, FULL_LAMBDA, "lambda.conf"),
+             FULL_ENV),
         ]
         for label, conf, env in cases:
             template = synth(conf, env)
@@ -159,6 +164,17 @@ def test_templates_match_the_specification():
         rules = resources["InputBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"][0]
         assert rules["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": {"Ref": "S3FolderInput"}},
                                                      {"Name": "suffix", "Value": ".jpg"}], rules
+        # The seed's API Gateway route, behind a Cognito JWT authorizer, to
+        # the same function.
+        api = synth(cases[4][1], FULL_ENV)["Resources"]
+        authorizer = api["UploadAuthorizer"]["Properties"]
+        assert authorizer["AuthorizerType"] == "JWT" and authorizer["JwtConfiguration"] == {
+            "Issuer": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool", "Audience": ["client"]}, authorizer
+        route = api["UploadRoute"]["Properties"]
+        assert route["RouteKey"] == "POST /avatar/get_upload" and route["AuthorizationType"] == "JWT", route
+        assert api["UploadIntegration"]["Properties"]["IntegrationUri"] == {"Fn::GetAtt": ["Function", "Arn"]}
+        assert api["UploadIntegration"]["Properties"]["PayloadFormatVersion"] == "2.0"
+        assert api["UploadApiInvokes"]["Properties"]["Principal"] == "apigateway.amazonaws.com"
         for bucket in ("InputBucket", "OutputBucket"):
             properties = resources[bucket]["Properties"]
             assert all(properties["PublicAccessBlockConfiguration"].values()), bucket
@@ -329,10 +345,6 @@ def test_refusals_name_the_file_group_and_key():
                      dict(SEED_ENV, THUMBING_S3_FOLDER_OUTPUT="uploads/thumbs/"), check=False)
         assert loop.returncode == 1 and "[store]" in loop.stderr and "come back" in loop.stderr, loop.stderr
 
-        conf = write_conf(work, FULL_DAEMON.replace("element=sqs-source", "element=lambda-source")
-                          .replace("queue-url=${THUMBING_QUEUE_URL}\n", ""))
-        api = synth(conf, FULL_ENV, check=False)
-        assert api.returncode == 1 and "[api] element" in api.stderr and "upload-api" in api.stderr, api.stderr
 
         no_bucket = synth(os.path.join(PIPELINES, "lambda.conf"),
                           {"THUMBING_BUCKET_NAME": "", "THUMBING_OUTPUT_BUCKET_NAME": "out-bucket"}, check=False)

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,47 +24,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import thumbing_tap  # noqa: E402
 from aws_stack import AwsStack  # noqa: E402
 from thumbing_daemon import Daemon, free_port  # noqa: E402
+from jwt_keys import CLIENT, ISSUER, SUB, Keys  # noqa: E402
 
 import botocore.auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
-MINT = os.environ["THUMBING_JWT_MINT"]
 SAMPLES = os.environ["THUMBING_TEST_SAMPLES"]
-ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST"
-CLIENT = "5hq9test0client"
 ORIGIN = "https://app.example.com"
-SUB = "4a7c1f0e-9d1b-4c55-8e7e-0123456789ab"
 WEBHOOK_SECRET = "whsec-test-0123456789abcdef"
-
-
-class Keys:
-    def __init__(self, folder):
-        self.folder = folder
-        self.paths = {}
-
-    def path(self, kid):
-        if kid not in self.paths:
-            self.paths[kid] = os.path.join(self.folder, kid + ".pem")
-            subprocess.run([MINT, "key", self.paths[kid]], check=True)
-        return self.paths[kid]
-
-    def jwks(self, *kids):
-        keys = []
-        for kid in kids:
-            out = subprocess.run([MINT, "jwks", self.path(kid), kid], check=True, capture_output=True, text=True)
-            keys += json.loads(out.stdout)["keys"]
-        return json.dumps({"keys": keys})
-
-    def token(self, kid="k1", **overrides):
-        now = int(time.time())
-        claims = {"sub": SUB, "iss": ISSUER, "token_use": "access", "client_id": CLIENT, "exp": now + 600,
-                  "iat": now, "cognito:groups": ["uploaders"]}
-        claims.update(overrides)
-        claims = {k: v for k, v in claims.items() if v is not None}
-        out = subprocess.run([MINT, "token", self.path(kid), kid, json.dumps(claims)], check=True,
-                             capture_output=True, text=True)
-        return out.stdout.strip()
 
 
 def call(port, method, path, body=None, headers=None):

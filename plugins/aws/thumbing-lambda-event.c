@@ -108,3 +108,17 @@ thumbing_lambda_event_split (const char *event,
     g_ptr_array_add (messages, message_new ("", event));
   return g_steal_pointer (&messages);
 }
+
+/* An API Gateway HTTP API request (payload format 2.0), rather than S3's
+ * events: the pipeline's upload service answers it. */
+gboolean
+thumbing_lambda_event_is_http (const char *event)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *context;
+
+  if (!json_parser_load_from_data (parser, event, -1, NULL) || thumbing_json_root_object (parser) == NULL)
+    return FALSE;
+  context = thumbing_json_node_object (json_object_get_member (thumbing_json_root_object (parser), "requestContext"));
+  return context != NULL && thumbing_json_node_object (json_object_get_member (context, "http")) != NULL;
+}

@@ -18,6 +18,7 @@ void       thumbing_lambda_message_free (ThumbingLambdaMessage *message);
 GPtrArray *thumbing_lambda_event_split  (const char *event,
                                          gboolean   *is_sqs_batch,
                                          GError    **error);
+gboolean   thumbing_lambda_event_is_http (const char *event);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingLambdaMessage, thumbing_lambda_message_free)
 

@@ -465,6 +465,28 @@ retry_poll (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* An HTTP request through API Gateway: the service's answer is the
+ * invocation's; no item was taken. */
+static void
+on_http_answered (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  ThumbingLambdaSource *self = data;
+  Invocation *invocation = g_steal_pointer (&self->current);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = thumbing_source_dispatch_event_finish (THUMBING_SOURCE (self), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;
+  else if (answer == NULL)
+    post_error (self, invocation->request_id, "Thumbing.BadEvent", error->message);
+  else
+    post_answer (self, invocation->request_id, "response", answer, NULL);
+  invocation_free (self, invocation);
+  g_object_unref (self);
+}
+
 static void
 on_next (GObject      *object,
          GAsyncResult *result,
@@ -516,6 +538,11 @@ on_next (GObject      *object,
   self->current = invocation;
   text = g_strndup (g_bytes_get_data (event, NULL), g_bytes_get_size (event));
 
+  if (thumbing_lambda_event_is_http (text))
+    {
+      thumbing_source_dispatch_event_async (THUMBING_SOURCE (self), text, self->cancellable, on_http_answered, self);
+      return;
+    }
   if (!take_event (self, invocation, text, &error))
     {
       self->current = NULL;

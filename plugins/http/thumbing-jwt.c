@@ -357,6 +357,48 @@ check_claims (JsonObject              *claims,
   return TRUE;
 }
 
+/* API Gateway's JWT authorizer verified the signature and passes the
+ * claims on as strings: "exp": "1700000000", "cognito:groups": "[a b]".
+ * They are read back into their types, then checked as a token's are. */
+JsonObject *
+thumbing_jwt_check_authorizer_claims (JsonObject              *given,
+                                      const ThumbingJwtPolicy *policy,
+                                      GError                 **error)
+{
+  g_autoptr(JsonObject) claims = json_object_new ();
+  g_autoptr(GList) names = json_object_get_members (given);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *value = json_object_get_member (given, name);
+      const char *text = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
+                         ? json_node_get_string (value) : NULL;
+      gint64 number;
+
+      if (text != NULL && (strcmp (name, "exp") == 0 || strcmp (name, "nbf") == 0)
+          && g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &number, NULL))
+        json_object_set_int_member (claims, name, number);
+      else if (text != NULL && strcmp (name, "cognito:groups") == 0 && g_str_has_prefix (text, "[")
+               && g_str_has_suffix (text, "]"))
+        {
+          g_autofree char *inner = g_strndup (text + 1, strlen (text) - 2);
+          g_auto(GStrv) groups = g_strsplit (inner, " ", -1);
+          JsonArray *list = json_array_new ();
+
+          for (char **group = groups; *group != NULL; group++)
+            if (**group != '\0')
+              json_array_add_string_element (list, *group);
+          json_object_set_array_member (claims, name, list);
+        }
+      else
+        json_object_set_member (claims, name, json_node_copy (value));
+    }
+  if (!check_claims (claims, policy, error))
+    return NULL;
+  return g_steal_pointer (&claims);
+}
+
 JsonObject *
 thumbing_jwt_verify (const char              *token,
                      ThumbingJwks            *jwks,

@@ -54,6 +54,9 @@ JsonObject   *thumbing_jwt_verify      (const char              *token,
                                         ThumbingJwks            *jwks,
                                         const ThumbingJwtPolicy *policy,
                                         GError                 **error);
+JsonObject   *thumbing_jwt_check_authorizer_claims (JsonObject              *claims,
+                                                    const ThumbingJwtPolicy *policy,
+                                                    GError                 **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingJwks, thumbing_jwks_free)
 

@@ -322,12 +322,27 @@ handle_token_request (ThumbingUploadApi    *self,
       thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_UNAUTHORIZED, _("missing Authorization header"));
       return;
     }
-  if (self->jwks_fetching)
+  /* Behind API Gateway's JWT authorizer the signature is checked already;
+   * the claims this relies on are checked again all the same. */
+  if (thumbing_http_exchange_get_authorizer_claims (exchange) != NULL)
+    {
+      claims = thumbing_jwt_check_authorizer_claims (thumbing_http_exchange_get_authorizer_claims (exchange),
+                                                     &policy, &error);
+      if (claims == NULL)
+        {
+          thumbing_http_exchange_respond_error (exchange,
+                                                g_error_matches (error, THUMBING_JWT_ERROR, THUMBING_JWT_ERROR_FORBIDDEN)
+                                                ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_UNAUTHORIZED,
+                                                error->message);
+          return;
+        }
+    }
+  else if (self->jwks_fetching)
     {
       g_ptr_array_add (self->waiting, thumbing_http_exchange_ref (exchange));
       return;
     }
-  if (self->jwks != NULL)
+  if (claims == NULL && self->jwks != NULL)
     claims = thumbing_jwt_verify (token, self->jwks, &policy, &error);
   /* Keys rotated in since the last fetch: fetch again, at most once per interval. */
   if (claims == NULL && thumbing_text_is_set (self->jwks_url)
@@ -503,6 +518,52 @@ handle_early (gpointer              service,
     thumbing_http_exchange_respond_error (exchange, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the body is too large"));
 }
 
+/* On Lambda, API Gateway's requests arrive as events; they are answered
+ * by the same code as the server's, through an exchange. */
+static void
+event_answered (gpointer exchange,
+                gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+  g_task_return_pointer (task, thumbing_http_exchange_to_event_answer (exchange), g_free);
+}
+
+static void
+thumbing_upload_api_handle_event_async (ThumbingService     *service,
+                                        const char          *event,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task = g_task_new (service, cancellable, callback, user_data);
+  g_autoptr(ThumbingHttpExchange) exchange = NULL;
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, thumbing_upload_api_handle_event_async);
+  exchange = thumbing_http_exchange_new_from_event (event, &error);
+  if (exchange == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  thumbing_http_exchange_on_finish (exchange, event_answered, task);
+  handle_early (service, exchange);
+  if (thumbing_http_exchange_get_status (exchange) != 0)
+    thumbing_http_exchange_finish (exchange);
+  else
+    handle (service, exchange);
+}
+
+static char *
+thumbing_upload_api_handle_event_finish (ThumbingService  *service,
+                                         GAsyncResult     *result,
+                                         GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static gboolean
 thumbing_upload_api_start (ThumbingElement *element,
                            GError         **error)
@@ -570,11 +631,14 @@ static void
 thumbing_upload_api_class_init (ThumbingUploadApiClass *klass)
 {
   ThumbingElementClass *element_class = THUMBING_ELEMENT_CLASS (klass);
+  ThumbingServiceClass *service_class = THUMBING_SERVICE_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   element_class->check = thumbing_upload_api_check;
   element_class->start = thumbing_upload_api_start;
   element_class->stop = thumbing_upload_api_stop;
+  service_class->handle_event_async = thumbing_upload_api_handle_event_async;
+  service_class->handle_event_finish = thumbing_upload_api_handle_event_finish;
 
   thumbing_element_class_set_metadata (element_class, "upload-api",
                                        _("Hands out upload URLs (presigned S3, or to this server) to users with a Cognito JWT"));

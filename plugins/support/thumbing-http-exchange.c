@@ -32,6 +32,8 @@ struct _ThumbingHttpExchange
   SoupMessageHeaders *response_headers;
   GBytes             *response_body;
 
+  JsonObject         *authorizer_claims;  /* verified in front of us, or NULL */
+
   GFunc               on_finish;
   gpointer            on_finish_data;
   gboolean            finished;
@@ -89,6 +91,7 @@ thumbing_http_exchange_unref (ThumbingHttpExchange *self)
   g_clear_object (&self->remote);
   soup_message_headers_unref (self->response_headers);
   g_clear_pointer (&self->response_body, g_bytes_unref);
+  g_clear_pointer (&self->authorizer_claims, json_object_unref);
   g_free (self);
 }
 
@@ -273,4 +276,167 @@ thumbing_http_exchange_bearer_token (ThumbingHttpExchange *self,
   if (g_ascii_strncasecmp (authorization, "Bearer ", strlen ("Bearer ")) == 0)
     return authorization + strlen ("Bearer ");
   return bare_allowed ? authorization : NULL;
+}
+
+/* The claims of a token the gateway in front verified (API Gateway's JWT
+ * authorizer), or NULL: only events carry them, never a direct request. */
+JsonObject *
+thumbing_http_exchange_get_authorizer_claims (ThumbingHttpExchange *self)
+{
+  return self->authorizer_claims;
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+/**
+ * thumbing_http_exchange_new_from_event:
+ * @event: an API Gateway HTTP API event (payload format 2.0), as JSON text
+ * @error: return location for a #GError
+ *
+ * Makes the request an API Gateway event stands for, as the server makes
+ * one from a connection: the services answer both the same way. The
+ * claims of the gateway's JWT authorizer come along.
+ *
+ * Returns: (transfer full): an exchange waiting for its answer, or %NULL
+ */
+ThumbingHttpExchange *
+thumbing_http_exchange_new_from_event (const char  *event,
+                                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GInetAddress) remote = NULL;
+  g_autofree char *length = NULL;
+  JsonObject *root, *context, *http, *header_object, *claims;
+  const char *method, *path, *raw_query, *text, *source_ip;
+  ThumbingHttpExchange *self;
+
+  if (!json_parser_load_from_data (parser, event, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the event is not a JSON object"));
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  context = object_member (root, "requestContext");
+  http = object_member (context, "http");
+  method = string_member (http, "method");
+  path = string_member (root, "rawPath");
+  if (method == NULL || path == NULL || *path != '/')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the event is not an API Gateway HTTP API request (payload format 2.0: "
+                     "requestContext.http.method and rawPath)"));
+      return NULL;
+    }
+  raw_query = string_member (root, "rawQueryString");
+  if (raw_query != NULL && *raw_query != '\0')
+    {
+      query = g_uri_parse_params (raw_query, -1, "&", G_URI_PARAMS_WWW_FORM, error);
+      if (query == NULL)
+        return NULL;
+    }
+  header_object = object_member (root, "headers");
+  if (header_object != NULL)
+    {
+      g_autoptr(GList) names = json_object_get_members (header_object);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        if ((text = string_member (header_object, l->data)) != NULL)
+          soup_message_headers_append (headers, l->data, text);
+    }
+  text = string_member (root, "body");
+  if (text != NULL && json_object_get_boolean_member_with_default (root, "isBase64Encoded", FALSE))
+    {
+      gsize size = 0;
+      guchar *decoded = g_base64_decode (text, &size);
+
+      body = g_bytes_new_take (decoded, size);
+    }
+  else
+    body = g_bytes_new (text != NULL ? text : "", text != NULL ? strlen (text) : 0);
+  /* The gateway read the whole body: its length is what arrived. */
+  length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (body));
+  soup_message_headers_replace (headers, "Content-Length", length);
+  soup_message_headers_remove (headers, "Transfer-Encoding");
+  source_ip = string_member (http, "sourceIp");
+  remote = source_ip != NULL ? g_inet_address_new_from_string (source_ip) : NULL;
+
+  self = thumbing_http_exchange_new (method, path, query, headers, body, remote);
+  claims = object_member (object_member (object_member (context, "authorizer"), "jwt"), "claims");
+  if (claims != NULL)
+    self->authorizer_claims = json_object_ref (claims);
+  return self;
+}
+
+static void
+add_answer_header (const char *name,
+                   const char *value,
+                   gpointer    data)
+{
+  JsonObject *headers = data;
+  g_autofree char *key = g_ascii_strdown (name, -1);
+  const char *before = string_member (headers, key);
+  g_autofree char *joined = before != NULL ? g_strdup_printf ("%s, %s", before, value) : g_strdup (value);
+
+  json_object_set_string_member (headers, key, joined);
+}
+
+/**
+ * thumbing_http_exchange_to_event_answer:
+ * @self: an answered exchange made by thumbing_http_exchange_new_from_event()
+ *
+ * Writes the answer as API Gateway wants it from a Lambda function:
+ * statusCode, headers, body (base64 when it is not UTF-8 text).
+ *
+ * Returns: (transfer full): the answer, as JSON text
+ */
+char *
+thumbing_http_exchange_to_event_answer (ThumbingHttpExchange *self)
+{
+  g_autoptr(JsonObject) answer = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonObject *headers = json_object_new ();
+  gsize size = 0;
+  const char *data = self->response_body != NULL ? g_bytes_get_data (self->response_body, &size) : NULL;
+  gboolean text = data == NULL || (g_utf8_validate (data, size, NULL) && memchr (data, '\0', size) == NULL);
+
+  soup_message_headers_foreach (self->response_headers, add_answer_header, headers);
+  json_object_set_int_member (answer, "statusCode", self->status != 0 ? self->status : SOUP_STATUS_INTERNAL_SERVER_ERROR);
+  json_object_set_object_member (answer, "headers", headers);
+  if (text)
+    {
+      g_autofree char *body = g_strndup (data != NULL ? data : "", size);
+
+      json_object_set_string_member (answer, "body", body);
+    }
+  else
+    {
+      g_autofree char *body = g_base64_encode ((const guchar *) data, size);
+
+      json_object_set_string_member (answer, "body", body);
+    }
+  json_object_set_boolean_member (answer, "isBase64Encoded", !text);
+  json_node_set_object (root, answer);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
 }

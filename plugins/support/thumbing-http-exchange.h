@@ -68,6 +68,11 @@ gboolean              thumbing_http_exchange_allow_origin   (ThumbingHttpExchang
 const char           *thumbing_http_exchange_bearer_token   (ThumbingHttpExchange *self,
                                                              gboolean              bare_allowed);
 
+ThumbingHttpExchange *thumbing_http_exchange_new_from_event (const char           *event,
+                                                             GError              **error);
+char                 *thumbing_http_exchange_to_event_answer (ThumbingHttpExchange *self);
+JsonObject           *thumbing_http_exchange_get_authorizer_claims (ThumbingHttpExchange *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingHttpExchange, thumbing_http_exchange_unref)
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "thumbing-element.h"
+#include "thumbing-source.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ typedef struct
 const ThumbingElementInfo *_thumbing_element_info_for_type (GType type);
 GStrv _thumbing_element_collect_keys (GType    type,
                                      gboolean reads);
+/* The services a source hands events that are not items to
+ * (thumbing_source_dispatch_event_async()), set while the pipeline runs. */
+void  _thumbing_source_set_services (ThumbingSource  *self,
+                                     GPtrArray       *services);
 void  _thumbing_element_set_runtime (ThumbingElement *self,
                                      GThreadPool     *pool,
                                      GMainContext    *context,

@@ -125,6 +125,7 @@ step_advance (Step *step)
 static void
 stop_started_elements (ThumbingPipeline *self)
 {
+  _thumbing_source_set_services (self->source, NULL);
   for (guint i = 0; i < self->order->len; i++)
     {
       thumbing_element_stop (self->order->pdata[i]);
@@ -347,6 +348,7 @@ thumbing_pipeline_start (ThumbingPipeline *self,
 
   if (self->once)
     thumbing_source_set_once (self->source, TRUE);
+  _thumbing_source_set_services (self->source, self->services);
 
   /* Downstream first, so nothing reaches a stage that is not ready. */
   for (guint i = self->order->len; i > 0; i--)

@@ -6,6 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "thumbing-element-private.h"
+#include "thumbing-error.h"
+#include "thumbing-service.h"
 #include "thumbing-source.h"
 
 /**
@@ -29,6 +32,7 @@ typedef struct
   gint64   total_hint;
   guint    holds;
   gboolean disconnected;
+  GPtrArray *services;   /* the pipeline's ThumbingService, while it runs */
 } ThumbingSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingSource, thumbing_source, THUMBING_TYPE_ELEMENT)
@@ -100,11 +104,19 @@ thumbing_source_real_reads_from (ThumbingSource *self,
 }
 
 static void
+thumbing_source_finalize (GObject *object)
+{
+  _thumbing_source_set_services (THUMBING_SOURCE (object), NULL);
+  G_OBJECT_CLASS (thumbing_source_parent_class)->finalize (object);
+}
+
+static void
 thumbing_source_class_init (ThumbingSourceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   klass->reads_from = thumbing_source_real_reads_from;
+  object_class->finalize = thumbing_source_finalize;
 
   object_class->get_property = thumbing_source_get_property;
   object_class->set_property = thumbing_source_set_property;
@@ -495,4 +507,88 @@ thumbing_source_settle (ThumbingSource *self,
     klass->ack (self, item);
   else if (error != NULL && klass->nack != NULL)
     klass->nack (self, item, error);
+}
+
+void
+_thumbing_source_set_services (ThumbingSource *self,
+                               GPtrArray      *services)
+{
+  ThumbingSourcePrivate *priv = thumbing_source_get_instance_private (self);
+
+  g_clear_pointer (&priv->services, g_ptr_array_unref);
+  priv->services = services != NULL ? g_ptr_array_ref (services) : NULL;
+}
+
+static void
+event_answered (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  char *answer = thumbing_service_handle_event_finish (THUMBING_SERVICE (object), result, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, g_free);
+}
+
+/**
+ * thumbing_source_dispatch_event_async:
+ * @self: a #ThumbingSource of a running pipeline
+ * @event: an event that stands for an HTTP request, as JSON text
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the answer
+ * @user_data: data for @callback
+ *
+ * Hands an event that is not an item, such as an API Gateway request a
+ * Lambda function received, to the first service of the pipeline that
+ * answers events (thumbing_service_handles_events()).
+ */
+void
+thumbing_source_dispatch_event_async (ThumbingSource      *self,
+                                      const char          *event,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  ThumbingSourcePrivate *priv;
+  GTask *task;
+
+  g_return_if_fail (THUMBING_IS_SOURCE (self));
+  g_return_if_fail (event != NULL);
+  priv = thumbing_source_get_instance_private (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, thumbing_source_dispatch_event_async);
+  for (guint i = 0; priv->services != NULL && i < priv->services->len; i++)
+    if (thumbing_service_handles_events (priv->services->pdata[i]))
+      {
+        thumbing_service_handle_event_async (priv->services->pdata[i], event, cancellable, event_answered, task);
+        return;
+      }
+  g_task_return_new_error (task, THUMBING_ERROR, THUMBING_ERROR_UNSUPPORTED,
+                           _("no service of the pipeline answers HTTP events (an upload-api with bucket= does)"));
+  g_object_unref (task);
+}
+
+/**
+ * thumbing_source_dispatch_event_finish:
+ * @self: a #ThumbingSource
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes thumbing_source_dispatch_event_async().
+ *
+ * Returns: (transfer full): the service's answer as JSON text, or %NULL
+ *   with @error set when no service answers events or the event could not
+ *   be read
+ */
+char *
+thumbing_source_dispatch_event_finish (ThumbingSource  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

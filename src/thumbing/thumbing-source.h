@@ -74,5 +74,13 @@ guint     thumbing_source_get_holds       (ThumbingSource *self);
 void      thumbing_source_settle          (ThumbingSource *self,
                                            ThumbingItem   *item,
                                            const GError   *error);
+void      thumbing_source_dispatch_event_async  (ThumbingSource      *self,
+                                                 const char          *event,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+char     *thumbing_source_dispatch_event_finish (ThumbingSource      *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

@@ -894,6 +894,99 @@ add_output_cdn (Synth            *s,
   return TRUE;
 }
 
+/* The browser origins CORS allows, ";"-separated in the pipeline. */
+static JsonNode *
+origins_node (const SynthValue *origins)
+{
+  g_auto(GStrv) list = NULL;
+  JsonNode *allowed;
+
+  if (origins->param != NULL)
+    return object ("Fn::Split", array (str_node (";"), ref (origins->param), NULL), NULL);
+  allowed = array (NULL, NULL);
+  list = g_strsplit (*origins->value != '\0' ? origins->value : "*", ";", -1);
+  for (char **o = list; *o != NULL; o++)
+    json_array_add_string_element (json_node_get_array (allowed), *o);
+  return allowed;
+}
+
+/* The seed's API Gateway route behind a Cognito JWT authorizer, whose
+ * requests the function answers with the same upload-api (as events). */
+static void
+add_http_api (Synth            *s,
+              ThumbingElement  *element,
+              const SynthValue *origins)
+{
+  SynthValue issuer = { 0 };
+  SynthValue client = { 0 };
+  g_autofree char *path = property_text (element, "path");
+  g_autofree char *route = g_strdup_printf ("POST %s", path);
+
+  read_value (s, element, "issuer", _("The Cognito user pool's issuer, https://cognito-idp.REGION.amazonaws.com/POOL"),
+              &issuer);
+  read_value (s, element, "client-id", _("The Cognito app client id (the seed's CLIENT_ID)"), &client);
+  add_resource (s, "UploadApi",
+                object ("Type", str_node ("AWS::ApiGatewayV2::Api"),
+                        "Properties", object (
+                          "Name", object ("Fn::Sub", str_node ("${AWS::StackName}-uploads"), NULL),
+                          "ProtocolType", str_node ("HTTP"),
+                          "CorsConfiguration", object (
+                            "AllowOrigins", origins_node (origins),
+                            "AllowMethods", array (str_node ("POST"), NULL),
+                            "AllowHeaders", array (str_node ("authorization"), str_node ("content-type"), NULL),
+                            "MaxAge", int_node (600), NULL),
+                          NULL),
+                        NULL));
+  add_resource (s, "UploadAuthorizer",
+                object ("Type", str_node ("AWS::ApiGatewayV2::Authorizer"),
+                        "Properties", object (
+                          "ApiId", ref ("UploadApi"),
+                          "Name", str_node ("cognito"),
+                          "AuthorizerType", str_node ("JWT"),
+                          "IdentitySource", array (str_node ("$request.header.Authorization"), NULL),
+                          "JwtConfiguration", object ("Issuer", value_node (&issuer),
+                                                      "Audience", array (value_node (&client), NULL), NULL),
+                          NULL),
+                        NULL));
+  add_resource (s, "UploadIntegration",
+                object ("Type", str_node ("AWS::ApiGatewayV2::Integration"),
+                        "Properties", object (
+                          "ApiId", ref ("UploadApi"),
+                          "IntegrationType", str_node ("AWS_PROXY"),
+                          "IntegrationUri", get_att ("Function", "Arn"),
+                          "PayloadFormatVersion", str_node ("2.0"), NULL),
+                        NULL));
+  add_resource (s, "UploadRoute",
+                object ("Type", str_node ("AWS::ApiGatewayV2::Route"),
+                        "Properties", object (
+                          "ApiId", ref ("UploadApi"),
+                          "RouteKey", str_node (route),
+                          "AuthorizationType", str_node ("JWT"),
+                          "AuthorizerId", ref ("UploadAuthorizer"),
+                          "Target", object ("Fn::Sub", str_node ("integrations/${UploadIntegration}"), NULL), NULL),
+                        NULL));
+  add_resource (s, "UploadStage",
+                object ("Type", str_node ("AWS::ApiGatewayV2::Stage"),
+                        "Properties", object ("ApiId", ref ("UploadApi"), "StageName", str_node ("$default"),
+                                              "AutoDeploy", bool_node (TRUE), NULL),
+                        NULL));
+  /* Only this API, and only its routes, may invoke the function. */
+  add_resource (s, "UploadApiInvokes",
+                object ("Type", str_node ("AWS::Lambda::Permission"),
+                        "Properties", object (
+                          "Action", str_node ("lambda:InvokeFunction"),
+                          "FunctionName", ref ("Function"),
+                          "Principal", str_node ("apigateway.amazonaws.com"),
+                          "SourceArn", object ("Fn::Sub", str_node (
+                            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${UploadApi}/*/*"), NULL),
+                          NULL),
+                        NULL));
+  add_output (s, "UploadApiUrl", _("The upload API: POST {url}/avatar/get_upload with a Cognito access token"),
+              get_att ("UploadApi", "ApiEndpoint"));
+  synth_value_clear (&issuer);
+  synth_value_clear (&client);
+}
+
 static gboolean
 add_upload_api (Synth            *s,
                 ThumbingElement  *element,
@@ -904,14 +997,8 @@ add_upload_api (Synth            *s,
   SynthValue origins = { 0 };
   g_autofree char *sid = stage_sid (element);
   g_autofree char *arn = NULL;
-  g_auto(GStrv) list = NULL;
-  JsonNode *allowed;
   const char *id;
 
-  if (s->lambda)
-    return refuse (s, error, element, "element",
-                   _("upload-api cannot yet run in the Lambda function (it answers HTTP, not API Gateway events): "
-                     "run it in a daemon pipeline (sqs-source), which synth deploys with its bucket's CORS rule"));
   if (!read_bucket (s, element, &bucket, &prefix, _("the upload API hands out URLs for"), error))
     return FALSE;
   /* Presigning a PUT needs the signer to be allowed to PUT. */
@@ -921,22 +1008,15 @@ add_upload_api (Synth            *s,
   read_value (s, element, "origins", _("Frontend origins allowed to upload (the seed's FRONTEND_URL)"), &origins);
   if (!s->policy_only)
     {
-      if (origins.param != NULL)
-        allowed = object ("Fn::Split", array (str_node (";"), ref (origins.param), NULL), NULL);
-      else
-        {
-          allowed = array (NULL, NULL);
-          list = g_strsplit (*origins.value != '\0' ? origins.value : "*", ";", -1);
-          for (char **o = list; *o != NULL; o++)
-            json_array_add_string_element (json_node_get_array (allowed), *o);
-        }
       json_object_set_member (resource_properties (s, id), "CorsConfiguration",
                               object ("CorsRules", array (object (
                                 "AllowedMethods", array (str_node ("PUT"), NULL),
-                                "AllowedOrigins", allowed,
+                                "AllowedOrigins", origins_node (&origins),
                                 "AllowedHeaders", array (str_node ("content-type"), NULL),
                                 "MaxAge", int_node (3000), NULL), NULL), NULL));
     }
+  if (s->lambda && !s->policy_only)
+    add_http_api (s, element, &origins);
   synth_value_clear (&bucket);
   synth_value_clear (&prefix);
   synth_value_clear (&origins);
