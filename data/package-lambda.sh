@@ -15,8 +15,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${1:-$root/build-lambda}
-output=${2:-$build/thumbing-lambda.zip}
+build=$(realpath -m "${1:-$root/build-lambda}")
+output=$(realpath -m "${2:-$build/thumbing-lambda.zip}")
 pipeline=${3:-$root/data/pipelines/lambda.conf}
 
 if [ ! -f "$build/build.ninja" ]; then

@@ -5,6 +5,7 @@ that carries its own C library: unpacked into an empty root holding only a
 static shell (Debian's busybox-static) and /dev, its bootstrap answers an
 invocation from a stand-in for the Runtime API, with the image in s3rver."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -113,28 +114,31 @@ def empty_root(work):
     return root
 
 
-def test_lambda_package_answers_in_an_empty_root():
+def require_static_busybox():
     if not os.path.exists("/bin/busybox") or subprocess.run(["file", "-L", "/bin/busybox"], capture_output=True,
                                                             text=True).stdout.find("statically linked") < 0:
         raise AssertionError("busybox-static is not installed (data/debian-packages.txt lists it)")
-    work = tempfile.mkdtemp()
+
+
+def answers_in_root(root, command, env, user=None):
+    """Runs @command chrooted into @root, with /dev and /proc mounted there
+    in a mount namespace of its own, as the Lambda function of an S3 upload
+    in s3rver; checks the invocation is answered and the thumbnail made."""
     api = RuntimeApi()
     try:
-        make_package(work)
-        root = empty_root(work)
         with AwsStack(buckets=["thumbs"]) as stack:
             with open(os.path.join(SAMPLES, "good", "photo-baseline.jpg"), "rb") as f:
                 assert stack.s3_put("thumbs", "uploads/chroot.jpg", f.read()) == 200
-            env = {"PATH": "/bin", "LAMBDA_TASK_ROOT": "/var/task", "AWS_LAMBDA_RUNTIME_API": api.address,
-                   "AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER", "AWS_REGION": "us-east-1",
-                   "AWS_ENDPOINT_URL_S3": stack.endpoints["s3"], "THUMBING_BUCKET_NAME": "thumbs"}
-            # A mount namespace of its own, so /dev and /proc are mounted
-            # into the root for this process only.
+            env = dict(env, AWS_LAMBDA_RUNTIME_API=api.address, AWS_ACCESS_KEY_ID="S3RVER",
+                       AWS_SECRET_ACCESS_KEY="S3RVER", AWS_REGION="us-east-1",
+                       AWS_ENDPOINT_URL_S3=stack.endpoints["s3"], THUMBING_BUCKET_NAME="thumbs")
             tools = {name: shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
                      for name in ("unshare", "mount", "chroot")}
             namespace = [tools["unshare"], "--mount"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
+            # As the image's user where we may switch to it (as root).
+            userspec = f"--userspec={user} " if user is not None and os.geteuid() == 0 else ""
             script = (f"{tools['mount']} --rbind /dev {root}/dev && {tools['mount']} -t proc proc {root}/proc"
-                      f" && exec {tools['chroot']} {root} /var/task/bootstrap")
+                      f" && exec {tools['chroot']} {userspec}{root} " + " ".join(command))
             function = subprocess.Popen([*namespace, "/bin/sh", "-c", script], env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True)
             try:
@@ -154,10 +158,54 @@ def test_lambda_package_answers_in_an_empty_root():
                 function.communicate(timeout=30)
     finally:
         api.close()
-        subprocess.run(["umount", "-R", os.path.join(work, "root", "dev")], capture_output=True)
+        subprocess.run(["umount", "-R", os.path.join(root, "dev")], capture_output=True)
+
+
+def test_lambda_package_answers_in_an_empty_root():
+    require_static_busybox()
+    work = tempfile.mkdtemp()
+    try:
+        make_package(work)
+        root = empty_root(work)
+        answers_in_root(root, ["/var/task/bootstrap"], {"PATH": "/bin", "LAMBDA_TASK_ROOT": "/var/task"})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_oci_image_runs_as_the_function():
+    """The OCI image (data/package-oci.sh, assembled by umoci), unpacked as
+    a container runtime would and run with its own entrypoint, command and
+    environment, answers as the function does."""
+    require_static_busybox()
+    if shutil.which("umoci") is None:
+        raise AssertionError("umoci is not installed (data/debian-packages.txt lists it)")
+    work = tempfile.mkdtemp()
+    try:
+        image = os.path.join(work, "thumbing-oci.tar")
+        made = subprocess.run(["bash", os.path.join(ROOT, "data", "package-oci.sh"), BUILD, image],
+                              capture_output=True, text=True, timeout=600)
+        assert made.returncode == 0, made.stdout + made.stderr
+        print("# " + made.stdout.strip().splitlines()[-1])
+        layout = os.path.join(work, "layout")
+        os.makedirs(layout)
+        subprocess.run(["tar", "-C", layout, "-xf", image], check=True)
+        bundle = os.path.join(work, "bundle")
+        subprocess.run(["umoci", "unpack", "--rootless", "--image", f"{layout}:latest", bundle], check=True,
+                       capture_output=True)
+        with open(os.path.join(bundle, "config.json")) as f:
+            process = json.load(f)["process"]
+        assert process["args"] == ["/usr/local/bin/thumbing", "run", "--quiet", "/var/task/lambda.conf"], process
+        assert process["user"]["uid"] == 65534, process["user"]
+        env = dict(entry.split("=", 1) for entry in process["env"])
+        root = os.path.join(bundle, "rootfs")
+        for folder in ("dev", "proc"):
+            os.makedirs(os.path.join(root, folder), exist_ok=True)
+        answers_in_root(root, process["args"], env, user=f"{process['user']['uid']}:{process['user']['gid']}")
+    finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([test_every_element_is_built_in, test_processes_images_without_plugin_files,
-                               test_lambda_package_is_self_contained, test_lambda_package_answers_in_an_empty_root]))
+                               test_lambda_package_is_self_contained, test_lambda_package_answers_in_an_empty_root,
+                               test_oci_image_runs_as_the_function]))

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "thumbing-http-exchange.h"
+#include "thumbing-json-util.h"
 
 struct _ThumbingHttpExchange
 {
@@ -305,6 +306,18 @@ string_member (JsonObject *object,
          ? json_node_get_string (node) : NULL;
 }
 
+/* An HTTP token (RFC 9110's tchar): what a header name may be. */
+static gboolean
+is_header_name (const char *name)
+{
+  if (*name == '\0')
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("!#$%&'*+-.^_`|~", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * thumbing_http_exchange_new_from_event:
  * @event: an API Gateway HTTP API event (payload format 2.0), as JSON text
@@ -327,15 +340,15 @@ thumbing_http_exchange_new_from_event (const char  *event,
   g_autoptr(GInetAddress) remote = NULL;
   g_autofree char *length = NULL;
   JsonObject *root, *context, *http, *header_object, *claims;
+  JsonNode *encoded;
   const char *method, *path, *raw_query, *text, *source_ip;
   ThumbingHttpExchange *self;
 
-  if (!json_parser_load_from_data (parser, event, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, event, -1, NULL) || (root = thumbing_json_root_object (parser)) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the event is not a JSON object"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
   context = object_member (root, "requestContext");
   http = object_member (context, "http");
   method = string_member (http, "method");
@@ -361,10 +374,20 @@ thumbing_http_exchange_new_from_event (const char  *event,
 
       for (GList *l = names; l != NULL; l = l->next)
         if ((text = string_member (header_object, l->data)) != NULL)
-          soup_message_headers_append (headers, l->data, text);
+          {
+            if (!is_header_name (l->data) || strpbrk (text, "\r\n") != NULL)
+              {
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("the event's header “%s” is not a valid HTTP header"), (const char *) l->data);
+                return NULL;
+              }
+            soup_message_headers_append (headers, l->data, text);
+          }
     }
   text = string_member (root, "body");
-  if (text != NULL && json_object_get_boolean_member_with_default (root, "isBase64Encoded", FALSE))
+  encoded = json_object_get_member (root, "isBase64Encoded");
+  if (text != NULL && encoded != NULL && JSON_NODE_HOLDS_VALUE (encoded)
+      && json_node_get_value_type (encoded) == G_TYPE_BOOLEAN && json_node_get_boolean (encoded))
     {
       gsize size = 0;
       guchar *decoded = g_base64_decode (text, &size);
