@@ -91,6 +91,21 @@ thumbing_result_document_new (ThumbingItem *item,
   add_number_or_null (builder, "width", thumbing_item_get_metadata (item, THUMBING_METADATA_WIDTH));
   add_number_or_null (builder, "height", thumbing_item_get_metadata (item, THUMBING_METADATA_HEIGHT));
   add_number_or_null (builder, "bytes", thumbing_item_get_metadata (item, THUMBING_METADATA_BYTES));
+  /* What a front end draws while the image loads (the placeholder stage). */
+  if (thumbing_item_get_metadata (item, THUMBING_METADATA_BLURHASH) != NULL)
+    {
+      json_builder_set_member_name (builder, "placeholder");
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "blurhash", thumbing_item_get_metadata (item, THUMBING_METADATA_BLURHASH));
+      add_string_or_null (builder, "thumbhash", thumbing_item_get_metadata (item, THUMBING_METADATA_THUMBHASH));
+      add_string_or_null (builder, "average_color", thumbing_item_get_metadata (item, THUMBING_METADATA_AVERAGE_COLOR));
+      add_string_or_null (builder, "dominant_color",
+                          thumbing_item_get_metadata (item, THUMBING_METADATA_DOMINANT_COLOR));
+      json_builder_set_member_name (builder, "transparent");
+      json_builder_add_boolean_value (builder, g_strcmp0 (thumbing_item_get_metadata (item, THUMBING_METADATA_TRANSPARENT),
+                                                          "true") == 0);
+      json_builder_end_object (builder);
+    }
   json_builder_set_member_name (builder, "milliseconds");
   json_builder_add_int_value (builder, (gint64) (thumbing_item_get_elapsed_ms (item) + 0.5));
 

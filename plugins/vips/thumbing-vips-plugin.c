@@ -9,6 +9,7 @@
 
 #include "thumbing-avif-encode.h"
 #include "thumbing-jpeg-encode.h"
+#include "thumbing-placeholder.h"
 #include "thumbing-png-encode.h"
 #include "thumbing-resize.h"
 #include "thumbing-webp-encode.h"
@@ -49,6 +50,7 @@ vips_plugin_init (ThumbingPlugin *plugin,
                      demote_vips_warning, NULL);
 
   return thumbing_plugin_add_element (plugin, THUMBING_TYPE_RESIZE, error)
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_PLACEHOLDER, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_PNG_ENCODE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_JPEG_ENCODE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_WEBP_ENCODE, error)

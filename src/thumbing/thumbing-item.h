@@ -95,6 +95,41 @@ G_BEGIN_DECLS
  */
 #define THUMBING_METADATA_ORIENTATION "orientation"
 
+/**
+ * THUMBING_METADATA_BLURHASH:
+ *
+ * Metadata key: the BlurHash of the output, left by `placeholder`.
+ */
+#define THUMBING_METADATA_BLURHASH "placeholder.blurhash"
+
+/**
+ * THUMBING_METADATA_THUMBHASH:
+ *
+ * Metadata key: the ThumbHash of the output in base64, left by `placeholder`.
+ */
+#define THUMBING_METADATA_THUMBHASH "placeholder.thumbhash"
+
+/**
+ * THUMBING_METADATA_AVERAGE_COLOR:
+ *
+ * Metadata key: the output's average colour as `#rrggbb`, weighted by alpha.
+ */
+#define THUMBING_METADATA_AVERAGE_COLOR "placeholder.average-color"
+
+/**
+ * THUMBING_METADATA_DOMINANT_COLOR:
+ *
+ * Metadata key: the output's dominant colour as `#rrggbb`.
+ */
+#define THUMBING_METADATA_DOMINANT_COLOR "placeholder.dominant-color"
+
+/**
+ * THUMBING_METADATA_TRANSPARENT:
+ *
+ * Metadata key: `true` when some pixel of the output is not fully opaque.
+ */
+#define THUMBING_METADATA_TRANSPARENT "placeholder.transparent"
+
 #define THUMBING_TYPE_ITEM (thumbing_item_get_type ())
 
 typedef struct _ThumbingItem ThumbingItem;
