@@ -6,7 +6,7 @@ is what is measured."""
 import os
 import subprocess
 
-PACKAGES = ["desktop-base", "gnome-backgrounds", "xfdesktop4-data"]
+PACKAGES = ["desktop-base", "gnome-backgrounds", "xfdesktop4-data", "plasma-workspace-wallpapers"]
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 

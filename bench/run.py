@@ -62,11 +62,12 @@ def env():
 
 
 class Measured:
-    def __init__(self, seconds, peak_rss_kib, output_bytes, count):
+    def __init__(self, seconds, peak_rss_kib, output_bytes, count, cpu_seconds=0.0):
         self.seconds = seconds
         self.peak_rss_kib = peak_rss_kib
         self.output_bytes = output_bytes
         self.count = count
+        self.cpu_seconds = cpu_seconds
 
     @property
     def rate(self):
@@ -95,7 +96,7 @@ def measure(command, outdir, count, environment=None, rss_samples=None):
         sampler.join()
     written = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(outdir) for f in fs
                   if not f.startswith("."))
-    return Measured(seconds, usage.ru_maxrss, written, count)
+    return Measured(seconds, usage.ru_maxrss, written, count, usage.ru_utime + usage.ru_stime)
 
 
 def sample_rss(process, outdir, samples):

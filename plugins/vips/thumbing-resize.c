@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <vips/vips.h>
 
+#include "thumbing-png-reader.h"
 #include "thumbing-resize.h"
 #include "thumbing-svg-size.h"
 #include "thumbing-tiff-layout.h"
@@ -432,6 +433,34 @@ vips_fail_on (ThumbingResizeFailOn fail_on)
  * rounding would leave the image a pixel short. libvips's thumbnail leaves
  * at least a factor of two to the final resize instead, decoding up to four
  * times the pixels. Returns 1 where there is nothing to gain. */
+static gboolean
+loaded_by (VipsImage  *header,
+           const char *prefix)
+{
+  const char *loader = NULL;
+
+  return vips_image_get_typeof (header, VIPS_META_LOADER) != 0
+      && vips_image_get_string (header, VIPS_META_LOADER, &loader) == 0 && g_str_has_prefix (loader, prefix);
+}
+
+/* How many times smaller the output is than @header's image. */
+static double
+shrink_of (ThumbingResize *self,
+           VipsImage      *header,
+           int             width,
+           int             height,
+           VipsSize        size,
+           VipsInteresting crop)
+{
+  int orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
+  gboolean swap = orientation >= 5 && orientation <= 8;
+  double hshrink = (double) header->Xsize / (swap ? height : width);
+  double vshrink = (double) header->Ysize / (swap ? width : height);
+
+  /* Covering a box shrinks by the smaller factor, fitting inside by the larger. */
+  return size == VIPS_SIZE_FORCE || crop != VIPS_INTERESTING_NONE ? MIN (hshrink, vshrink) : MAX (hshrink, vshrink);
+}
+
 static int
 jpeg_shrink_factor (ThumbingResize *self,
                     VipsImage      *header,
@@ -440,30 +469,159 @@ jpeg_shrink_factor (ThumbingResize *self,
                     VipsSize        size,
                     VipsInteresting crop)
 {
-  const char *loader = NULL;
-  int orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
-  gboolean swap = orientation >= 5 && orientation <= 8;
-  double hshrink = (double) header->Xsize / (swap ? height : width);
-  double vshrink = (double) header->Ysize / (swap ? width : height);
-  /* Covering a box shrinks by the smaller factor, fitting inside by the larger. */
-  double shrink = size == VIPS_SIZE_FORCE || crop != VIPS_INTERESTING_NONE ? MIN (hshrink, vshrink)
-                                                                           : MAX (hshrink, vshrink);
+  double shrink = shrink_of (self, header, width, height, size, crop);
   int factor = shrink >= 8 ? 8 : shrink >= 4 ? 4 : shrink >= 2 ? 2 : 1;
 
-  if (!self->fast_shrink_on_load
-      || vips_image_get_typeof (header, VIPS_META_LOADER) == 0
-      || vips_image_get_string (header, VIPS_META_LOADER, &loader) != 0
-      || !g_str_has_prefix (loader, "jpegload"))
+  if (!self->fast_shrink_on_load || !loaded_by (header, "jpegload"))
     return 1;
   if (factor > 1 && (int) shrink == factor)
     factor /= 2;
   return factor;
 }
 
+typedef struct
+{
+  gint64        deadline;   /* monotonic µs; 0: none */
+  GCancellable *cancellable;
+  gint          timed_out;
+  gint          cancelled;
+} Watch;
+
+static void
+on_eval (VipsImage    *image,
+         VipsProgress *progress,
+         Watch        *watch)
+{
+  if (g_cancellable_is_cancelled (watch->cancellable))
+    g_atomic_int_set (&watch->cancelled, TRUE);
+  else if (watch->deadline > 0 && g_get_monotonic_time () > watch->deadline)
+    g_atomic_int_set (&watch->timed_out, TRUE);
+  else
+    return;
+  vips_image_set_kill (image, TRUE);
+}
+
+/* Decodes @image into memory, stopped by the watch's deadline or cancellable. */
+static VipsImage *
+copy_memory_watched (VipsImage *image,
+                     Watch     *watch)
+{
+  gulong handler;
+  VipsImage *copy;
+
+  vips_image_set_progress (image, TRUE);
+  handler = g_signal_connect (image, "eval", G_CALLBACK (on_eval), watch);
+  copy = vips_image_copy_memory (image);
+  g_signal_handler_disconnect (image, handler);
+  return copy;
+}
+
+/* Inputs whose alpha is worth reading first: 8-bit, from a loader without
+ * shrink-on-load (PNG, WebP, TIFF), small enough to hold decoded. Many such
+ * files carry an alpha channel that is opaque everywhere; libvips 8.14
+ * resamples any alpha image in float, premultiplied, at several times the
+ * cost, where an opaque one can drop its alpha and take the 8-bit path with
+ * the same pixels. */
+#define ALPHA_CHECK_MAX_PIXELS (16 * 1000 * 1000)
+
+static gboolean
+alpha_worth_checking (VipsImage *header)
+{
+  return vips_image_hasalpha (header) && header->BandFmt == VIPS_FORMAT_UCHAR
+      && (header->Bands == 2 || header->Bands == 4)
+      && (guint64) header->Xsize * header->Ysize <= ALPHA_CHECK_MAX_PIXELS
+      && (loaded_by (header, "pngload") || loaded_by (header, "webpload") || loaded_by (header, "tiffload"));
+}
+
+static gboolean
+png_reader_takes (ThumbingResize *self,
+                  VipsImage      *header)
+{
+  return self->fail_on == THUMBING_RESIZE_FAIL_ON_ERROR && loaded_by (header, "pngload")
+      && header->BandFmt == VIPS_FORMAT_UCHAR && (header->Bands == 3 || header->Bands == 4)
+      && (guint64) header->Xsize * header->Ysize <= THUMBING_PNG_READER_MAX_PIXELS;
+}
+
+/* An 8-bit RGB or RGBA PNG read by thumbing's own reader (libdeflate),
+ * where it takes the file and resize fails on errors as libpng does;
+ * NULL with *unsupported set where libvips's pngload should. */
+static VipsImage *
+read_png (ThumbingResize *self,
+          Input          *input,
+          VipsImage      *header,
+          gboolean       *unsupported)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize length = 0;
+  VipsImage *image;
+
+  *unsupported = TRUE;
+  if (!png_reader_takes (self, header))
+    return NULL;
+  if (input->file != NULL)
+    {
+      mapped = g_mapped_file_new (input->file, FALSE, NULL);
+      if (mapped == NULL)
+        return NULL;
+      data = (const guint8 *) g_mapped_file_get_contents (mapped);
+      length = g_mapped_file_get_length (mapped);
+    }
+  else
+    data = g_bytes_get_data (input->bytes, &length);
+  image = thumbing_png_reader_read (data, length, unsupported, &error);
+  if (image == NULL && error != NULL)
+    vips_error ("thumbing", "%s", error->message);
+  return image;
+}
+
+/* The decoded input, without its alpha band when that is opaque everywhere. */
+static VipsImage *
+load_dropping_opaque_alpha (ThumbingResize *self,
+                            Input          *input,
+                            VipsImage      *header,
+                            Watch          *watch)
+{
+  g_autoptr(VipsImage) loaded = NULL;
+  g_autoptr(VipsImage) decoded = NULL;
+  g_autoptr(VipsImage) alpha = NULL;
+  VipsImage *opaque = NULL;
+  double smallest = 0;
+  gboolean unsupported = FALSE;
+
+  decoded = read_png (self, input, header, &unsupported);
+  if (decoded == NULL && !unsupported)
+    return NULL;
+  if (decoded == NULL && input->file != NULL)
+    loaded = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL,
+                                       "fail_on", vips_fail_on (self->fail_on), NULL);
+  else if (decoded == NULL)
+    {
+      gsize length = 0;
+      const void *data = g_bytes_get_data (input->bytes, &length);
+
+      loaded = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                           "fail_on", vips_fail_on (self->fail_on), NULL);
+    }
+  if (decoded == NULL && (loaded == NULL || (decoded = copy_memory_watched (loaded, watch)) == NULL))
+    return NULL;
+  if (!vips_image_hasalpha (decoded))
+    return g_steal_pointer (&decoded);
+  if (vips_extract_band (decoded, &alpha, decoded->Bands - 1, NULL) != 0 || vips_min (alpha, &smallest, NULL) != 0)
+    return NULL;
+  if (smallest < 255)
+    return g_steal_pointer (&decoded);
+  if (vips_extract_band (decoded, &opaque, 0, "n", decoded->Bands - 1, NULL) != 0)
+    return NULL;
+  return opaque;
+}
+
 static int
 run_thumbnail (ThumbingResize *self,
                Input          *input,
                VipsImage      *header,
+               Watch          *watch,
                VipsImage     **out,
                int             width,
                int             height,
@@ -472,6 +630,23 @@ run_thumbnail (ThumbingResize *self,
 {
   gboolean no_rotate = !self->auto_orient;
   int factor = input->image == NULL ? jpeg_shrink_factor (self, header, width, height, size, crop) : 1;
+
+  if (input->image == NULL && (alpha_worth_checking (header) || png_reader_takes (self, header)))
+    {
+      g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, watch);
+      g_autoptr(VipsImage) shrunk = NULL;
+      /* A decoded image is shrunk by a whole factor first, leaving at least
+       * two to the resampler, as shrink-on-load would: libvips 8.14's
+       * thumbnail of a whole image in memory takes several times longer. */
+      int whole = (int) (shrink_of (self, header, width, height, size, crop) / 2);
+
+      if (decoded == NULL)
+        return -1;
+      if (whole > 1 && vips_shrink (decoded, &shrunk, whole, whole, NULL) != 0)
+        return -1;
+      return vips_thumbnail_image (shrunk != NULL ? shrunk : decoded, out, width, "height", height, "size", size,
+                                   "crop", crop, "no_rotate", no_rotate, NULL);
+    }
 
   if (factor > 1)
     {
@@ -560,26 +735,25 @@ fail:
 
 /* Watches a decode from libvips's progress reports: past the deadline, or
  * once the pipeline cancels its work, the computation is killed. */
-typedef struct
-{
-  gint64        deadline;   /* monotonic µs; 0: none */
-  GCancellable *cancellable;
-  gint          timed_out;
-  gint          cancelled;
-} Watch;
-
+/* Says why decoding stopped: the pipeline stopping, the timeout, or the input. */
 static void
-on_eval (VipsImage    *image,
-         VipsProgress *progress,
-         Watch        *watch)
+decode_failed (ThumbingResize *self,
+               Watch          *watch,
+               GError        **error)
 {
-  if (g_cancellable_is_cancelled (watch->cancellable))
-    g_atomic_int_set (&watch->cancelled, TRUE);
-  else if (watch->deadline > 0 && g_get_monotonic_time () > watch->deadline)
-    g_atomic_int_set (&watch->timed_out, TRUE);
+  if (g_atomic_int_get (&watch->cancelled))
+    {
+      vips_error_clear ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("decoding was cancelled: the pipeline is stopping"));
+    }
+  else if (g_atomic_int_get (&watch->timed_out))
+    {
+      vips_error_clear ();
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                   _("decoding took longer than timeout (%u s) and was stopped"), self->timeout);
+    }
   else
-    return;
-  vips_image_set_kill (image, TRUE);
+    thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
 }
 
 /* @orientation: set to the EXIF orientation turned upright (1: none). */
@@ -592,7 +766,6 @@ resize (ThumbingResize *self,
 {
   Watch watch = { self->timeout > 0 ? g_get_monotonic_time () + (gint64) self->timeout * G_USEC_PER_SEC : 0,
                   cancellable, FALSE, FALSE };
-  gulong eval_handler;
   g_autoptr(VipsImage) header = NULL;
   g_autoptr(VipsImage) thumb = NULL;
   VipsImage *t = NULL;
@@ -639,9 +812,9 @@ resize (ThumbingResize *self,
       g_assert_not_reached ();
     }
 
-  if (run_thumbnail (self, input, header, &t, width, height, size, crop) != 0)
+  if (run_thumbnail (self, input, header, &watch, &t, width, height, size, crop) != 0)
     {
-      thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
+      decode_failed (self, &watch, error);
       return NULL;
     }
   thumb = t;
@@ -668,28 +841,9 @@ resize (ThumbingResize *self,
 
   /* Decode now, in this stage, so a corrupt or truncated input fails here
    * with the resize stage named, and the encoder gets plain pixels. */
-  vips_image_set_progress (thumb, TRUE);
-  eval_handler = g_signal_connect (thumb, "eval", G_CALLBACK (on_eval), &watch);
-  t = vips_image_copy_memory (thumb);
-  g_signal_handler_disconnect (thumb, eval_handler);
-  if (t == NULL && g_atomic_int_get (&watch.cancelled))
-    {
-      vips_error_clear ();
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("decoding was cancelled: the pipeline is stopping"));
-      return NULL;
-    }
-  if (t == NULL && g_atomic_int_get (&watch.timed_out))
-    {
-      vips_error_clear ();
-      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
-                   _("decoding took longer than timeout (%u s) and was stopped"), self->timeout);
-      return NULL;
-    }
+  t = copy_memory_watched (thumb, &watch);
   if (t == NULL)
-    {
-      thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
-      return NULL;
-    }
+    decode_failed (self, &watch, error);
   return t;
 }
 
