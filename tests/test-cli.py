@@ -646,6 +646,31 @@ def test_ssl_cert_file_names_the_trusted_authorities():
         shutil.rmtree(root)
 
 
+def test_german_messages():
+    """po/de.po: `check` and `inspect` speak German under LANGUAGE=de, with a
+    German locale made here by localedef (Debian's locales package has its
+    source; the machine need not have generated it)."""
+    root = tempdir()
+    try:
+        made = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", os.path.join(root, "de_DE.UTF-8")],
+                              capture_output=True, text=True)
+        assert made.returncode in (0, 1) and os.path.isdir(os.path.join(root, "de_DE.UTF-8")), made.stderr
+        conf = os.path.join(root, "broken.conf")
+        with open(conf, "w") as f:
+            f.write("[pipeline]\nstage=in;out\n\n[in]\nelement=folder-source\npath=/tmp\n\n[out]\nelement=log\n")
+        german = {"LOCPATH": root, "LANG": "de_DE.UTF-8", "LC_ALL": "", "LANGUAGE": "de"}
+        result = thumbing("check", conf, env=german)
+        assert result.returncode == 1, result.stderr
+        assert f"{conf}: [pipeline] stage: unbekannter Schlüssel (meinten Sie „stages“?)" in result.stderr, result.stderr
+        described = thumbing("inspect", "resize", env=german)
+        assert "Beschreibung         Dekodiert und skaliert in einem Schritt" in described.stdout, described.stdout
+        assert "Art                  Umwandlung" in described.stdout, described.stdout
+        english = thumbing("check", conf, env={"LANGUAGE": "", "LANG": "C.UTF-8", "LC_ALL": ""})
+        assert "unknown key (did you mean “stages”?)" in english.stderr, english.stderr
+    finally:
+        shutil.rmtree(root)
+
+
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([
         test_version_and_help,
@@ -667,5 +692,6 @@ if __name__ == "__main__":
         test_second_signal_exits_at_once_and_nothing_is_lost,
         test_progress_on_a_terminal,
         test_ssl_cert_file_names_the_trusted_authorities,
+        test_german_messages,
     ]))
 

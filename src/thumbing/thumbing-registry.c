@@ -98,8 +98,10 @@ thumbing_registry_get_default (void)
     {
       ThumbingRegistry *created;
 
-      /* The library's messages are translated even when no program binds them. */
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      /* The library's messages are translated even when no program binds
+       * them; THUMBING_LOCALEDIR points at the build tree's catalogues. */
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("THUMBING_LOCALEDIR") != NULL ? g_getenv ("THUMBING_LOCALEDIR")
+                                                                              : LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       created = thumbing_registry_new ();
 

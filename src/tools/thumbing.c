@@ -1076,7 +1076,8 @@ main (int    argc,
     }
 #endif
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* THUMBING_LOCALEDIR: the build tree's catalogues, for tests and meson devenv. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("THUMBING_LOCALEDIR") != NULL ? g_getenv ("THUMBING_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("thumbing");
