@@ -598,7 +598,8 @@ def test_ssl_cert_file_names_the_trusted_authorities():
     """SSL_CERT_FILE replaces the system's authorities for every HTTPS
     request (the Lambda package brings Debian's bundle so): a webhook to a
     server whose certificate only that file vouches for is delivered with
-    it, and refused without it."""
+    it, and refused without it; it is read only by pipelines that speak
+    HTTPS."""
     import http.server
     import ssl
     import threading
@@ -638,8 +639,13 @@ def test_ssl_cert_file_names_the_trusted_authorities():
             trusted = thumbing("launch", "--once", "--quiet", line, env={"SSL_CERT_FILE": cert})
             assert trusted.returncode == 0, trusted.stderr
             assert len(received) == 1 and b"grey" in received[0], received
+            # Unreadable: said once, and the system's authorities apply.
             missing = thumbing("launch", "--once", "--quiet", line, env={"SSL_CERT_FILE": root + "/none.pem"})
-            assert missing.returncode == 2 and "SSL_CERT_FILE" in missing.stderr, missing.stderr
+            assert missing.returncode == 1 and "SSL_CERT_FILE" in missing.stderr, missing.stderr
+            # Read only where HTTPS is spoken: a local pipeline never loads it.
+            local = thumbing("launch", "--once", "--quiet", f"folder-source path={inbox} ! resize width=64 height=64"
+                             f" ! png-encode ! folder-sink path={root}/out2", env={"SSL_CERT_FILE": root + "/none.pem"})
+            assert local.returncode == 0 and "SSL_CERT_FILE" not in local.stderr, local.stderr
         finally:
             server.shutdown()
     finally:

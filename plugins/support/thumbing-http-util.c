@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <thumbing/thumbing.h>
 
+#include "thumbing-aws-client.h"
 #include "thumbing-http-util.h"
 
 /* Compares in time independent of where the strings differ. */
@@ -23,8 +24,9 @@ thumbing_http_equal_secret (const char *expected,
   return given != NULL && strlen (given) == length && CRYPTO_memcmp (expected, given, length) == 0;
 }
 
-/* Trusts the authorities in @ca_file (PEM), when set, besides the
- * system's: for private CAs in front of test and internal services. */
+/* Trusts the authorities in @ca_file (PEM), when set, instead of the
+ * system's (or SSL_CERT_FILE's): for private CAs in front of test and
+ * internal services. */
 gboolean
 thumbing_http_session_trust (SoupSession *session,
                              const char  *ca_file,
@@ -33,7 +35,11 @@ thumbing_http_session_trust (SoupSession *session,
   g_autoptr(GTlsDatabase) database = NULL;
 
   if (!thumbing_text_is_set (ca_file))
-    return TRUE;
+    {
+      if (thumbing_ssl_cert_file_database () != NULL)
+        soup_session_set_tls_database (session, thumbing_ssl_cert_file_database ());
+      return TRUE;
+    }
   database = g_tls_file_database_new (ca_file, error);
   if (database == NULL)
     {

@@ -86,6 +86,8 @@ thumbing_aws_client_new_with_provider (const char                     *service,
   /* One session: connections are reused across requests. */
   self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 30,
                                                  "max-conns-per-host", 32, "max-conns", 128, NULL);
+  if (thumbing_ssl_cert_file_database () != NULL)
+    soup_session_set_tls_database (self->session, thumbing_ssl_cert_file_database ());
   self->max_attempts = 5;
   self->base_delay_ms = 100;
   self->max_delay_ms = 20000;
@@ -751,4 +753,32 @@ thumbing_aws_client_send_finish (ThumbingAwsClient *self,
                                  GError           **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* SSL_CERT_FILE names the authorities HTTPS trusts instead of the system's,
+ * as OpenSSL's tools and the AWS CLI read it (the Lambda package brings
+ * Debian's bundle this way). Read once, when the first session that speaks
+ * HTTPS is made: parsing a bundle and loading the TLS module costs a few
+ * MiB, which a pipeline without HTTPS should not pay. NULL when unset, or
+ * unreadable (warned once: the system's authorities apply). */
+GTlsDatabase *
+thumbing_ssl_cert_file_database (void)
+{
+  static GTlsDatabase *database;
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      const char *file = g_getenv ("SSL_CERT_FILE");
+      g_autoptr(GError) error = NULL;
+
+      if (file != NULL && *file != '\0')
+        {
+          database = g_tls_file_database_new (file, &error);
+          if (database == NULL)
+            g_warning (_("SSL_CERT_FILE: %s; the system's certificate authorities are used instead"), error->message);
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return database;
 }

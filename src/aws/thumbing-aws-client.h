@@ -86,6 +86,7 @@ char              *thumbing_aws_xml_text            (GBytes                 *xml
                                                      const char             *element);
 gboolean           thumbing_aws_error_is_retryable  (guint                   status,
                                                      const char             *code);
+GTlsDatabase      *thumbing_ssl_cert_file_database  (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThumbingAwsClient, thumbing_aws_client_unref)
 

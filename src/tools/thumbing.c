@@ -19,18 +19,9 @@
 #include <glib/gi18n.h>
 #include <thumbing/thumbing.h>
 
+#include "thumbing-cli.h"
 #include "thumbing-json-log.h"
-#include "thumbing-deploy.h"
-#include "thumbing-synth.h"
 #include "thumbing-systemd.h"
-
-/* Exit codes: 0 all items succeeded, 1 an item or the pipeline failed,
- * 2 the command line or pipeline description is wrong. */
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,
-  EXIT_USAGE = 2,
-};
 
 typedef struct
 {
@@ -51,24 +42,6 @@ typedef struct
 static gboolean log_json;
 
 
-/* Prints one line of @format to stderr; its arguments may quote outside
- * input (file names, keys, request fields), so the line is escaped: it
- * cannot forge another line or drive the terminal. */
-static void G_GNUC_PRINTF (1, 2)
-print_line (const char *format,
-            ...)
-{
-  va_list args;
-  g_autofree char *text = NULL;
-  g_autofree char *safe = NULL;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  safe = thumbing_text_escape_controls (text);
-  fprintf (stderr, "%s\n", safe);
-}
-
 typedef enum {
   REPORT_INFO,
   REPORT_WARNING,
@@ -85,11 +58,11 @@ report (ReportLevel  level,
   if (log_json)
     thumbing_json_log (json_levels[level], NULL, message, NULL);
   else if (level == REPORT_ERROR)
-    print_line (_("thumbing: error: %s"), message);
+    cli_print_line (_("thumbing: error: %s"), message);
   else if (level == REPORT_WARNING)
-    print_line (_("thumbing: warning: %s"), message);
+    cli_print_line (_("thumbing: warning: %s"), message);
   else
-    print_line ("thumbing: %s", message);
+    cli_print_line ("thumbing: %s", message);
 }
 
 /* GLib's messages quote outside input too: escape them before the default
@@ -210,7 +183,7 @@ on_item_done (ThumbingPipeline *pipeline,
   else if (g_log_writer_is_journald (fileno (stderr)))
     journal_item_error (item, error->message);
   else
-    print_line (_("thumbing: error: %s"), error->message);
+    cli_print_line (_("thumbing: error: %s"), error->message);
 }
 
 static void
@@ -293,7 +266,7 @@ print_registry_problems (void)
   const char * const *problems = thumbing_registry_get_problems (thumbing_registry_get_default ());
 
   for (guint i = 0; problems[i] != NULL; i++)
-    print_line (_("thumbing: warning: %s"), problems[i]);
+    cli_print_line (_("thumbing: warning: %s"), problems[i]);
 }
 
 static gboolean apply_run_options (ThumbingPipeline *pipeline);
@@ -448,27 +421,6 @@ static const GOptionEntry run_entries[] = {
 };
 
 static gboolean
-parse_options (int                 *argc,
-               char              ***argv,
-               const char          *parameters,
-               const char          *summary,
-               const GOptionEntry  *entries)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_set_summary (context, summary);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      print_line ("thumbing: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 apply_run_options (ThumbingPipeline *pipeline)
 {
   if (opt_max_in_flight < 0 || opt_max_in_flight > 10000 || opt_workers > 1024)
@@ -503,7 +455,7 @@ set_log_format (void)
     return TRUE;
   if (strcmp (opt_log_format, "json") != 0)
     {
-      print_line (_("thumbing: --log-format takes text or json, not “%s”"), opt_log_format);
+      cli_print_line (_("thumbing: --log-format takes text or json, not “%s”"), opt_log_format);
       return FALSE;
     }
   log_json = TRUE;
@@ -528,42 +480,6 @@ run_built_pipeline (ThumbingPipeline *pipeline,
   return run_pipeline (pipeline, file, opt_quiet);
 }
 
-/* A bare name finds an installed pipeline: `thumbing run local`. */
-static char *
-resolve_pipeline_file (const char *argument)
-{
-  g_autofree char *with_suffix = NULL;
-  g_autofree char *installed = NULL;
-
-  if (g_file_test (argument, G_FILE_TEST_EXISTS) || strchr (argument, G_DIR_SEPARATOR) != NULL)
-    return g_strdup (argument);
-  with_suffix = g_str_has_suffix (argument, ".conf") ? g_strdup (argument) : g_strconcat (argument, ".conf", NULL);
-  installed = g_build_filename (THUMBING_PIPELINEDIR, with_suffix, NULL);
-  return g_file_test (installed, G_FILE_TEST_EXISTS) ? g_steal_pointer (&installed) : g_strdup (argument);
-}
-
-/* SSL_CERT_FILE names the authorities HTTPS trusts instead of the
- * system's, as OpenSSL's tools read it: the Lambda package brings Debian's
- * bundle this way, where the runtime's OS keeps its own elsewhere. */
-static gboolean
-trust_ssl_cert_file (void)
-{
-  const char *file = g_getenv ("SSL_CERT_FILE");
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (file == NULL || *file == '\0')
-    return TRUE;
-  database = g_tls_file_database_new (file, &error);
-  if (database == NULL)
-    {
-      print_line (_("thumbing: SSL_CERT_FILE: %s"), error->message);
-      return FALSE;
-    }
-  g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
-  return TRUE;
-}
-
 static int
 command_run (int    argc,
              char **argv)
@@ -572,7 +488,7 @@ command_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
 
-  if (!parse_options (&argc, &argv, _("FILE.conf"),
+  if (!cli_parse_options (&argc, &argv, _("FILE.conf"),
                       _("Runs the pipeline a keyfile describes, as a daemon or, with --once, as a batch."),
                       run_entries)
       || !set_log_format ())
@@ -583,7 +499,7 @@ command_run (int    argc,
       return EXIT_USAGE;
     }
 
-  file = resolve_pipeline_file (argv[1]);
+  file = cli_resolve_pipeline_file (argv[1]);
   pipeline = thumbing_pipeline_new_from_file (file, &error);
   return run_built_pipeline (pipeline, file, error);
 }
@@ -623,7 +539,7 @@ command_launch (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *description = NULL;
 
-  if (!parse_options (&argc, &argv, _("'ELEMENT key=value ! ELEMENT … [! ( BRANCH ) ( BRANCH )]'"),
+  if (!cli_parse_options (&argc, &argv, _("'ELEMENT key=value ! ELEMENT … [! ( BRANCH ) ( BRANCH )]'"),
                       _("Runs a pipeline written inline, as in\n"
                         "  thumbing launch 'folder-source path=in ! resize width=512 height=512 ! png-encode ! folder-sink path=out'"),
                       run_entries)
@@ -653,7 +569,7 @@ command_check (int    argc,
 {
   int status = EXIT_OK;
 
-  if (!parse_options (&argc, &argv, _("FILE.conf…"),
+  if (!cli_parse_options (&argc, &argv, _("FILE.conf…"),
                       _("Validates pipeline files without running them: elements, keys, values, "
                         "${VAR} expansion, the chain’s media and required properties."),
                       check_entries))
@@ -668,7 +584,7 @@ command_check (int    argc,
     {
       g_autoptr(ThumbingPipeline) pipeline = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *file = resolve_pipeline_file (argv[i]);
+      g_autofree char *file = cli_resolve_pipeline_file (argv[i]);
 
       pipeline = thumbing_pipeline_new_from_file (file, &error);
       if (pipeline != NULL && thumbing_pipeline_check (pipeline, &error))
@@ -682,135 +598,12 @@ command_check (int    argc,
             }
           continue;
         }
-      print_line ("%s", error->message);
+      cli_print_line ("%s", error->message);
       status = EXIT_FAILED;
     }
   if (status != EXIT_OK)
     print_registry_problems ();
   return status;
-}
-
-static char *opt_synth_output;
-static char *opt_synth_format;
-static gboolean opt_synth_policy;
-
-static const GOptionEntry synth_entries[] = {
-  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_synth_output, N_("Write to FILE instead of standard output"), N_("FILE") },
-  { "format", 0, 0, G_OPTION_ARG_STRING, &opt_synth_format, N_("json (default) or yaml"), N_("FORMAT") },
-  { "policy", 0, 0, G_OPTION_ARG_NONE, &opt_synth_policy,
-    N_("Print only the IAM policy of the pipeline's elements, for hosts that run the daemon"), NULL },
-  G_OPTION_ENTRY_NULL
-};
-
-static int
-command_synth (int    argc,
-               char **argv)
-{
-  g_autoptr(JsonNode) document = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *text = NULL;
-  gboolean yaml;
-
-  if (!parse_options (&argc, &argv, _("FILE.conf"),
-                      _("Prints an AWS CloudFormation template for the pipeline: its buckets, queue, function, topic, "
-                        "CDN and IAM policy, each permission scoped to what the elements' properties name. "
-                        "Properties written as ${VAR} become template parameters."),
-                      synth_entries))
-    return EXIT_USAGE;
-  if (argc != 2)
-    {
-      fprintf (stderr, _("thumbing synth: give one pipeline file (see thumbing synth --help)\n"));
-      return EXIT_USAGE;
-    }
-  if (opt_synth_format != NULL && strcmp (opt_synth_format, "json") != 0 && strcmp (opt_synth_format, "yaml") != 0)
-    {
-      print_line (_("thumbing synth: --format takes json or yaml, not “%s”"), opt_synth_format);
-      return EXIT_USAGE;
-    }
-  yaml = g_strcmp0 (opt_synth_format, "yaml") == 0;
-
-  file = resolve_pipeline_file (argv[1]);
-  document = thumbing_synth (file, opt_synth_policy ? THUMBING_SYNTH_POLICY : THUMBING_SYNTH_TEMPLATE, &error);
-  if (document == NULL)
-    {
-      print_line (_("thumbing synth: %s"), error->message);
-      return EXIT_FAILED;
-    }
-  if (yaml)
-    text = thumbing_synth_to_yaml (document);
-  else
-    {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_root (generator, document);
-      text = json_generator_to_data (generator, NULL);
-      text = g_realloc (text, strlen (text) + 2);
-      strcat (text, "\n");
-    }
-  if (opt_synth_output == NULL)
-    {
-      fputs (text, stdout);
-      return fflush (stdout) == 0 ? EXIT_OK : EXIT_FAILED;
-    }
-  if (!g_file_set_contents (opt_synth_output, text, -1, &error))
-    {
-      print_line (_("thumbing synth: %s"), error->message);
-      return EXIT_FAILED;
-    }
-  return EXIT_OK;
-}
-
-static char *opt_deploy_stack;
-static char **opt_deploy_parameters;
-static char *opt_deploy_code;
-static char *opt_deploy_artifacts;
-static gboolean opt_deploy_dry_run;
-
-static const GOptionEntry deploy_entries[] = {
-  { "stack-name", 0, 0, G_OPTION_ARG_STRING, &opt_deploy_stack, N_("The CloudFormation stack to create or update"), N_("NAME") },
-  { "parameter", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &opt_deploy_parameters,
-    N_("A template parameter's value (repeat for more)"), N_("KEY=VALUE") },
-  { "code", 0, 0, G_OPTION_ARG_FILENAME, &opt_deploy_code,
-    N_("The Lambda zip to upload (data/package-lambda.sh makes it)"), N_("FILE.zip") },
-  { "artifacts-bucket", 0, 0, G_OPTION_ARG_STRING, &opt_deploy_artifacts, N_("The bucket --code is uploaded to"), N_("BUCKET") },
-  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_deploy_dry_run, N_("Print the change set, and change nothing"), NULL },
-  G_OPTION_ENTRY_NULL
-};
-
-static int
-command_deploy (int    argc,
-                char **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *file = NULL;
-  ThumbingDeployOptions options = { 0 };
-
-  if (!parse_options (&argc, &argv, _("FILE.conf --stack-name NAME"),
-                      _("Creates or updates the CloudFormation stack thumbing synth derives from the pipeline, "
-                        "through a change set, and follows its events until it settles."),
-                      deploy_entries))
-    return EXIT_USAGE;
-  if (argc != 2 || opt_deploy_stack == NULL)
-    {
-      fprintf (stderr, _("thumbing deploy: give one pipeline file and --stack-name (see thumbing deploy --help)\n"));
-      return EXIT_USAGE;
-    }
-  file = resolve_pipeline_file (argv[1]);
-  options.file = file;
-  options.stack_name = opt_deploy_stack;
-  options.parameters = (const char * const *) opt_deploy_parameters;
-  options.code = opt_deploy_code;
-  options.artifacts_bucket = opt_deploy_artifacts;
-  options.dry_run = opt_deploy_dry_run;
-  options.terminal = isatty (STDOUT_FILENO);
-  if (!thumbing_deploy (&options, &error))
-    {
-      print_line (_("thumbing deploy: %s"), error->message);
-      return EXIT_FAILED;
-    }
-  return EXIT_OK;
 }
 
 static const char *
@@ -928,7 +721,7 @@ inspect_one (ThumbingRegistry *registry,
 
   if (element == NULL)
     {
-      print_line (_("thumbing: error: %s"), error->message);
+      cli_print_line (_("thumbing: error: %s"), error->message);
       return EXIT_FAILED;
     }
   factory = thumbing_registry_lookup (registry, name);
@@ -973,7 +766,7 @@ command_inspect (int    argc,
   ThumbingRegistry *registry;
   GList *factories;
 
-  if (!parse_options (&argc, &argv, _("[ELEMENT]"),
+  if (!cli_parse_options (&argc, &argv, _("[ELEMENT]"),
                       _("Lists the elements, or describes one with all its properties."), NULL))
     return EXIT_USAGE;
   registry = thumbing_registry_get_default ();
@@ -1018,32 +811,6 @@ print_usage (FILE *out)
              "  --help            Print this help; COMMAND --help describes a command\n"));
 }
 
-#ifdef THUMBING_STATIC_PLUGINS
-/* Built with -Dstatic-plugins=true: the plugins are part of the program,
- * which then needs no plugin folder (a Lambda bootstrap, say). */
-const ThumbingPluginDesc *thumbing_plugin_core_describe (void);
-const ThumbingPluginDesc *thumbing_plugin_vips_describe (void);
-const ThumbingPluginDesc *thumbing_plugin_aws_describe (void);
-const ThumbingPluginDesc *thumbing_plugin_http_describe (void);
-
-static void
-add_static_plugins (void)
-{
-  const ThumbingPluginDesc *(*describe[]) (void) = {
-    thumbing_plugin_core_describe, thumbing_plugin_vips_describe,
-    thumbing_plugin_aws_describe, thumbing_plugin_http_describe,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (describe); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!thumbing_registry_add_static_plugin (thumbing_registry_get_default (), describe[i] (), &error))
-        print_line (_("thumbing: warning: %s"), error->message);
-    }
-}
-#endif
-
 int
 main (int    argc,
       char **argv)
@@ -1056,8 +823,8 @@ main (int    argc,
     { "launch", command_launch },
     { "inspect", command_inspect },
     { "check", command_check },
-    { "synth", command_synth },
-    { "deploy", command_deploy },
+    { "synth", cli_run_stack_program },
+    { "deploy", cli_run_stack_program },
   };
 
 #ifdef __GLIBC__
@@ -1075,19 +842,11 @@ main (int    argc,
       mallopt (M_ARENA_MAX, 2 * (int) g_get_num_processors ());
     }
 #endif
-  setlocale (LC_ALL, "");
-  /* THUMBING_LOCALEDIR: the build tree's catalogues, for tests and meson devenv. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("THUMBING_LOCALEDIR") != NULL ? g_getenv ("THUMBING_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  cli_set_up_locale ();
   g_set_prgname ("thumbing");
   g_log_set_writer_func (write_escaped_log, NULL, NULL);
-#ifdef THUMBING_STATIC_PLUGINS
-  add_static_plugins ();
-#endif
+  cli_add_static_plugins ();
 
-  if (!trust_ssl_cert_file ())
-    return EXIT_USAGE;
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
       print_usage (argc < 2 ? stderr : stdout);
