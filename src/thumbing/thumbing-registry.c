@@ -358,6 +358,53 @@ thumbing_registry_add_element (ThumbingRegistry *self,
 }
 
 /**
+ * thumbing_registry_add_element_type:
+ * @self: a #ThumbingRegistry
+ * @element_type: a subclass of #ThumbingTransform, #ThumbingSink,
+ *   #ThumbingSource or #ThumbingService
+ * @name: the element's name in pipelines, as `watermark`
+ * @description: one line for `thumbing inspect`
+ * @accepts: (nullable): media types it takes, separated by “;” (%NULL:
+ *   anything), as for thumbing_element_class_set_media()
+ * @produces: (nullable): media types it gives (%NULL: what it takes)
+ * @plugin_name: who provides it (a script's or an application's name)
+ * @error: return location for a #GError
+ *
+ * Sets the class metadata of @element_type and registers it: for element
+ * classes written in a language that runs no C class initialiser, such as
+ * Python through GObject-Introspection, where a class cannot call
+ * thumbing_element_class_set_metadata() itself.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set as for
+ *   thumbing_registry_add_element()
+ */
+gboolean
+thumbing_registry_add_element_type (ThumbingRegistry *self,
+                                    GType             element_type,
+                                    const char       *name,
+                                    const char       *description,
+                                    const char       *accepts,
+                                    const char       *produces,
+                                    const char       *plugin_name,
+                                    GError          **error)
+{
+  g_autoptr(GTypeClass) klass = NULL;
+
+  g_return_val_if_fail (THUMBING_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail (name != NULL && description != NULL, FALSE);
+  if (!g_type_is_a (element_type, THUMBING_TYPE_ELEMENT) || G_TYPE_IS_ABSTRACT (element_type))
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_PLUGIN,
+                   _("element %s: %s is not a concrete element class"), name, g_type_name (element_type));
+      return FALSE;
+    }
+  klass = g_type_class_ref (element_type);
+  thumbing_element_class_set_metadata (THUMBING_ELEMENT_CLASS (klass), name, description);
+  thumbing_element_class_set_media (THUMBING_ELEMENT_CLASS (klass), accepts != NULL ? accepts : "*/*", produces);
+  return thumbing_registry_add_element (self, element_type, plugin_name, error);
+}
+
+/**
  * thumbing_registry_lookup:
  * @self: a #ThumbingRegistry
  * @name: an element name, as `resize`

@@ -32,6 +32,14 @@ gboolean                thumbing_registry_add_element      (ThumbingRegistry    
                                                             GType                      element_type,
                                                             const char                *plugin_name,
                                                             GError                   **error);
+gboolean                thumbing_registry_add_element_type (ThumbingRegistry *self,
+                                                            GType             element_type,
+                                                            const char       *name,
+                                                            const char       *description,
+                                                            const char       *accepts,
+                                                            const char       *produces,
+                                                            const char       *plugin_name,
+                                                            GError          **error);
 ThumbingElementFactory *thumbing_registry_lookup           (ThumbingRegistry          *self,
                                                             const char                *name);
 GList                  *thumbing_registry_list_factories   (ThumbingRegistry          *self);
