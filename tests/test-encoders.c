@@ -169,6 +169,89 @@ test_needs_decoded_input (void)
   g_assert_cmpstr (error->message, ==, "expected a decoded image, got image/jpeg (put resize before the encoder)");
 }
 
+/* The thumbnail of a photo with a camera's EXIF and an XMP packet,
+ * encoded with @settings, decoded again. */
+static VipsImage *
+encode_with_metadata (const char *settings,
+                      const char *loader)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThumbingElement) encoder = thumbing_test_element (settings, &error);
+  g_autoptr(ThumbingItem) item = decoded ("photo-baseline.jpg", "resize");
+  g_autoptr(ThumbingItem) result = NULL;
+  g_autoptr(VipsImage) tagged = NULL;
+  static const char xmp[] = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><dc:creator>someone</dc:creator></x:xmpmeta>";
+
+  g_assert_no_error (error);
+  g_assert_cmpint (vips_copy (VIPS_IMAGE (thumbing_item_get_image (item)), &tagged, NULL), ==, 0);
+  vips_image_set_string (tagged, "exif-ifd0-Make", "Camera Co (Camera Co, ASCII, 10 components, 10 bytes)");
+  vips_image_set_blob_copy (tagged, VIPS_META_XMP_NAME, xmp, sizeof xmp - 1);
+  thumbing_item_set_image (item, G_OBJECT (tagged));
+  result = thumbing_test_process (encoder, item, &error);
+  g_assert_no_error (error);
+  return decode (thumbing_item_get_bytes (result), loader);
+}
+
+static gboolean
+has_field (VipsImage  *image,
+           const char *name)
+{
+  return vips_image_get_typeof (image, name) != 0;
+}
+
+/* profile=srgb keeps the sRGB profile alone under strip; profile=none
+ * drops it while strip=false keeps the rest; auto follows strip. */
+static void
+test_profile_kept_or_dropped (void)
+{
+  static const struct {
+    const char *encoder;
+    const char *loader;
+  } encoders[] = {
+    { "png-encode", "VipsForeignLoadPngBuffer" },
+    { "jpeg-encode", "VipsForeignLoadJpegBuffer" },
+    { "webp-encode", "VipsForeignLoadWebpBuffer" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (encoders); i++)
+    {
+      g_autofree char *keep = g_strdup_printf ("%s profile=srgb", encoders[i].encoder);
+      g_autofree char *drop = g_strdup_printf ("%s strip=false profile=none", encoders[i].encoder);
+      g_autofree char *all = g_strdup_printf ("%s strip=false", encoders[i].encoder);
+      g_autoptr(VipsImage) plain = encode_with_metadata (encoders[i].encoder, encoders[i].loader);
+      g_autoptr(VipsImage) kept = encode_with_metadata (keep, encoders[i].loader);
+      g_autoptr(VipsImage) dropped = encode_with_metadata (drop, encoders[i].loader);
+      g_autoptr(VipsImage) everything = encode_with_metadata (all, encoders[i].loader);
+      const void *profile = NULL;
+      size_t length = 0;
+
+      g_test_message ("%s", encoders[i].encoder);
+      g_assert_false (has_field (plain, VIPS_META_ICC_NAME));
+      g_assert_false (has_field (plain, VIPS_META_XMP_NAME));
+
+      g_assert_true (has_field (kept, VIPS_META_ICC_NAME));
+      g_assert_cmpint (vips_image_get_blob (kept, VIPS_META_ICC_NAME, &profile, &length), ==, 0);
+      {
+        VipsBlob *srgb = NULL;
+        size_t srgb_length = 0;
+        const void *srgb_data;
+
+        g_assert_cmpint (vips_profile_load ("srgb", &srgb, NULL), ==, 0);
+        srgb_data = vips_blob_get (srgb, &srgb_length);
+        g_assert_cmpmem (profile, length, srgb_data, srgb_length);
+        vips_area_unref (VIPS_AREA (srgb));
+      }
+      g_assert_false (has_field (kept, VIPS_META_XMP_NAME));
+      g_assert_false (has_field (kept, "exif-ifd0-Make"));
+
+      g_assert_false (has_field (dropped, VIPS_META_ICC_NAME));
+      g_assert_true (has_field (dropped, VIPS_META_XMP_NAME));
+      g_assert_true (has_field (dropped, "exif-ifd0-Make") || encoders[i].encoder[0] == 'p');
+
+      g_assert_true (has_field (everything, VIPS_META_XMP_NAME));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -181,5 +264,6 @@ main (int    argc,
   g_test_add_func ("/encoders/webp", test_webp);
   g_test_add_func ("/encoders/avif-or-clear-refusal", test_avif_or_clear_refusal);
   g_test_add_func ("/encoders/needs-decoded-input", test_needs_decoded_input);
+  g_test_add_func ("/encoders/profile-kept-or-dropped", test_profile_kept_or_dropped);
   return g_test_run ();
 }

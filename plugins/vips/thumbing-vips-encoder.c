@@ -12,8 +12,14 @@
 
 typedef struct
 {
-  gboolean strip;
+  gboolean            strip;
+  ThumbingVipsProfile profile;
 } ThumbingVipsEncoderPrivate;
+
+G_DEFINE_ENUM_TYPE (ThumbingVipsProfile, thumbing_vips_profile,
+                    G_DEFINE_ENUM_VALUE (THUMBING_VIPS_PROFILE_AUTO, "auto"),
+                    G_DEFINE_ENUM_VALUE (THUMBING_VIPS_PROFILE_SRGB, "srgb"),
+                    G_DEFINE_ENUM_VALUE (THUMBING_VIPS_PROFILE_NONE, "none"))
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThumbingVipsEncoder, thumbing_vips_encoder, THUMBING_TYPE_TRANSFORM)
 
@@ -91,6 +97,64 @@ without_location (VipsImage *image,
   return copy;
 }
 
+static void *
+collect_non_profile_field (VipsImage  *image,
+                           const char *name,
+                           GValue     *value,
+                           void       *names)
+{
+  static const char * const metadata[] = { "exif-", "xmp-", "iptc-", "png-comment-", "jpeg-thumbnail", "orientation" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (metadata); i++)
+    if (g_str_has_prefix (name, metadata[i]))
+      g_ptr_array_add (names, g_strdup (name));
+  return NULL;
+}
+
+/* A copy of @image whose colour profile is as @profile says, and which
+ * holds no other metadata to write when @strip is on. */
+static VipsImage *
+with_profile (VipsImage          *image,
+              ThumbingVipsProfile profile,
+              gboolean            strip,
+              GError            **error)
+{
+  VipsImage *copy = NULL;
+
+  if (vips_copy (image, &copy, NULL) != 0)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot copy the image"));
+      return NULL;
+    }
+  if (profile == THUMBING_VIPS_PROFILE_NONE || (profile == THUMBING_VIPS_PROFILE_AUTO && strip))
+    vips_image_remove (copy, VIPS_META_ICC_NAME);
+  if (profile == THUMBING_VIPS_PROFILE_SRGB)
+    {
+      VipsBlob *srgb = NULL;
+      size_t length = 0;
+      const void *data;
+
+      if (vips_profile_load ("srgb", &srgb, NULL) != 0)
+        {
+          g_object_unref (copy);
+          thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot load the sRGB profile"));
+          return NULL;
+        }
+      data = vips_blob_get (srgb, &length);
+      vips_image_set_blob_copy (copy, VIPS_META_ICC_NAME, data, length);
+      vips_area_unref (VIPS_AREA (srgb));
+    }
+  if (strip)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      vips_image_map (copy, collect_non_profile_field, names);
+      for (guint i = 0; i < names->len; i++)
+        vips_image_remove (copy, names->pdata[i]);
+    }
+  return copy;
+}
+
 /* Encoders write 8-bit sRGB, so grey, 16-bit, CMYK and Lab inputs all come
  * out the same way a browser shows them. */
 static VipsImage *
@@ -162,7 +226,19 @@ thumbing_vips_encoder_process (ThumbingElement *element,
       g_object_unref (prepared);
       prepared = private_copy;
     }
-  if (klass->save (self, prepared, priv->strip, &buffer, &length) != 0)
+  /* Metadata is left out here too, not only by the saver: libvips 8.14's
+   * webpsave writes the XMP packet even with strip set. */
+  if (priv->profile != THUMBING_VIPS_PROFILE_AUTO || priv->strip)
+    {
+      VipsImage *profiled = with_profile (prepared, priv->profile, priv->strip, error);
+
+      if (profiled == NULL)
+        return NULL;
+      g_object_unref (prepared);
+      prepared = profiled;
+    }
+  /* Keeping the sRGB profile alone: the saver writes what the copy holds. */
+  if (klass->save (self, prepared, priv->strip && priv->profile != THUMBING_VIPS_PROFILE_SRGB, &buffer, &length) != 0)
     {
       thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("encoding failed"));
       return NULL;
@@ -188,6 +264,11 @@ thumbing_vips_encoder_class_init (ThumbingVipsEncoderClass *klass)
                                            "and GPS location is always left out"),
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_PRIVATE_FIELD (klass, ThumbingVipsEncoder, profile,
+    g_param_spec_enum ("profile", NULL, _("The colour profile written: auto (with the metadata, so not when strip), "
+                                          "srgb (always, even when strip), none"),
+                       thumbing_vips_profile_get_type (), THUMBING_VIPS_PROFILE_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
 }
 
 static void

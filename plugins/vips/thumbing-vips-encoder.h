@@ -13,6 +13,25 @@ G_BEGIN_DECLS
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 #endif
 
+/**
+ * ThumbingVipsProfile:
+ * @THUMBING_VIPS_PROFILE_AUTO: the sRGB profile travels with the metadata:
+ *   left out when strip is on, written when it is off
+ * @THUMBING_VIPS_PROFILE_SRGB: the sRGB profile the pixels are in is always
+ *   written, even when strip leaves out everything else
+ * @THUMBING_VIPS_PROFILE_NONE: no profile is written, even when strip is off
+ *
+ * Whether an encoder embeds a colour profile. The pixels are converted to
+ * sRGB either way (from an embedded profile where the input has one).
+ */
+typedef enum {
+  THUMBING_VIPS_PROFILE_AUTO,
+  THUMBING_VIPS_PROFILE_SRGB,
+  THUMBING_VIPS_PROFILE_NONE,
+} ThumbingVipsProfile;
+
+GType thumbing_vips_profile_get_type (void) G_GNUC_CONST;
+
 #define THUMBING_TYPE_VIPS_ENCODER (thumbing_vips_encoder_get_type ())
 G_DECLARE_DERIVABLE_TYPE (ThumbingVipsEncoder, thumbing_vips_encoder, THUMBING, VIPS_ENCODER, ThumbingTransform)
 
