@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #include <string.h>
 
@@ -15,12 +16,10 @@
 #include "thumbing-test-util.h"
 
 static VipsImage *
-resize_sample (const char *kind,
-               const char *name,
-               const char *settings,
-               GError    **error)
+resize_sample_path (const char *path,
+                    const char *settings,
+                    GError    **error)
 {
-  g_autofree char *path = thumbing_test_sample (kind, name);
   g_autoptr(ThumbingElement) resize = thumbing_test_element (settings, error);
   g_autoptr(ThumbingItem) item = thumbing_test_file_item (path);
   g_autoptr(ThumbingItem) result = NULL;
@@ -35,6 +34,17 @@ resize_sample (const char *kind,
   g_assert_cmpstr (thumbing_item_get_media_type (result), ==, THUMBING_MEDIA_DECODED_IMAGE);
   g_assert_cmpint (atoi (thumbing_item_get_metadata (result, THUMBING_METADATA_WIDTH)), ==, VIPS_IMAGE (image)->Xsize);
   return g_object_ref (VIPS_IMAGE (image));
+}
+
+static VipsImage *
+resize_sample (const char *kind,
+               const char *name,
+               const char *settings,
+               GError    **error)
+{
+  g_autofree char *path = thumbing_test_sample (kind, name);
+
+  return resize_sample_path (path, settings, error);
 }
 
 static void
@@ -523,6 +533,113 @@ test_pictures_match_the_slow_path (void)
   g_unlink (opaque);
 }
 
+/* A 3-frame animation of 300×200 with delays 100, 200 and 300 ms looping 5
+ * times, saved by libvips in @format (gif, webp). */
+static char *
+write_animation (const char *format)
+{
+  VipsImage *frames[3];
+  g_autoptr(VipsImage) roll = NULL;
+  int delays[] = { 100, 200, 300 };
+  char *path = g_strdup_printf ("%s/thumbing-animation-%u.%s", g_get_tmp_dir (), (guint) getpid (), format);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(VipsImage) black = NULL, lit = NULL;
+
+      g_assert_cmpint (vips_black (&black, 300, 200, "bands", 3, NULL), ==, 0);
+      g_assert_cmpint (vips_linear1 (black, &lit, 1.0, 80.0 * i, NULL), ==, 0);
+      g_assert_cmpint (vips_cast_uchar (lit, &frames[i], NULL), ==, 0);
+    }
+  g_assert_cmpint (vips_arrayjoin (frames, &roll, 3, "across", 1, NULL), ==, 0);
+  for (int i = 0; i < 3; i++)
+    g_object_unref (frames[i]);
+  vips_image_set_int (roll, VIPS_META_PAGE_HEIGHT, 200);
+  vips_image_set_array_int (roll, "delay", delays, 3);
+  vips_image_set_int (roll, "loop", 5);
+  g_assert_cmpint (vips_image_write_to_file (roll, path, NULL), ==, 0);
+  return path;
+}
+
+static void
+assert_animation (VipsImage *image,
+                  int        frame_width,
+                  int        frame_height)
+{
+  int *delays = NULL, n = 0, loop = 0;
+
+  g_assert_cmpint (image->Xsize, ==, frame_width);
+  g_assert_cmpint (vips_image_get_page_height (image), ==, frame_height);
+  g_assert_cmpint (image->Ysize, ==, 3 * frame_height);
+  g_assert_cmpint (vips_image_get_array_int (image, "delay", &delays, &n), ==, 0);
+  g_assert_cmpint (n, ==, 3);
+  g_assert_cmpint (delays[0], ==, 100);
+  g_assert_cmpint (delays[2], ==, 300);
+  g_assert_cmpint (vips_image_get_int (image, "loop", &loop), ==, 0);
+  g_assert_cmpint (loop, ==, 5);
+}
+
+/* animated=true: every frame, delays and loop count, through webp-encode
+ * and gif-encode; by default the first frame; the pixels of all frames
+ * held to max-input-pixels from the header. */
+static void
+test_animations (void)
+{
+  const char *formats[] = { "gif", "webp" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *path = write_animation (formats[f]);
+      const char *encoders[] = { "webp-encode", "gif-encode" };
+
+      for (guint e = 0; e < G_N_ELEMENTS (encoders); e++)
+        {
+          g_autoptr(ThumbingElement) resize = thumbing_test_element ("resize width=128 height=128 animated=true", NULL);
+          g_autoptr(ThumbingElement) encoder = thumbing_test_element (encoders[e], NULL);
+          g_autoptr(ThumbingItem) item = thumbing_test_file_item (path);
+          g_autoptr(ThumbingItem) resized = thumbing_test_process (resize, item, NULL);
+          g_autoptr(ThumbingItem) encoded = NULL;
+          g_autoptr(VipsImage) back = NULL;
+          gsize length = 0;
+          const void *data;
+
+          g_assert_nonnull (resized);
+          assert_animation (VIPS_IMAGE (thumbing_item_get_image (resized)), 128, 128);
+          g_assert_cmpstr (thumbing_item_get_metadata (resized, THUMBING_METADATA_HEIGHT), ==, "128");
+          encoded = thumbing_test_process (encoder, resized, NULL);
+          g_assert_nonnull (encoded);
+          data = g_bytes_get_data (thumbing_item_get_bytes (encoded), &length);
+          back = vips_image_new_from_buffer (data, length, "n=-1", NULL);
+          g_assert_nonnull (back);
+          assert_animation (back, 128, 128);
+        }
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(VipsImage) first = resize_sample_path (path, "resize width=128 height=128", &error);
+        g_autoptr(VipsImage) inside = resize_sample_path (path, "resize width=128 height=128 fit=inside animated=true",
+                                                          &error);
+        g_autoptr(VipsImage) refused = NULL;
+
+        g_assert_no_error (error);
+        g_assert_cmpint (first->Ysize, ==, 128);
+        assert_animation (inside, 128, 85);
+        refused = resize_sample_path (path, "resize animated=true max-input-pixels=150000", &error);
+        g_assert_null (refused);
+        g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE);
+        g_assert_cmpstr (error->message, ==,
+                         "the animation's 3 frames of 300×200 are 180000 pixels, more than max-input-pixels (150000)");
+      }
+      g_unlink (path);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ThumbingElement) contain = thumbing_test_element ("resize fit=contain animated=true", &error);
+
+    g_assert_null (contain);
+    g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -540,5 +657,6 @@ main (int    argc,
   g_test_add_func ("/resize/formats-by-content", test_formats_by_content);
   g_test_add_func ("/resize/tiles-frames-and-time-are-bounded", test_tiles_frames_and_time_are_bounded);
   g_test_add_func ("/resize/pictures-match-the-slow-path", test_pictures_match_the_slow_path);
+  g_test_add_func ("/resize/animations", test_animations);
   return g_test_run ();
 }

@@ -44,6 +44,7 @@ struct _ThumbingResize
   guint                   timeout;
   guint64                 max_tiles;
   guint                   max_frames;
+  gboolean                animated;
   char                  **formats;
 
   double                  rgba[4];
@@ -178,6 +179,12 @@ thumbing_resize_check (ThumbingElement *element,
     {
       g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
                    _("no-enlarge: cannot be combined with fit=fill, which always produces width×height"));
+      return FALSE;
+    }
+  if (self->animated && self->fit != THUMBING_RESIZE_FIT_COVER && self->fit != THUMBING_RESIZE_FIT_INSIDE)
+    {
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_INVALID_VALUE,
+                   _("animated: every frame is resized with fit=cover or fit=inside only"));
       return FALSE;
     }
   if ((self->position == THUMBING_RESIZE_POSITION_ENTROPY || self->position == THUMBING_RESIZE_POSITION_ATTENTION)
@@ -756,6 +763,102 @@ decode_failed (ThumbingResize *self,
     thumbing_vips_set_error (error, THUMBING_ERROR_BAD_INPUT, _("cannot decode the image"));
 }
 
+/* Every frame of a GIF or WebP animation, each resized as the box says
+ * (cover crops each frame where position says; smart crops take the
+ * centre), its delays and loop count kept: an image of the frames one
+ * above the other, with page-height, as libvips's savers want. The pixels
+ * of all frames together are held to max-input-pixels, from the header. */
+static VipsImage *
+animated_thumbnail (ThumbingResize *self,
+                    Input          *input,
+                    VipsImage      *header,
+                    int             frames,
+                    Watch          *watch,
+                    GError        **error)
+{
+  guint64 total = (guint64) header->Xsize * (guint64) header->Ysize * (guint64) frames;
+  gboolean cover = self->fit == THUMBING_RESIZE_FIT_COVER;
+  double scale = cover ? MAX ((double) self->width / header->Xsize, (double) self->height / header->Ysize)
+                       : MIN ((double) self->width / header->Xsize, (double) self->height / header->Ysize);
+  int frame_width, frame_height;
+  g_autoptr(VipsImage) loaded = NULL;
+  g_autoptr(VipsImage) scaled = NULL;
+  g_autoptr(VipsImage) joined = NULL;
+  g_autofree VipsImage **cropped = NULL;
+  VipsImage *t = NULL;
+  int status = 0;
+
+  if (self->max_input_pixels > 0 && total > self->max_input_pixels)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+      g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, self->max_input_pixels);
+
+      g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                   _("the animation's %d frames of %d×%d are %s pixels, more than max-input-pixels (%s)"),
+                   frames, header->Xsize, header->Ysize, count, limit);
+      return NULL;
+    }
+  if (self->no_enlarge && scale > 1.0)
+    scale = 1.0;
+  frame_width = MAX (1, (int) lround (header->Xsize * scale));
+  frame_height = MAX (1, (int) lround (header->Ysize * scale));
+
+  if (input->file != NULL)
+    loaded = vips_image_new_from_file (input->file, "n", -1, "access", VIPS_ACCESS_SEQUENTIAL,
+                                       "fail_on", vips_fail_on (self->fail_on), NULL);
+  else
+    {
+      gsize length = 0;
+      const void *data = g_bytes_get_data (input->bytes, &length);
+
+      loaded = vips_image_new_from_buffer (data, length, "", "n", -1, "access", VIPS_ACCESS_SEQUENTIAL,
+                                           "fail_on", vips_fail_on (self->fail_on), NULL);
+    }
+  if (loaded == NULL || vips_thumbnail_image (loaded, &t, frame_width, "height", VIPS_MAX_COORD,
+                                              "size", VIPS_SIZE_BOTH, "no_rotate", TRUE, NULL) != 0)
+    {
+      decode_failed (self, watch, error);
+      return NULL;
+    }
+  scaled = copy_memory_watched (t, watch);
+  g_object_unref (t);
+  if (scaled == NULL)
+    {
+      decode_failed (self, watch, error);
+      return NULL;
+    }
+  frame_height = vips_image_get_page_height (scaled);
+  if (!cover || (frame_width <= self->width && frame_height <= self->height))
+    return g_steal_pointer (&scaled);
+
+  /* Crop each frame to the box, then stack them again. */
+  frames = scaled->Ysize / frame_height;
+  cropped = g_new0 (VipsImage *, frames);
+  for (int i = 0; i < frames && status == 0; i++)
+    {
+      g_autoptr(VipsImage) frame = NULL;
+
+      status = vips_extract_area (scaled, &frame, 0, i * frame_height, frame_width, frame_height, NULL)
+               || vips_gravity (frame, &cropped[i], compass (self->position), MIN (self->width, frame_width),
+                                MIN (self->height, frame_height), NULL);
+    }
+  if (status == 0)
+    status = vips_arrayjoin (cropped, &t, frames, "across", 1, NULL);
+  for (int i = 0; i < frames; i++)
+    g_clear_object (&cropped[i]);
+  if (status != 0)
+    {
+      thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot crop the frames"));
+      return NULL;
+    }
+  joined = t;
+  vips_image_set_int (joined, VIPS_META_PAGE_HEIGHT, MIN (self->height, frame_height));
+  t = vips_image_copy_memory (joined);
+  if (t == NULL)
+    thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot crop the frames"));
+  return t;
+}
+
 /* @orientation: set to the EXIF orientation turned upright (1: none). */
 static VipsImage *
 resize (ThumbingResize *self,
@@ -778,6 +881,12 @@ resize (ThumbingResize *self,
   if (header == NULL)
     return NULL;
   *orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
+  if (self->animated && input->image == NULL && vips_image_get_n_pages (header) > 1
+      && (loaded_by (header, "gifload") || loaded_by (header, "webpload")))
+    {
+      *orientation = 1;
+      return animated_thumbnail (self, input, header, vips_image_get_n_pages (header), &watch, error);
+    }
 
   switch (self->fit)
     {
@@ -879,7 +988,7 @@ thumbing_resize_process (ThumbingElement *element,
 
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_ORIENTATION, orientation);
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_WIDTH, result->Xsize);
-  thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, result->Ysize);
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, vips_image_get_page_height (result));
   thumbing_item_set_image (item, G_OBJECT (result));
   return thumbing_item_ref (item);
 }
@@ -992,6 +1101,11 @@ thumbing_resize_class_init (ThumbingResizeClass *klass)
     g_param_spec_uint64 ("max-tiles", NULL, _("Refuse TIFFs made of more tiles or strips than this, before decoding (0: no limit)"),
                          0, G_MAXUINT64, DEFAULT_MAX_TILES,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  THUMBING_ELEMENT_FIELD (klass, ThumbingResize, animated,
+    g_param_spec_boolean ("animated", NULL,
+                          _("Resize every frame of a GIF or WebP animation, keeping delays and loops "
+                            "(false: the first frame only); fit=cover or inside"),
+                          FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingResize, max_frames,
     g_param_spec_uint ("max-frames", NULL, _("Refuse inputs with more frames or pages than this (0: no limit); the first is used"),
                        0, G_MAXUINT, 1000,

@@ -217,6 +217,18 @@ thumbing_vips_encoder_process (ThumbingElement *element,
   prepared = to_srgb8 (VIPS_IMAGE (object), error);
   if (prepared == NULL)
     return NULL;
+  if (!klass->animates && vips_image_get_page_height (prepared) < prepared->Ysize)
+    {
+      VipsImage *first = NULL;
+
+      if (vips_crop (prepared, &first, 0, 0, prepared->Xsize, vips_image_get_page_height (prepared), NULL) != 0)
+        {
+          thumbing_vips_set_error (error, THUMBING_ERROR_FAILED, _("cannot take the first frame"));
+          return NULL;
+        }
+      g_object_unref (prepared);
+      prepared = first;
+    }
   if (!priv->strip)
     {
       VipsImage *private_copy = without_location (prepared, error);
@@ -248,7 +260,7 @@ thumbing_vips_encoder_process (ThumbingElement *element,
   thumbing_item_set_bytes (item, bytes, klass->media_type);
   thumbing_item_set_metadata (item, THUMBING_METADATA_FORMAT, klass->extension);
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_WIDTH, prepared->Xsize);
-  thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, prepared->Ysize);
+  thumbing_item_set_metadata_int (item, THUMBING_METADATA_HEIGHT, vips_image_get_page_height (prepared));
   return thumbing_item_ref (item);
 }
 

@@ -41,6 +41,8 @@ G_DECLARE_DERIVABLE_TYPE (ThumbingVipsEncoder, thumbing_vips_encoder, THUMBING, 
  *   freed with g_free(), the libvips way: 0 on success
  * @media_type: what @save produces, as `image/png`
  * @extension: its usual file extension, as `png`
+ * @animates: whether @save writes every frame of an animation (an image of
+ *   frames one above the other, with page-height); others get the first
  */
 struct _ThumbingVipsEncoderClass
 {
@@ -53,6 +55,7 @@ struct _ThumbingVipsEncoderClass
                         size_t              *length);
   const char   *media_type;
   const char   *extension;
+  gboolean      animates;
 };
 
 void     thumbing_vips_encoder_class_setup (ThumbingVipsEncoderClass *klass,

@@ -8,6 +8,7 @@
 #include <vips/vips.h>
 
 #include "thumbing-avif-encode.h"
+#include "thumbing-gif-encode.h"
 #include "thumbing-jpeg-encode.h"
 #include "thumbing-placeholder.h"
 #include "thumbing-png-encode.h"
@@ -54,6 +55,7 @@ vips_plugin_init (ThumbingPlugin *plugin,
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_PNG_ENCODE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_JPEG_ENCODE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_WEBP_ENCODE, error)
+      && thumbing_plugin_add_element (plugin, THUMBING_TYPE_GIF_ENCODE, error)
       && thumbing_plugin_add_element (plugin, THUMBING_TYPE_AVIF_ENCODE, error);
 }
 

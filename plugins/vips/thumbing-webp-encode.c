@@ -44,6 +44,7 @@ thumbing_webp_encode_class_init (ThumbingWebpEncodeClass *klass)
   ThumbingVipsEncoderClass *encoder_class = THUMBING_VIPS_ENCODER_CLASS (klass);
 
   encoder_class->save = thumbing_webp_encode_save;
+  encoder_class->animates = TRUE;
 
   thumbing_vips_encoder_class_setup (encoder_class, "webp-encode",
                                      _("Encodes decoded images as lossy or lossless WebP"),
