@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Every pixel must equal pngload's: on PNGs written with each row filter
- * (our writer), on the samples, and on every 8-bit RGB and RGBA PNG Debian
+ * Every pixel must equal pngload's (and, shrunk while decoding, pngload's
+ * shrunk by vips_shrink): on PNGs written with each row filter (our
+ * writer), on the samples, and on every 8-bit RGB and RGBA PNG Debian
  * installs under /usr/share and in the benchmark's wallpapers. Damaged
  * files fail with the damage named; files it leaves to libvips say so.
  */
@@ -17,20 +18,25 @@
 #include "thumbing-png-writer.h"
 #include "thumbing-test-util.h"
 
+/* The reader's image, shrunk by @shrink as it decodes, against pngload's
+ * shrunk by vips_shrink(). */
 static void
 assert_same_pixels (const guint8 *png,
                     gsize         length,
+                    int           shrink,
                     const char   *label)
 {
   g_autoptr(VipsImage) ours = NULL;
-  g_autoptr(VipsImage) theirs = vips_image_new_from_buffer (png, length, "", "access", VIPS_ACCESS_RANDOM, NULL);
+  g_autoptr(VipsImage) loaded = vips_image_new_from_buffer (png, length, "", "access", VIPS_ACCESS_RANDOM, NULL);
+  g_autoptr(VipsImage) theirs = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree void *a = NULL, *b = NULL;
   size_t a_length = 0, b_length = 0;
-  gboolean unsupported = FALSE;
+  gboolean unsupported = FALSE, alpha_opaque = FALSE;
+  double smallest = 0;
 
-  g_assert_nonnull (theirs);
-  ours = thumbing_png_reader_read (png, length, &unsupported, &error);
+  g_assert_nonnull (loaded);
+  ours = thumbing_png_reader_read (png, length, shrink, &alpha_opaque, &unsupported, &error);
   g_assert_no_error (error);
   if (unsupported)
     {
@@ -38,6 +44,18 @@ assert_same_pixels (const guint8 *png,
       return;
     }
   g_assert_nonnull (ours);
+  if (loaded->Bands == 4)
+    {
+      g_autoptr(VipsImage) alpha = NULL;
+
+      g_assert_cmpint (vips_extract_band (loaded, &alpha, 3, NULL), ==, 0);
+      g_assert_cmpint (vips_min (alpha, &smallest, NULL), ==, 0);
+    }
+  g_assert_cmpint (alpha_opaque, ==, loaded->Bands == 4 && smallest == 255);
+  if (shrink == 1)
+    theirs = g_object_ref (loaded);
+  else
+    g_assert_cmpint (vips_shrink (loaded, &theirs, shrink, shrink, NULL), ==, 0);
   g_assert_cmpint (ours->Xsize, ==, theirs->Xsize);
   g_assert_cmpint (ours->Ysize, ==, theirs->Ysize);
   g_assert_cmpint (ours->Bands, ==, theirs->Bands);
@@ -49,7 +67,7 @@ assert_same_pixels (const guint8 *png,
   b = vips_image_write_to_memory (theirs, &b_length);
   g_assert_cmpuint (a_length, ==, b_length);
   if (memcmp (a, b, a_length) != 0)
-    g_error ("%s: the pixels differ from pngload's", label);
+    g_error ("%s, shrunk by %d: the pixels differ from pngload's", label, shrink);
 }
 
 static void
@@ -57,9 +75,14 @@ assert_file (const char *path)
 {
   g_autofree char *data = NULL;
   gsize length = 0;
+  g_autoptr(VipsImage) header = NULL;
 
   g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-  assert_same_pixels ((const guint8 *) data, length, path);
+
+  assert_same_pixels ((const guint8 *) data, length, 1, path);
+  header = vips_image_new_from_buffer (data, length, "", NULL);
+  if (MIN (header->Xsize, header->Ysize) >= 3)
+    assert_same_pixels ((const guint8 *) data, length, 3, path);
 }
 
 static void
@@ -81,9 +104,49 @@ test_every_filter (void)
         size_t length = 0;
 
         g_assert_true (thumbing_png_writer_write (bands == 4 ? rgba : rgb, filters[f], 1, &png, &length));
-        assert_same_pixels (png, length, label);
+        assert_same_pixels (png, length, 1, label);
         g_free (png);
       }
+}
+
+/* Shrunk while decoding: every factor's pixels are vips_shrink()'s, on
+ * sizes that divide and that leave a part box at the right and bottom
+ * (rounded up, the last row and column repeat; rounded down, dropped), and
+ * an alpha band is found opaque only when it is. */
+static void
+test_shrink_while_decoding (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "portrait-alpha.png");
+  g_autoptr(VipsImage) rgba = vips_image_new_from_file (path, "access", VIPS_ACCESS_RANDOM, NULL);
+  g_autoptr(VipsImage) opaque = NULL;
+  const int sizes[][2] = { { 96, 64 }, { 101, 71 }, { 103, 70 }, { 37, 113 }, { 17, 16 } };
+  const int factors[] = { 2, 3, 4, 5, 7, 16, 17 };
+
+  g_assert_nonnull (rgba);
+  {
+    g_autoptr(VipsImage) colour = NULL;
+
+    g_assert_cmpint (vips_extract_band (rgba, &colour, 0, "n", 3, NULL), ==, 0);
+    g_assert_cmpint (vips_bandjoin_const1 (colour, &opaque, 255, NULL), ==, 0);
+  }
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+      for (int bands = 3; bands <= 5; bands++)
+        {
+          g_autoptr(VipsImage) crop = NULL, image = NULL;
+          g_autofree char *label = g_strdup_printf ("%d×%d, %d bands%s", sizes[s][0], sizes[s][1], MIN (bands, 4),
+                                                    bands == 5 ? " opaque" : "");
+          void *png = NULL;
+          size_t length = 0;
+
+          if ((double) MIN (sizes[s][0], sizes[s][1]) / factors[f] < 0.5)
+            continue;
+          g_assert_cmpint (vips_crop (bands == 5 ? opaque : rgba, &crop, 3, 5, sizes[s][0], sizes[s][1], NULL), ==, 0);
+          g_assert_cmpint (vips_extract_band (crop, &image, 0, "n", MIN (bands, 4), NULL), ==, 0);
+          g_assert_true (thumbing_png_writer_write (image, THUMBING_PNG_FILTER_ADAPTIVE, 1, &png, &length));
+          assert_same_pixels (png, length, factors[f], label);
+          g_free (png);
+        }
 }
 
 static void
@@ -166,7 +229,7 @@ assert_damaged (GByteArray *png,
   g_autoptr(VipsImage) image = NULL;
   gboolean unsupported = FALSE;
 
-  image = thumbing_png_reader_read (png->data, png->len, &unsupported, &error);
+  image = thumbing_png_reader_read (png->data, png->len, 1, NULL, &unsupported, &error);
   g_assert_null (image);
   g_assert_false (unsupported);
   g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT);
@@ -181,7 +244,7 @@ assert_unsupported (GByteArray *png)
   g_autoptr(VipsImage) image = NULL;
   gboolean unsupported = FALSE;
 
-  image = thumbing_png_reader_read (png->data, png->len, &unsupported, &error);
+  image = thumbing_png_reader_read (png->data, png->len, 1, NULL, &unsupported, &error);
   g_assert_null (image);
   g_assert_no_error (error);
   g_assert_true (unsupported);
@@ -256,6 +319,7 @@ main (int    argc,
   thumbing_test_init (&argc, &argv);
   g_assert_cmpint (VIPS_INIT (argv[0]), ==, 0);
   g_test_add_func ("/png-reader/every-filter", test_every_filter);
+  g_test_add_func ("/png-reader/shrink-while-decoding", test_shrink_while_decoding);
   g_test_add_func ("/png-reader/real-images", test_real_images);
   g_test_add_func ("/png-reader/damage", test_damage);
   return g_test_run ();

@@ -550,12 +550,15 @@ png_reader_takes (ThumbingResize *self,
 }
 
 /* An 8-bit RGB or RGBA PNG read by thumbing's own reader (libdeflate),
- * where it takes the file and resize fails on errors as libpng does;
- * NULL with *unsupported set where libvips's pngload should. */
+ * shrunk by @shrink as it is decoded, where it takes the file and resize
+ * fails on errors as libpng does; NULL with *unsupported set where
+ * libvips's pngload should. */
 static VipsImage *
 read_png (ThumbingResize *self,
           Input          *input,
           VipsImage      *header,
+          int             shrink,
+          gboolean       *alpha_opaque,
           gboolean       *unsupported)
 {
   g_autoptr(GMappedFile) mapped = NULL;
@@ -577,49 +580,63 @@ read_png (ThumbingResize *self,
     }
   else
     data = g_bytes_get_data (input->bytes, &length);
-  image = thumbing_png_reader_read (data, length, unsupported, &error);
+  image = thumbing_png_reader_read (data, length, CLAMP (shrink, 1, THUMBING_PNG_READER_MAX_SHRINK), alpha_opaque,
+                                    unsupported, &error);
   if (image == NULL && error != NULL)
     vips_error ("thumbing", "%s", error->message);
   return image;
 }
 
-/* The decoded input, without its alpha band when that is opaque everywhere. */
+/* The decoded input shrunk by the whole factor @shrink, without its alpha
+ * band when that is opaque everywhere. */
 static VipsImage *
 load_dropping_opaque_alpha (ThumbingResize *self,
                             Input          *input,
                             VipsImage      *header,
+                            int             shrink,
                             Watch          *watch)
 {
   g_autoptr(VipsImage) loaded = NULL;
   g_autoptr(VipsImage) decoded = NULL;
+  g_autoptr(VipsImage) shrunk = NULL;
   g_autoptr(VipsImage) alpha = NULL;
   VipsImage *opaque = NULL;
   double smallest = 0;
-  gboolean unsupported = FALSE;
+  gboolean unsupported = FALSE, alpha_opaque = FALSE;
 
-  decoded = read_png (self, input, header, &unsupported);
-  if (decoded == NULL && !unsupported)
+  shrunk = read_png (self, input, header, shrink, &alpha_opaque, &unsupported);
+  if (shrunk == NULL && !unsupported)
     return NULL;
-  if (decoded == NULL && input->file != NULL)
-    loaded = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL,
-                                       "fail_on", vips_fail_on (self->fail_on), NULL);
-  else if (decoded == NULL)
+  if (shrunk == NULL)
     {
-      gsize length = 0;
-      const void *data = g_bytes_get_data (input->bytes, &length);
-
-      loaded = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+      if (input->file != NULL)
+        loaded = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL,
                                            "fail_on", vips_fail_on (self->fail_on), NULL);
+      else
+        {
+          gsize length = 0;
+          const void *data = g_bytes_get_data (input->bytes, &length);
+
+          loaded = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                               "fail_on", vips_fail_on (self->fail_on), NULL);
+        }
+      if (loaded == NULL || (decoded = copy_memory_watched (loaded, watch)) == NULL)
+        return NULL;
+      if (vips_image_hasalpha (decoded))
+        {
+          if (vips_extract_band (decoded, &alpha, decoded->Bands - 1, NULL) != 0
+              || vips_min (alpha, &smallest, NULL) != 0)
+            return NULL;
+          alpha_opaque = smallest == 255;
+        }
+      if (shrink <= 1)
+        shrunk = g_steal_pointer (&decoded);
+      else if (vips_shrink (decoded, &shrunk, shrink, shrink, NULL) != 0)
+        return NULL;
     }
-  if (decoded == NULL && (loaded == NULL || (decoded = copy_memory_watched (loaded, watch)) == NULL))
-    return NULL;
-  if (!vips_image_hasalpha (decoded))
-    return g_steal_pointer (&decoded);
-  if (vips_extract_band (decoded, &alpha, decoded->Bands - 1, NULL) != 0 || vips_min (alpha, &smallest, NULL) != 0)
-    return NULL;
-  if (smallest < 255)
-    return g_steal_pointer (&decoded);
-  if (vips_extract_band (decoded, &opaque, 0, "n", decoded->Bands - 1, NULL) != 0)
+  if (!alpha_opaque)
+    return g_steal_pointer (&shrunk);
+  if (vips_extract_band (shrunk, &opaque, 0, "n", shrunk->Bands - 1, NULL) != 0)
     return NULL;
   return opaque;
 }
@@ -640,18 +657,15 @@ run_thumbnail (ThumbingResize *self,
 
   if (input->image == NULL && (alpha_worth_checking (header) || png_reader_takes (self, header)))
     {
-      g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, watch);
-      g_autoptr(VipsImage) shrunk = NULL;
       /* A decoded image is shrunk by a whole factor first, leaving at least
        * two to the resampler, as shrink-on-load would: libvips 8.14's
        * thumbnail of a whole image in memory takes several times longer. */
       int whole = (int) (shrink_of (self, header, width, height, size, crop) / 2);
+      g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, whole, watch);
 
       if (decoded == NULL)
         return -1;
-      if (whole > 1 && vips_shrink (decoded, &shrunk, whole, whole, NULL) != 0)
-        return -1;
-      return vips_thumbnail_image (shrunk != NULL ? shrunk : decoded, out, width, "height", height, "size", size,
+      return vips_thumbnail_image (decoded, out, width, "height", height, "size", size,
                                    "crop", crop, "no_rotate", no_rotate, NULL);
     }
 
