@@ -452,6 +452,17 @@ loaded_by (VipsImage  *header,
       && vips_image_get_string (header, VIPS_META_LOADER, &loader) == 0 && g_str_has_prefix (loader, prefix);
 }
 
+/* Whether @image will be turned a quarter, so the output's width is made
+ * from its height. */
+static gboolean
+turned_sideways (ThumbingResize *self,
+                 VipsImage      *image)
+{
+  int orientation = self->auto_orient ? vips_image_get_orientation (image) : 1;
+
+  return orientation >= 5 && orientation <= 8;
+}
+
 /* How many times smaller the output is than @header's image. */
 static double
 shrink_of (ThumbingResize *self,
@@ -461,8 +472,7 @@ shrink_of (ThumbingResize *self,
            VipsSize        size,
            VipsInteresting crop)
 {
-  int orientation = self->auto_orient ? vips_image_get_orientation (header) : 1;
-  gboolean swap = orientation >= 5 && orientation <= 8;
+  gboolean swap = turned_sideways (self, header);
   double hshrink = (double) header->Xsize / (swap ? height : width);
   double vshrink = (double) header->Ysize / (swap ? width : height);
 
@@ -661,10 +671,8 @@ reduce_first (ThumbingResize *self,
               VipsSize        size,
               VipsInteresting crop)
 {
-  int orientation = self->auto_orient ? vips_image_get_orientation (decoded) : 1;
-  gboolean swap = orientation >= 5 && orientation <= 8;
-  int box_width = swap ? height : width, box_height = swap ? width : height;
-  int to_width = box_width, to_height = box_height;
+  gboolean swap = turned_sideways (self, decoded);
+  int to_width = swap ? height : width, to_height = swap ? width : height;
 
   if (size == VIPS_SIZE_UP || !thumbing_reduce_takes (decoded))
     return g_object_ref (decoded);
