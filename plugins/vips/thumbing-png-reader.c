@@ -514,6 +514,23 @@ icc_profile (const guint8 *data,
   return g_bytes_new (profile, actual);
 }
 
+/* The bytes of the IDAT chunks in a row from @at on, as far as they lie
+ * inside the file. */
+static gsize
+idat_run_length (const guint8 *data,
+                 gsize         length,
+                 gsize         at)
+{
+  gsize total = 0;
+
+  while (length - at >= 12 && memcmp (data + at + 4, "IDAT", 4) == 0 && get_u32 (data + at) <= length - at - 12)
+    {
+      total += get_u32 (data + at);
+      at += 12 + (gsize) get_u32 (data + at);
+    }
+  return total;
+}
+
 /**
  * thumbing_png_reader_read:
  * @data: (array length=length): a whole PNG file
@@ -539,7 +556,8 @@ thumbing_png_reader_read (const guint8  *data,
                           GError       **error)
 {
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  g_autofree guint8 *idat = NULL;
+  gsize idat_length = 0, idat_size = 0;
   g_autoptr(GBytes) icc = NULL;
   struct libdeflate_decompressor *d;
   guint32 width = 0, height = 0;
@@ -568,7 +586,7 @@ thumbing_png_reader_read (const guint8  *data,
       if (length - at < 12)
         {
           /* Past the pixels, libpng stops at a missing IEND without harm. */
-          if (idat->len > 0 && at == length)
+          if (idat_length > 0 && at == length)
             break;
           corrupt (error, _("it ends inside a chunk"));
           return NULL;
@@ -622,7 +640,18 @@ thumbing_png_reader_read (const guint8  *data,
           return NULL;
         }
       else if (memcmp (type, "IDAT", 4) == 0)
-        g_byte_array_append (idat, body, chunk_length);
+        {
+          /* Sized for the whole run of IDAT chunks at once: grown by
+           * doubling, the copy of a large image's data was up to twice its
+           * size, at the moment its pixels are inflated. */
+          if (idat_length + chunk_length > idat_size)
+            {
+              idat_size = idat_length + idat_run_length (data, length, at);
+              idat = g_realloc (idat, idat_size);
+            }
+          memcpy (idat + idat_length, body, chunk_length);
+          idat_length += chunk_length;
+        }
       else if (memcmp (type, "IEND", 4) == 0)
         seen_end = TRUE;
       else if (memcmp (type, "tRNS", 4) == 0 || memcmp (type, "eXIf", 4) == 0 || memcmp (type, "PLTE", 4) == 0)
@@ -641,7 +670,7 @@ thumbing_png_reader_read (const guint8  *data,
         }
       at += 12 + (gsize) chunk_length;
     }
-  if (idat->len == 0)
+  if (idat_length == 0)
     {
       corrupt (error, _("it holds no image data"));
       return NULL;
@@ -656,7 +685,7 @@ thumbing_png_reader_read (const guint8  *data,
       return NULL;
     }
   d = libdeflate_alloc_decompressor ();
-  result = libdeflate_zlib_decompress (d, idat->data, idat->len, pixels, raw_length, &actual);
+  result = libdeflate_zlib_decompress (d, idat, idat_length, pixels, raw_length, &actual);
   libdeflate_free_decompressor (d);
   if (result != LIBDEFLATE_SUCCESS || actual != raw_length)
     {
