@@ -180,7 +180,7 @@ def kernel(name, folder, concurrency, repeat, work, results):
     return measured
 
 
-# vipsthumbnail writes what png-encode writes by default.
+# vipsthumbnail writes PNG as the bare loop does (bench/vips-loop.c).
 VIPSTHUMBNAIL_PNG = "%s.png[compression=1,filter=avg]"
 
 

@@ -97,7 +97,7 @@ thumbing_png_encode_class_init (ThumbingPngEncodeClass *klass)
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, filter,
     g_param_spec_enum ("filter", NULL, _("Row filter before compression (palette images are never filtered)"),
-                       thumbing_png_filter_get_type (), THUMBING_PNG_FILTER_AVG,
+                       thumbing_png_filter_get_type (), THUMBING_PNG_FILTER_ADAPTIVE,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, palette,
     g_param_spec_boolean ("palette", NULL, _("Quantise to an 8-bit palette (much smaller, lossy)"),
