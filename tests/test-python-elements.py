@@ -3,7 +3,8 @@
 catalogue.py, a sink recording thumbnails in SQLite), registers it and runs
 it; the thumbing command loads the same file from THUMBING_PLUGIN_PATH
 through its python plugin; an exception in an element fails the item and
-keeps the input; and a missing PyGObject is named."""
+keeps the input; a missing PyGObject is named; and without Python files
+the interpreter is not loaded at all."""
 
 import os
 import shutil
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import thumbing_tap  # noqa: E402
@@ -141,8 +143,41 @@ def test_a_missing_pygobject_is_named():
         shutil.rmtree(root)
 
 
+def loaded_libraries(env, root):
+    """The files mapped by a thumbing daemon once its plugins are loaded."""
+    empty, out = os.path.join(root, "empty"), os.path.join(root, "out")
+    os.makedirs(empty, exist_ok=True)
+    daemon = subprocess.Popen([TOOL, "launch", "--quiet", f"folder-source path={empty} watch=true ! resize "
+                               f"! png-encode ! folder-sink path={out}"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with open(f"/proc/{daemon.pid}/maps") as f:
+                maps = f.read()
+            if "libthumbingpython" in maps and "libthumbingvips" in maps:
+                return maps
+            assert daemon.poll() is None, daemon.stderr.read()
+            time.sleep(0.05)
+        raise AssertionError("the daemon did not load its plugins in 30 s")
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=30)
+
+
+def test_python_is_loaded_only_for_python_files():
+    """libpython's relocations cost every process 2.4 MB: without *.py
+    element files the interpreter's library is not even mapped."""
+    root = tempfile.mkdtemp()
+    try:
+        assert "libpython" not in loaded_libraries(os.environ, root)
+        assert "libpython" in loaded_libraries(env_with(plugin_folder(root, EXAMPLE)), root)
+    finally:
+        shutil.rmtree(root)
+
+
 if __name__ == "__main__":
     sys.exit(thumbing_tap.run([test_a_program_defines_and_runs_an_element,
                                test_the_command_loads_elements_from_python_files,
                                test_an_exception_fails_the_item_and_keeps_the_input,
-                               test_a_missing_pygobject_is_named]))
+                               test_a_missing_pygobject_is_named,
+                               test_python_is_loaded_only_for_python_files]))
