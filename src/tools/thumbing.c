@@ -855,15 +855,18 @@ main (int    argc,
    * than handed back to the kernel, they spare a page fault per page of
    * every image, about a seventh of a thumbnail's time. glibc's default of
    * eight arenas per processor lets each of libvips's threads keep its own
-   * heap of such buffers, and the daemon's size wander with the image mix;
-   * two per processor keep it flat (bench/soak.py), with what stays free
-   * handed back every HEAP_TRIM_SECONDS. THUMBING_NO_MALLOPT keeps glibc's
+   * heap of such buffers, and the daemon's size wander with the image mix:
+   * even with four, a thread moving to another arena left a step of one
+   * more set of buffers (65 then 73 MiB for a stream of 2 MP JPEGs). One
+   * arena holds one set (55 MiB, flat) at the same speed with two workers,
+   * small blocks coming from each thread's cache without its lock; what
+   * stays free is handed back every HEAP_TRIM_SECONDS. THUMBING_NO_MALLOPT keeps glibc's
    * defaults, to compare (bench/soak.py --no-mallopt). */
   if (g_getenv ("THUMBING_NO_MALLOPT") == NULL)
     {
       mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
       mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-      mallopt (M_ARENA_MAX, 2 * (int) g_get_num_processors ());
+      mallopt (M_ARENA_MAX, 1);
     }
 #endif
   cli_set_up_locale ();
