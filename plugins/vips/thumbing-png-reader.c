@@ -25,6 +25,7 @@
 #endif
 #include <thumbing/thumbing.h>
 
+#include "thumbing-png-filter.h"
 #include "thumbing-png-reader.h"
 
 #define MAX_ICC_PROFILE (4 * 1024 * 1024)
@@ -49,20 +50,6 @@ corrupt (GError    **error,
   g_set_error (error, THUMBING_ERROR, THUMBING_ERROR_BAD_INPUT, _("the PNG is damaged: %s"), text);
   return FALSE;
 }
-
-#ifndef __SSE2__
-/* The Paeth predictor without branches: pa, pb and pc are the distances
- * of a + b - c from a, b and c. */
-static inline int
-paeth (int a,
-       int b,
-       int c)
-{
-  int pa = ABS (b - c), pb = ABS (a - c), pc = ABS (a + b - 2 * c);
-
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-#endif
 
 #ifdef __SSE2__
 /* A pixel's bytes, assembled in a register: a 3-byte memcpy through the
@@ -90,20 +77,6 @@ store_pixel (guint8  *p,
     p[3] = v >> 24;
 }
 
-static inline __m128i
-abs16 (__m128i v)
-{
-  return _mm_max_epi16 (v, _mm_sub_epi16 (_mm_setzero_si128 (), v));
-}
-
-static inline __m128i
-select16 (__m128i mask,
-          __m128i if_set,
-          __m128i if_clear)
-{
-  return _mm_or_si128 (_mm_and_si128 (mask, if_set), _mm_andnot_si128 (mask, if_clear));
-}
-
 /* Paeth, a pixel at a time with its channels side by side in 16-bit
  * lanes: the rows of most wallpapers are Paeth-filtered, and one byte at a
  * time each waited for the one a pixel to its left. */
@@ -120,12 +93,8 @@ paeth_sse2 (guint8       *row,
     {
       __m128i b = load_pixel (prior + i, bpp);
       __m128i x = load_pixel (row + i, bpp);
-      __m128i bc = _mm_sub_epi16 (b, c), ac = _mm_sub_epi16 (a, c);
-      __m128i pa = abs16 (bc), pb = abs16 (ac), pc = abs16 (_mm_add_epi16 (bc, ac));
-      __m128i b_or_c = select16 (_mm_cmpgt_epi16 (pb, pc), c, b);
-      __m128i predicted = select16 (_mm_cmpgt_epi16 (pa, _mm_min_epi16 (pb, pc)), b_or_c, a);
 
-      x = _mm_and_si128 (_mm_add_epi16 (x, predicted), low_byte);
+      x = _mm_and_si128 (_mm_add_epi16 (x, thumbing_png_paeth16 (a, b, c)), low_byte);
       store_pixel (row + i, x, bpp);
       a = x;
       c = b;
@@ -204,7 +173,7 @@ unfilter_bpp (guint8       *row,
         row[i] += prior[i];
       for (; i < length; i += bpp)
         for (int c = 0; c < bpp; c++)
-          row[i + c] += paeth (row[i + c - bpp], prior[i + c], prior[i + c - bpp]);
+          row[i + c] += thumbing_png_paeth (row[i + c - bpp], prior[i + c], prior[i + c - bpp]);
 #endif
       return TRUE;
     default:

@@ -14,10 +14,8 @@
 #include <string.h>
 
 #include <libdeflate.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "thumbing-png-filter.h"
 #include "thumbing-png-writer.h"
 
 static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -50,43 +48,6 @@ finish_chunk (guint8     *out,
   put_u32 (out + 8 + data_length, libdeflate_crc32 (0, out + 4, 4 + data_length));
   return 12 + data_length;
 }
-
-static inline guint8
-paeth_predictor (int left,
-                 int up,
-                 int up_left)
-{
-  int estimate = left + up - up_left;
-  int to_left = ABS (estimate - left), to_up = ABS (estimate - up), to_up_left = ABS (estimate - up_left);
-
-  if (to_left <= to_up && to_left <= to_up_left)
-    return left;
-  return to_up <= to_up_left ? up : up_left;
-}
-
-#ifdef __SSE2__
-static inline __m128i
-abs_i16 (__m128i x)
-{
-  return _mm_max_epi16 (x, _mm_sub_epi16 (_mm_setzero_si128 (), x));
-}
-
-/* paeth_predictor() for eight 16-bit lanes. */
-static inline __m128i
-paeth_predictor_i16 (__m128i left,
-                     __m128i up,
-                     __m128i up_left)
-{
-  __m128i to_left = abs_i16 (_mm_sub_epi16 (up, up_left));
-  __m128i to_up = abs_i16 (_mm_sub_epi16 (left, up_left));
-  __m128i to_up_left = abs_i16 (_mm_add_epi16 (_mm_sub_epi16 (up, up_left), _mm_sub_epi16 (left, up_left)));
-  __m128i not_left = _mm_or_si128 (_mm_cmpgt_epi16 (to_left, to_up), _mm_cmpgt_epi16 (to_left, to_up_left));
-  __m128i not_up = _mm_cmpgt_epi16 (to_up, to_up_left);
-  __m128i up_or_up_left = _mm_or_si128 (_mm_andnot_si128 (not_up, up), _mm_and_si128 (not_up, up_left));
-
-  return _mm_or_si128 (_mm_andnot_si128 (not_left, left), _mm_and_si128 (not_left, up_or_up_left));
-}
-#endif
 
 /* Writes @type's filtered bytes of @row (whose predecessor is @previous,
  * zeros for the first row) to @out. The first pixel has no left neighbour;
@@ -153,17 +114,17 @@ filter_row (ThumbingPngFilter type,
           __m128i left = _mm_loadu_si128 ((const __m128i *) (row + i - bpp));
           __m128i up = _mm_loadu_si128 ((const __m128i *) (previous + i));
           __m128i up_left = _mm_loadu_si128 ((const __m128i *) (previous + i - bpp));
-          __m128i low = paeth_predictor_i16 (_mm_unpacklo_epi8 (left, zero), _mm_unpacklo_epi8 (up, zero),
-                                             _mm_unpacklo_epi8 (up_left, zero));
-          __m128i high = paeth_predictor_i16 (_mm_unpackhi_epi8 (left, zero), _mm_unpackhi_epi8 (up, zero),
-                                              _mm_unpackhi_epi8 (up_left, zero));
+          __m128i low = thumbing_png_paeth16 (_mm_unpacklo_epi8 (left, zero), _mm_unpacklo_epi8 (up, zero),
+                                              _mm_unpacklo_epi8 (up_left, zero));
+          __m128i high = thumbing_png_paeth16 (_mm_unpackhi_epi8 (left, zero), _mm_unpackhi_epi8 (up, zero),
+                                               _mm_unpackhi_epi8 (up_left, zero));
 
           _mm_storeu_si128 ((__m128i *) (out + i), _mm_sub_epi8 (_mm_loadu_si128 ((const __m128i *) (row + i)),
                                                                  _mm_packus_epi16 (low, high)));
         }
 #endif
       for (; i < length; i++)
-        out[i] = row[i] - paeth_predictor (row[i - bpp], previous[i], previous[i - bpp]);
+        out[i] = row[i] - thumbing_png_paeth (row[i - bpp], previous[i], previous[i - bpp]);
       break;
     case THUMBING_PNG_FILTER_NONE:
     case THUMBING_PNG_FILTER_ADAPTIVE:
