@@ -566,6 +566,26 @@ png_reader_takes (ThumbingResize *self,
       && (guint64) header->Xsize * header->Ysize <= THUMBING_PNG_READER_MAX_PIXELS;
 }
 
+/* The input's pixels, decoded as they are read, as fail-on says, with at
+ * most one more loader option: a NULL @option ends the list there. */
+static VipsImage *
+open_image (ThumbingResize *self,
+            Input          *input,
+            const char     *option,
+            int             value)
+{
+  VipsFailOn fail_on = vips_fail_on (self->fail_on);
+  gsize length = 0;
+  const void *data;
+
+  if (input->file != NULL)
+    return vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", fail_on,
+                                     option, value, NULL);
+  data = g_bytes_get_data (input->bytes, &length);
+  return vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", fail_on,
+                                     option, value, NULL);
+}
+
 /* An 8-bit RGB or RGBA PNG read by thumbing's own reader (libdeflate),
  * shrunk by @shrink as it is decoded, where it takes the file and resize
  * fails on errors as libpng does; NULL with *unsupported set where
@@ -626,17 +646,7 @@ load_dropping_opaque_alpha (ThumbingResize *self,
     return NULL;
   if (shrunk == NULL)
     {
-      if (input->file != NULL)
-        loaded = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL,
-                                           "fail_on", vips_fail_on (self->fail_on), NULL);
-      else
-        {
-          gsize length = 0;
-          const void *data = g_bytes_get_data (input->bytes, &length);
-
-          loaded = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                               "fail_on", vips_fail_on (self->fail_on), NULL);
-        }
+      loaded = open_image (self, input, NULL, 0);
       if (loaded == NULL || (decoded = copy_memory_watched (loaded, watch)) == NULL)
         return NULL;
       if (vips_image_hasalpha (decoded))
@@ -688,6 +698,24 @@ reduce_first (ThumbingResize *self,
   return thumbing_reduce (decoded, to_width, to_height);
 }
 
+/* The thumbnail of @decoded, an image in memory, through reduce_first(). */
+static int
+thumbnail_of_decoded (ThumbingResize *self,
+                      VipsImage      *decoded,
+                      VipsImage     **out,
+                      int             width,
+                      int             height,
+                      VipsSize        size,
+                      VipsInteresting crop)
+{
+  g_autoptr(VipsImage) reduced = reduce_first (self, decoded, width, height, size, crop);
+
+  if (reduced == NULL)
+    return -1;
+  return vips_thumbnail_image (reduced, out, width, "height", height, "size", size,
+                               "crop", crop, "no_rotate", !self->auto_orient, NULL);
+}
+
 static int
 run_thumbnail (ThumbingResize *self,
                Input          *input,
@@ -709,41 +737,22 @@ run_thumbnail (ThumbingResize *self,
        * thumbnail of a whole image in memory takes several times longer. */
       int whole = (int) (shrink_of (self, header, width, height, size, crop) / 2);
       g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, whole, watch);
-      g_autoptr(VipsImage) reduced = NULL;
 
-      if (decoded == NULL || (reduced = reduce_first (self, decoded, width, height, size, crop)) == NULL)
-        return -1;
-      return vips_thumbnail_image (reduced, out, width, "height", height, "size", size,
-                                   "crop", crop, "no_rotate", no_rotate, NULL);
+      return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop) : -1;
     }
 
   if (factor > 1)
     {
-      g_autoptr(VipsImage) loaded = NULL;
+      g_autoptr(VipsImage) loaded = open_image (self, input, "shrink", factor);
 
-      if (input->file != NULL)
-        loaded = vips_image_new_from_file (input->file, "access", VIPS_ACCESS_SEQUENTIAL, "shrink", factor,
-                                           "fail_on", vips_fail_on (self->fail_on), NULL);
-      else
-        {
-          gsize length = 0;
-          const void *data = g_bytes_get_data (input->bytes, &length);
-
-          loaded = vips_image_new_from_buffer (data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                               "shrink", factor, "fail_on", vips_fail_on (self->fail_on), NULL);
-        }
       if (loaded == NULL)
         return -1;
       /* Shrunk on load, the image is small enough to hold decoded. */
       if (thumbing_reduce_takes (loaded))
         {
           g_autoptr(VipsImage) decoded = copy_memory_watched (loaded, watch);
-          g_autoptr(VipsImage) reduced = NULL;
 
-          if (decoded == NULL || (reduced = reduce_first (self, decoded, width, height, size, crop)) == NULL)
-            return -1;
-          return vips_thumbnail_image (reduced, out, width, "height", height, "size", size,
-                                       "crop", crop, "no_rotate", no_rotate, NULL);
+          return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop) : -1;
         }
       return vips_thumbnail_image (loaded, out, width, "height", height, "size", size,
                                    "crop", crop, "no_rotate", no_rotate, NULL);
@@ -876,17 +885,7 @@ animated_thumbnail (ThumbingResize *self,
   frame_width = MAX (1, (int) lround (header->Xsize * scale));
   frame_height = MAX (1, (int) lround (header->Ysize * scale));
 
-  if (input->file != NULL)
-    loaded = vips_image_new_from_file (input->file, "n", -1, "access", VIPS_ACCESS_SEQUENTIAL,
-                                       "fail_on", vips_fail_on (self->fail_on), NULL);
-  else
-    {
-      gsize length = 0;
-      const void *data = g_bytes_get_data (input->bytes, &length);
-
-      loaded = vips_image_new_from_buffer (data, length, "", "n", -1, "access", VIPS_ACCESS_SEQUENTIAL,
-                                           "fail_on", vips_fail_on (self->fail_on), NULL);
-    }
+  loaded = open_image (self, input, "n", -1);
   if (loaded == NULL || vips_thumbnail_image (loaded, &t, frame_width, "height", VIPS_MAX_COORD,
                                               "size", VIPS_SIZE_BOTH, "no_rotate", TRUE, NULL) != 0)
     {
