@@ -248,8 +248,8 @@ notify_watchdog (gpointer user_data)
 
 #ifdef __GLIBC__
 /* The heap keeps freed buffers for the next image (see main), and the
- * holes left between them, in every arena, add up: in a 100,000 image soak
- * (bench/soak.py) the peaks rose from 427 to 491 MiB over the first
+ * holes left between them add up: in a 100,000 image soak (bench/soak.py,
+ * then with four arenas) the peaks rose from 427 to 491 MiB over the first
  * quarter without this, and stayed near 420 MiB with it. Handing back what
  * is free now and then costs refaulting a few buffers. */
 #define HEAP_TRIM_SECONDS 10
