@@ -113,6 +113,98 @@ test_filters_shrink_photographs (void)
   g_assert_cmpuint (sizes[THUMBING_PNG_FILTER_ADAPTIVE], <=, sizes[THUMBING_PNG_FILTER_PAETH] * 1.02);
 }
 
+static GBytes *
+write_png (VipsImage        *image,
+           ThumbingPngFilter filter,
+           int               compression)
+{
+  void *png = NULL;
+  size_t length = 0;
+
+  g_assert_true (thumbing_png_writer_write (image, filter, compression, &png, &length));
+  return g_bytes_new_take (png, length);
+}
+
+/* A flat drawing: discs and bars, antialiased by a 2x2 shrink, on a plain
+ * background, as logos and UI artwork are. */
+static VipsImage *
+flat_drawing (void)
+{
+  g_autoptr(VipsImage) canvas = NULL;
+  VipsImage *drawing = NULL;
+  double background[] = { 240, 240, 235 }, ink[][3] = { { 200, 30, 60 }, { 20, 90, 200 }, { 30, 30, 30 } };
+
+  g_assert_cmpint (vips_black (&canvas, 1024, 1024, "bands", 3, NULL), ==, 0);
+  g_assert_cmpint (vips_draw_rect (canvas, background, 3, 0, 0, 1024, 1024, "fill", TRUE, NULL), ==, 0);
+  for (int i = 0; i < 12; i++)
+    {
+      g_assert_cmpint (vips_draw_circle (canvas, ink[i % 3], 3, 80 + 70 * i, 300 + 40 * (i % 5), 30 + 5 * i,
+                                         "fill", TRUE, NULL), ==, 0);
+      g_assert_cmpint (vips_draw_rect (canvas, ink[(i + 1) % 3], 3, 40 + 80 * i, 700, 50, 100 + 20 * i,
+                                       "fill", TRUE, NULL), ==, 0);
+    }
+  g_assert_cmpint (vips_shrink (canvas, &drawing, 2, 2, NULL), ==, 0);
+  g_assert_cmpint (vips_image_wio_input (drawing), ==, 0);
+  return drawing;
+}
+
+static gsize
+smaller_size (GBytes *a,
+              GBytes *b)
+{
+  return MIN (g_bytes_get_size (a), g_bytes_get_size (b));
+}
+
+/* The level by the pixels (-1): level 1, and for flat images filtered per
+ * row also unfiltered at level 6, whichever is smaller. Photographs come
+ * out exactly as at level 1; an explicit filter is kept. */
+static void
+test_level_by_the_pixels (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "photo-png.png");
+  g_autoptr(VipsImage) photo = vips_image_new_from_file (path, "access", VIPS_ACCESS_RANDOM, NULL);
+  g_autoptr(VipsImage) drawing = flat_drawing ();
+  g_autoptr(GBytes) flat_auto = write_png (drawing, THUMBING_PNG_FILTER_ADAPTIVE, -1);
+  g_autoptr(GBytes) flat_none_6 = write_png (drawing, THUMBING_PNG_FILTER_NONE, 6);
+  g_autoptr(GBytes) flat_adaptive_1 = write_png (drawing, THUMBING_PNG_FILTER_ADAPTIVE, 1);
+  g_autoptr(GBytes) flat_sub_auto = write_png (drawing, THUMBING_PNG_FILTER_SUB, -1);
+  g_autoptr(GBytes) flat_sub_1 = write_png (drawing, THUMBING_PNG_FILTER_SUB, 1);
+  g_autoptr(GBytes) photo_auto = write_png (photo, THUMBING_PNG_FILTER_ADAPTIVE, -1);
+  g_autoptr(GBytes) photo_adaptive_1 = write_png (photo, THUMBING_PNG_FILTER_ADAPTIVE, 1);
+
+  g_assert_cmpuint (g_bytes_get_size (flat_auto), ==, smaller_size (flat_none_6, flat_adaptive_1));
+  g_assert_true (g_bytes_equal (flat_auto, flat_none_6) || g_bytes_equal (flat_auto, flat_adaptive_1));
+  g_assert_true (g_bytes_equal (flat_sub_auto, flat_sub_1));
+  g_assert_true (g_bytes_equal (photo_auto, photo_adaptive_1));
+  assert_round_trip (drawing, THUMBING_PNG_FILTER_ADAPTIVE, -1);
+}
+
+/* Flat means more than 80% of the bytes repeat their left neighbour's: a
+ * row of alternating bytes, then a run of zeros long enough that unfiltered
+ * level 6 wins, is tried both ways only above that share. */
+static void
+test_flat_threshold (void)
+{
+  int width = 1000, height = 64;
+
+  for (int repeats = 795; repeats <= 805; repeats += 10)
+    {
+      g_autofree guint8 *pixels = g_malloc0 ((gsize) width * height);
+      g_autoptr(VipsImage) image = NULL;
+      g_autoptr(GBytes) chosen = NULL, level_1 = NULL, level_6 = NULL;
+
+      for (int y = 0; y < height; y++)
+        for (int x = 1; x < width - repeats; x++)
+          pixels[y * width + x] = (x + y) % 2 ? 200 : 10;
+      image = vips_image_new_from_memory_copy (pixels, (gsize) width * height, width, height, 1, VIPS_FORMAT_UCHAR);
+      chosen = write_png (image, THUMBING_PNG_FILTER_ADAPTIVE, -1);
+      level_1 = write_png (image, THUMBING_PNG_FILTER_ADAPTIVE, 1);
+      level_6 = write_png (image, THUMBING_PNG_FILTER_NONE, 6);
+      g_assert_cmpuint (g_bytes_get_size (level_6), <, g_bytes_get_size (level_1));
+      g_assert_true (g_bytes_equal (chosen, repeats > 800 ? level_6 : level_1));
+    }
+}
+
 /* As small as libpng's zlib output at the same level, or smaller. */
 static void
 test_no_larger_than_libvips (void)
@@ -150,6 +242,8 @@ main (int   argc,
   g_test_add_func ("/png-writer/every-filter-on-noise", test_every_filter_on_noise);
   g_test_add_func ("/png-writer/filters-shrink-photographs", test_filters_shrink_photographs);
   g_test_add_func ("/png-writer/no-larger-than-libvips", test_no_larger_than_libvips);
+  g_test_add_func ("/png-writer/level-by-the-pixels", test_level_by_the_pixels);
+  g_test_add_func ("/png-writer/flat-threshold", test_flat_threshold);
   g_test_add_func ("/png-writer/declines-other-formats", test_declines_other_formats);
   return g_test_run ();
 }

@@ -67,7 +67,9 @@ thumbing_png_encode_save (ThumbingVipsEncoder *encoder,
       && thumbing_png_writer_write (image, self->filter, self->compression, buffer, length))
     return 0;
   return vips_pngsave_buffer (image, buffer, length,
-                              "compression", self->compression,
+                              /* The level by the pixels (-1) is the
+                               * writer's; level 1 here, as photographs get. */
+                              "compression", self->compression < 0 ? 1 : self->compression,
                               /* Filters only hurt palette indices (the PNG
                                * specification's advice). */
                               "filter", vips_filter (self->palette ? THUMBING_PNG_FILTER_NONE : self->filter),
@@ -92,8 +94,8 @@ thumbing_png_encode_class_init (ThumbingPngEncodeClass *klass)
                                      "image/png", "png");
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, compression,
-    g_param_spec_int ("compression", NULL, _("zlib compression level: 0 is fastest, 9 smallest"),
-                      0, 9, 1,
+    g_param_spec_int ("compression", NULL, _("zlib compression level: 0 is fastest, 9 smallest; -1 is 1, or 6 without row filters for flat artwork"),
+                      -1, 9, -1,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, filter,
     g_param_spec_enum ("filter", NULL, _("Row filter before compression (palette images are never filtered)"),
