@@ -8,6 +8,10 @@ import subprocess
 
 PACKAGES = ["desktop-base", "gnome-backgrounds", "xfdesktop4-data", "plasma-workspace-wallpapers"]
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+# Wallpapers and artwork start at a quarter megapixel (below are icons and
+# logos); from 20 MP an input is large, a class of its own.
+MIN_PIXELS = 250_000
+LARGE_PIXELS = 20_000_000
 
 
 def debian_images(build):
@@ -29,3 +33,30 @@ def debian_images(build):
         found += [os.path.join(folder, n) for n in names
                   if n.lower().endswith(SUFFIXES) and not os.path.islink(os.path.join(folder, n))]
     return sorted(found)
+
+
+
+def header(path):
+    """Fields of vipsheader -a, as a dict."""
+    result = subprocess.run(["vipsheader", "-a", path], capture_output=True, text=True)
+    fields = {}
+    for line in result.stdout.splitlines():
+        if ": " in line:
+            key, value = line.split(": ", 1)
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def pixels(fields):
+    return int(fields.get("width", 0)) * int(fields.get("height", 0))
+
+
+def debian_jpeg_photos(build):
+    """Debian's JPEG wallpapers and photographs, from MIN_PIXELS to below
+    LARGE_PIXELS: bench/real.py's JPEG class."""
+    photos = []
+    for path in debian_images(build):
+        fields = header(path)
+        if fields.get("vips-loader", "").startswith("jpeg") and MIN_PIXELS <= pixels(fields) < LARGE_PIXELS:
+            photos.append(path)
+    return photos

@@ -34,17 +34,6 @@ import run  # noqa: E402
 CLASSES = ["jpeg", "png-rgb", "png-rgba-transparent", "png-rgba-opaque", "png-palette", "webp", "heic", "large"]
 
 
-def header(path):
-    """Fields of vipsheader -a, as a dict."""
-    result = subprocess.run(["vipsheader", "-a", path], capture_output=True, text=True)
-    fields = {}
-    for line in result.stdout.splitlines():
-        if ": " in line:
-            key, value = line.split(": ", 1)
-            fields[key.strip()] = value.strip()
-    return fields
-
-
 def alpha_is_opaque(path):
     """Whether the alpha band's smallest value is 255 (decodes the image)."""
     result = subprocess.run(["vips", "extract_band", path, "--n", "1", "/dev/stdout[format=v]", "3"],
@@ -60,13 +49,12 @@ def classify(paths, work):
     classes = {name: [] for name in CLASSES}
     photos = []
     for path in paths:
-        fields = header(path)
-        width, height = int(fields.get("width", 0)), int(fields.get("height", 0))
+        fields = corpus.header(path)
         loader = fields.get("vips-loader", "")
         # Wallpapers and artwork, not the packages' icons and logos.
-        if width * height < 250_000:
+        if corpus.pixels(fields) < corpus.MIN_PIXELS:
             continue
-        if width * height >= 20_000_000:
+        if corpus.pixels(fields) >= corpus.LARGE_PIXELS:
             classes["large"].append(path)
             continue
         if loader.startswith("jpeg"):
@@ -163,15 +151,15 @@ def main():
             targets.append((f"{name}: >= {want}x sharp's images/s", ratio, want, True))
             targets.append((f"{name}: CPU per image <= sharp's", ours.cpu_seconds / sharp.cpu_seconds, 1.0, False))
         largest_jpeg = max(classes["jpeg"] + [p for p in classes["large"] if p.lower().endswith((".jpg", ".jpeg"))],
-                           key=lambda p: int(header(p).get("width", 0)) * int(header(p).get("height", 0)),
+                           key=lambda p: corpus.pixels(corpus.header(p)),
                            default=None)
         rgba = sorted(classes["png-rgba-transparent"] + classes["png-rgba-opaque"],
-                      key=lambda p: int(header(p).get("width", 0)) * int(header(p).get("height", 0)))
+                      key=lambda p: corpus.pixels(corpus.header(p)))
         print("\none image at a time (median of 8 in one process, process start included once)", flush=True)
         for label, path in (("largest JPEG", largest_jpeg), ("largest RGBA PNG", rgba[-1] if rgba else None)):
             if path is None:
                 continue
-            fields = header(path)
+            fields = corpus.header(path)
             ours, theirs = latency(path, work)
             print(f"  {label} ({fields['width']}x{fields['height']}): thumbing {ours * 1000:.0f} ms,"
                   f" sharp {theirs * 1000:.0f} ms, {ours / theirs:.2f}x", flush=True)
