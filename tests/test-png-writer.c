@@ -155,9 +155,10 @@ smaller_size (GBytes *a,
   return MIN (g_bytes_get_size (a), g_bytes_get_size (b));
 }
 
-/* The level by the pixels (-1): level 1, and for flat images filtered per
- * row also unfiltered at level 6, whichever is smaller. Photographs come
- * out exactly as at level 1; an explicit filter is kept. */
+/* The level by the pixels (-1): level 1, or for flat images filtered per
+ * row, unfiltered at level 6 where that is smaller, as a sample of rows
+ * tells: a drawing with plain margins stays filtered, a photograph comes
+ * out exactly as at level 1, an explicit filter is kept. */
 static void
 test_level_by_the_pixels (void)
 {
@@ -179,9 +180,9 @@ test_level_by_the_pixels (void)
   assert_round_trip (drawing, THUMBING_PNG_FILTER_ADAPTIVE, -1);
 }
 
-/* Flat means more than 80% of the bytes repeat their left neighbour's: a
- * row of alternating bytes, then a run of zeros long enough that unfiltered
- * level 6 wins, is tried both ways only above that share. */
+/* Flat means more than 80% of the bytes repeat their left neighbour's: rows
+ * of alternating bytes, then a run of zeros long enough that unfiltered
+ * level 6 is smaller, are written so only above that share. */
 static void
 test_flat_threshold (void)
 {
