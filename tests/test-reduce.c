@@ -48,7 +48,7 @@ assert_like_lanczos3 (VipsImage  *image,
                       int         height,
                       const char *label)
 {
-  g_autoptr(VipsImage) ours = thumbing_reduce (image, width, height);
+  g_autoptr(VipsImage) ours = thumbing_reduce (image, width, height, NULL);
   g_autoptr(VipsImage) as_float = NULL, resized = NULL, reference = NULL;
   double quality;
 
@@ -149,7 +149,7 @@ test_flat_stays_flat (void)
         g_assert_cmpint (vips_linear1 (black, &flat, 1, values[v], "uchar", TRUE, NULL), ==, 0);
         image = vips_image_copy_memory (flat);
         image->Type = bands == 3 ? VIPS_INTERPRETATION_sRGB : VIPS_INTERPRETATION_B_W;
-        reduced = thumbing_reduce (image, 173, 91);
+        reduced = thumbing_reduce (image, 173, 91, NULL);
         g_assert_nonnull (reduced);
         g_assert_cmpint (vips_min (reduced, &smallest, NULL), ==, 0);
         g_assert_cmpint (vips_max (reduced, &largest, NULL), ==, 0);
@@ -166,11 +166,64 @@ test_keeps_metadata (void)
   g_autoptr(VipsImage) reduced = NULL;
 
   vips_image_set_blob_copy (image, VIPS_META_ICC_NAME, "not really a profile", 20);
-  reduced = thumbing_reduce (image, image->Xsize / 2, image->Ysize / 2);
+  reduced = thumbing_reduce (image, image->Xsize / 2, image->Ysize / 2, NULL);
   g_assert_nonnull (reduced);
   g_assert_cmpint (vips_image_get_orientation (reduced), ==, 6);
   g_assert_cmpint (vips_image_get_typeof (reduced, VIPS_META_ICC_NAME), !=, 0);
   g_assert_cmpint (reduced->Type, ==, VIPS_INTERPRETATION_sRGB);
+}
+
+/* A window of the result is exactly that part of the whole result: in the
+ * middle, at each edge and corner, one sample, the whole; grey and sRGB. */
+static void
+test_window_is_part_of_the_whole (void)
+{
+  g_autofree char *path = thumbing_test_sample ("good", "photo-baseline.jpg");
+  g_autoptr(VipsImage) photo = decoded (path);
+  const int width = photo->Xsize * 2 / 5, height = photo->Ysize / 3;
+  const VipsRect windows[] = {
+    { (width - 100) / 2, (height - 60) / 2, 100, 60 },
+    { 0, 0, 37, height },
+    { width - 37, 0, 37, height },
+    { 0, height - 1, width, 1 },
+    { width - 1, height - 1, 1, 1 },
+    { 0, 0, width, height },
+  };
+
+  for (int bands = 1; bands <= 3; bands += 2)
+    {
+      g_autoptr(VipsImage) image = NULL, whole = NULL;
+
+      if (bands == 1)
+        {
+          g_autoptr(VipsImage) grey = NULL;
+
+          g_assert_cmpint (vips_extract_band (photo, &grey, 1, NULL), ==, 0);
+          image = vips_image_copy_memory (grey);
+          image->Type = VIPS_INTERPRETATION_B_W;
+        }
+      else
+        image = g_object_ref (photo);
+      whole = thumbing_reduce (image, width, height, NULL);
+      g_assert_nonnull (whole);
+      for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
+        {
+          const VipsRect *w = &windows[i];
+          g_autoptr(VipsImage) part = thumbing_reduce (image, width, height, w);
+          g_autoptr(VipsImage) cut = NULL;
+          g_autofree void *a = NULL, *b = NULL;
+          size_t a_length = 0, b_length = 0;
+
+          g_assert_nonnull (part);
+          g_assert_cmpint (part->Xsize, ==, w->width);
+          g_assert_cmpint (part->Ysize, ==, w->height);
+          g_assert_cmpint (vips_extract_area (whole, &cut, w->left, w->top, w->width, w->height, NULL), ==, 0);
+          a = vips_image_write_to_memory (part, &a_length);
+          b = vips_image_write_to_memory (cut, &b_length);
+          g_assert_cmpuint (a_length, ==, b_length);
+          g_assert_true (memcmp (a, b, a_length) == 0);
+        }
+    }
 }
 
 /* It takes 8-bit grey and sRGB without alpha, nothing else. */
@@ -209,6 +262,7 @@ main (int    argc,
   g_test_add_func ("/reduce/down-to-one-pixel", test_down_to_one_pixel);
   g_test_add_func ("/reduce/flat-stays-flat", test_flat_stays_flat);
   g_test_add_func ("/reduce/keeps-metadata", test_keeps_metadata);
+  g_test_add_func ("/reduce/window-is-part-of-the-whole", test_window_is_part_of_the_whole);
   g_test_add_func ("/reduce/takes", test_takes);
   return g_test_run ();
 }

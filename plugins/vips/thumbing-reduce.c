@@ -50,10 +50,14 @@ lanczos3 (double x)
   return 3 * sin (G_PI * x) * sin (G_PI * x / 3) / (G_PI * G_PI * x * x);
 }
 
+/* The weights of outputs @from to @from + @count - 1 of @in samples
+ * reduced to @out, at 0 to @count - 1. */
 static void
 axis_init (Axis *axis,
            int   in,
-           int   out)
+           int   out,
+           int   from,
+           int   count)
 {
   double scale = (double) in / out;
   double support = 3 * scale;
@@ -62,16 +66,16 @@ axis_init (Axis *axis,
 
   axis->taps = taps;
   axis->stride = (taps + 7) / 8 * 8;
-  axis->first = g_new (int, out);
-  axis->weights = g_new0 (gint16, (gsize) out * axis->stride);
-  for (int o = 0; o < out; o++)
+  axis->first = g_new (int, count);
+  axis->weights = g_new0 (gint16, (gsize) count * axis->stride);
+  for (int o = from; o < from + count; o++)
     {
       double centre = (o + 0.5) * scale - 0.5;
       int lowest = (int) floor (centre - support) + 1;
       int first = CLAMP (lowest, 0, in - taps);
       double sum = 0;
       int total = 0, largest = 0;
-      gint16 *w = axis->weights + (gsize) o * axis->stride;
+      gint16 *w = axis->weights + (gsize) (o - from) * axis->stride;
 
       /* Taps past an edge weigh on the edge sample. */
       memset (weight, 0, sizeof (double) * taps);
@@ -91,7 +95,7 @@ axis_init (Axis *axis,
         }
       /* Rounding must not brighten or darken a flat area. */
       w[largest] += (1 << COEFFICIENT_BITS) - total;
-      axis->first[o] = first;
+      axis->first[o - from] = first;
     }
 }
 
@@ -253,18 +257,28 @@ thumbing_reduce_takes (VipsImage *image)
  * @image: an image thumbing_reduce_takes(), decoded or cheap to decode
  * @width: the width to reduce to, at most @image's
  * @height: the height to reduce to, at most @image's
+ * @window: (nullable): the part of the @width×@height result to make, or
+ *   %NULL for all of it
+ *
+ * Only the input columns and rows @window's samples read are reduced, so a
+ * cover crop costs what it keeps; each sample is the one reducing the
+ * whole image would give.
  *
  * Returns: (transfer full) (nullable): @image reduced to @width×@height
- *   with a Lanczos3 kernel, in memory, with @image's metadata; %NULL with
- *   the libvips error buffer set where @image cannot be decoded
+ *   with a Lanczos3 kernel, or @window of that, in memory, with @image's
+ *   metadata; %NULL with the libvips error buffer set where @image cannot
+ *   be decoded
  */
 VipsImage *
-thumbing_reduce (VipsImage *image,
-                 int        width,
-                 int        height)
+thumbing_reduce (VipsImage      *image,
+                 int             width,
+                 int             height,
+                 const VipsRect *window)
 {
   const int bands = image->Bands;
-  gsize row_samples = (gsize) image->Xsize * bands;
+  VipsRect all = { 0, 0, width, height };
+  const VipsRect *part = window != NULL ? window : &all;
+  int left, span;
   /* A plane's row is padded past its end so the widest window reads in. */
   gsize plane_length;
   g_autofree gint16 *row = NULL;
@@ -275,6 +289,8 @@ thumbing_reduce (VipsImage *image,
 
   g_return_val_if_fail (thumbing_reduce_takes (image), NULL);
   g_return_val_if_fail (width >= 1 && width <= image->Xsize && height >= 1 && height <= image->Ysize, NULL);
+  g_return_val_if_fail (part->left >= 0 && part->top >= 0 && part->width >= 1 && part->height >= 1
+                        && part->left + part->width <= width && part->top + part->height <= height, NULL);
   if (vips_image_wio_input (image) != 0)
     return NULL;
   out = vips_image_new_memory ();
@@ -283,34 +299,40 @@ thumbing_reduce (VipsImage *image,
       g_object_unref (out);
       return NULL;
     }
-  out->Xsize = width;
-  out->Ysize = height;
+  out->Xsize = part->width;
+  out->Ysize = part->height;
   if (vips_image_write_prepare (out) != 0)
     {
       g_object_unref (out);
       return NULL;
     }
 
-  axis_init (&down, image->Ysize, height);
-  axis_init (&across, image->Xsize, width);
-  plane_length = image->Xsize + across.stride;
-  row = g_new (gint16, row_samples);
+  axis_init (&down, image->Ysize, height, part->top, part->height);
+  axis_init (&across, image->Xsize, width, part->left, part->width);
+  /* The input columns the window reads, from its first sample's first tap
+   * to its last sample's last; the plane starts at the first. */
+  left = across.first[0];
+  span = across.first[part->width - 1] + across.taps - left;
+  for (int x = 0; x < part->width; x++)
+    across.first[x] -= left;
+  plane_length = span + across.stride;
+  row = g_new (gint16, (gsize) span * bands);
   /* VIPS_IMAGE_ADDR() is a function call per use. */
   rows = g_new (guint8 *, image->Ysize);
   for (int y = 0; y < image->Ysize; y++)
-    rows[y] = VIPS_IMAGE_ADDR (image, 0, y);
+    rows[y] = VIPS_IMAGE_ADDR (image, left, y);
   planes = g_new0 (gint16, plane_length * bands);
-  for (int y = 0; y < height; y++)
+  for (int y = 0; y < part->height; y++)
     {
       guint8 *q = VIPS_IMAGE_ADDR (out, 0, y);
 
-      reduce_down (rows, down.first[y], down.weights + (gsize) y * down.stride, down.taps, row_samples, row);
+      reduce_down (rows, down.first[y], down.weights + (gsize) y * down.stride, down.taps, (gsize) span * bands, row);
       if (bands == 3)
-        split_bands (row, image->Xsize, planes, plane_length, 3);
+        split_bands (row, span, planes, plane_length, 3);
       else
-        split_bands (row, image->Xsize, planes, plane_length, 1);
+        split_bands (row, span, planes, plane_length, 1);
       for (int b = 0; b < bands; b++)
-        reduce_across (planes + plane_length * b, &across, width, q + b, bands);
+        reduce_across (planes + plane_length * b, &across, part->width, q + b, bands);
     }
   axis_clear (&down);
   axis_clear (&across);

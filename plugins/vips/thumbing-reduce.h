@@ -8,10 +8,11 @@
 
 G_BEGIN_DECLS
 
-gboolean   thumbing_reduce_takes (VipsImage *image);
+gboolean   thumbing_reduce_takes (VipsImage      *image);
 
-VipsImage *thumbing_reduce       (VipsImage *image,
-                                  int        width,
-                                  int        height);
+VipsImage *thumbing_reduce       (VipsImage      *image,
+                                  int             width,
+                                  int             height,
+                                  const VipsRect *window);
 
 G_END_DECLS

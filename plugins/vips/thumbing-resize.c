@@ -671,18 +671,23 @@ load_dropping_opaque_alpha (ThumbingResize *self,
 /* @decoded, in memory, reduced to the size vips_thumbnail_image() would
  * give it, by thumbing's own Lanczos3 where it takes the image (libvips
  * 8.14's reduce was a fifth of a JPEG thumbnail's time); the thumbnail of
- * the result then only orients and crops. A new reference to @decoded
- * where there is nothing to reduce or the reducer does not take it. */
+ * the result then only orients and crops. With @centre_crop, only the
+ * centre a cover crop keeps of an upright image is reduced (*@cropped set),
+ * the same pixels as cropping the whole. A new reference to @decoded where
+ * there is nothing to reduce or the reducer does not take it. */
 static VipsImage *
 reduce_first (ThumbingResize *self,
               VipsImage      *decoded,
               int             width,
               int             height,
               VipsSize        size,
-              VipsInteresting crop)
+              VipsInteresting crop,
+              gboolean        centre_crop,
+              gboolean       *cropped)
 {
   gboolean swap = turned_sideways (self, decoded);
   int to_width = swap ? height : width, to_height = swap ? width : height;
+  VipsRect kept;
 
   if (size == VIPS_SIZE_UP || !thumbing_reduce_takes (decoded))
     return g_object_ref (decoded);
@@ -695,7 +700,16 @@ reduce_first (ThumbingResize *self,
     }
   if (to_width >= decoded->Xsize || to_height >= decoded->Ysize)
     return g_object_ref (decoded);
-  return thumbing_reduce (decoded, to_width, to_height);
+  if (!centre_crop || size != VIPS_SIZE_FORCE || (self->auto_orient && vips_image_get_orientation (decoded) != 1))
+    return thumbing_reduce (decoded, to_width, to_height, NULL);
+  /* Where vips_gravity() puts the centre: half the difference, rounded
+   * down. */
+  kept.width = MIN (self->width, to_width);
+  kept.height = MIN (self->height, to_height);
+  kept.left = (to_width - kept.width) / 2;
+  kept.top = (to_height - kept.height) / 2;
+  *cropped = TRUE;
+  return thumbing_reduce (decoded, to_width, to_height, &kept);
 }
 
 /* The thumbnail of @decoded, an image in memory, through reduce_first(). */
@@ -706,12 +720,19 @@ thumbnail_of_decoded (ThumbingResize *self,
                       int             width,
                       int             height,
                       VipsSize        size,
-                      VipsInteresting crop)
+                      VipsInteresting crop,
+                      gboolean        centre_crop)
 {
-  g_autoptr(VipsImage) reduced = reduce_first (self, decoded, width, height, size, crop);
+  gboolean cropped = FALSE;
+  g_autoptr(VipsImage) reduced = reduce_first (self, decoded, width, height, size, crop, centre_crop, &cropped);
 
   if (reduced == NULL)
     return -1;
+  if (cropped)
+    {
+      width = reduced->Xsize;
+      height = reduced->Ysize;
+    }
   return vips_thumbnail_image (reduced, out, width, "height", height, "size", size,
                                "crop", crop, "no_rotate", !self->auto_orient, NULL);
 }
@@ -725,7 +746,8 @@ run_thumbnail (ThumbingResize *self,
                int             width,
                int             height,
                VipsSize        size,
-               VipsInteresting crop)
+               VipsInteresting crop,
+               gboolean        centre_crop)
 {
   gboolean no_rotate = !self->auto_orient;
   int factor = input->image == NULL ? jpeg_shrink_factor (self, header, width, height, size, crop) : 1;
@@ -738,7 +760,7 @@ run_thumbnail (ThumbingResize *self,
       int whole = (int) (shrink_of (self, header, width, height, size, crop) / 2);
       g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, whole, watch);
 
-      return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop) : -1;
+      return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, centre_crop) : -1;
     }
 
   if (factor > 1)
@@ -752,7 +774,7 @@ run_thumbnail (ThumbingResize *self,
         {
           g_autoptr(VipsImage) decoded = copy_memory_watched (loaded, watch);
 
-          return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop) : -1;
+          return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, centre_crop) : -1;
         }
       return vips_thumbnail_image (loaded, out, width, "height", height, "size", size,
                                    "crop", crop, "no_rotate", no_rotate, NULL);
@@ -993,7 +1015,8 @@ resize (ThumbingResize *self,
       g_assert_not_reached ();
     }
 
-  if (run_thumbnail (self, input, header, &watch, &t, width, height, size, crop) != 0)
+  if (run_thumbnail (self, input, header, &watch, &t, width, height, size, crop,
+                     crop_after && self->position == THUMBING_RESIZE_POSITION_CENTRE) != 0)
     {
       decode_failed (self, &watch, error);
       return NULL;
