@@ -462,6 +462,55 @@ reference_thumbnail (const char *path,
   g_assert_cmpint (vips_gravity (bytes, &out, VIPS_COMPASS_DIRECTION_CENTRE, 512, 512, NULL), ==, 0);
   return out;
 }
+/* A cover crop is the part of fit=outside's image that vips_gravity() keeps
+ * at that position, pixel for pixel, at every position and on both axes:
+ * resize reduces only that part of an upright image, and a rotated one
+ * whole. */
+static void
+test_cover_is_part_of_outside (void)
+{
+  static const struct { const char *name; int width, height; } cases[] = {
+    { "photo-baseline.jpg", 300, 300 },
+    { "photo-png.png", 301, 150 },
+    { "photo-baseline.jpg", 101, 333 },
+    { "sideways-exif6.jpg", 250, 250 },
+  };
+  static const char * const positions[] = {
+    "centre", "north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west",
+  };
+  static const VipsCompassDirection directions[] = {
+    VIPS_COMPASS_DIRECTION_CENTRE, VIPS_COMPASS_DIRECTION_NORTH, VIPS_COMPASS_DIRECTION_NORTH_EAST,
+    VIPS_COMPASS_DIRECTION_EAST, VIPS_COMPASS_DIRECTION_SOUTH_EAST, VIPS_COMPASS_DIRECTION_SOUTH,
+    VIPS_COMPASS_DIRECTION_SOUTH_WEST, VIPS_COMPASS_DIRECTION_WEST, VIPS_COMPASS_DIRECTION_NORTH_WEST,
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *outside_settings = g_strdup_printf ("resize width=%d height=%d fit=outside",
+                                                           cases[c].width, cases[c].height);
+      g_autoptr(VipsImage) outside = resize_sample ("good", cases[c].name, outside_settings, NULL);
+
+      g_assert_nonnull (outside);
+      for (guint p = 0; p < G_N_ELEMENTS (positions); p++)
+        {
+          g_autofree char *settings = g_strdup_printf ("resize width=%d height=%d fit=cover position=%s",
+                                                       cases[c].width, cases[c].height, positions[p]);
+          g_autoptr(VipsImage) cover = resize_sample ("good", cases[c].name, settings, NULL);
+          g_autoptr(VipsImage) expected = NULL;
+          g_autofree guint8 *a = NULL, *b = NULL;
+          size_t a_length = 0, b_length = 0;
+
+          g_assert_nonnull (cover);
+          g_assert_cmpint (vips_gravity (outside, &expected, directions[p], cases[c].width, cases[c].height, NULL),
+                           ==, 0);
+          a = vips_image_write_to_memory (cover, &a_length);
+          b = vips_image_write_to_memory (expected, &b_length);
+          g_assert_cmpuint (a_length, ==, b_length);
+          if (memcmp (a, b, a_length) != 0)
+            g_error ("%s: %s differs from the part of fit=outside", cases[c].name, settings);
+        }
+    }
+}
 
 /* PSNR of @a against @b over their common bands, and the largest colour
  * difference where @b is partly transparent (an edge). */
@@ -720,6 +769,7 @@ main (int    argc,
   thumbing_test_init (&argc, &argv);
   g_test_add_func ("/resize/every-format-to-512", test_every_format_to_512);
   g_test_add_func ("/resize/fit-modes", test_fit_modes);
+  g_test_add_func ("/resize/cover-is-part-of-outside", test_cover_is_part_of_outside);
   g_test_add_func ("/resize/contain-pads-with-background", test_contain_pads_with_background);
   g_test_add_func ("/resize/exif-orientation", test_exif_orientation);
   g_test_add_func ("/resize/fast-shrink-on-load", test_fast_shrink_on_load);

@@ -668,12 +668,61 @@ load_dropping_opaque_alpha (ThumbingResize *self,
   return opaque;
 }
 
+/* Which end of each axis a cover crop at @position keeps: -1 the start
+ * (west, north), 0 the middle, 1 the end (east, south). */
+static int
+across_side (ThumbingResizePosition position)
+{
+  switch (position)
+    {
+    case THUMBING_RESIZE_POSITION_WEST:
+    case THUMBING_RESIZE_POSITION_NORTH_WEST:
+    case THUMBING_RESIZE_POSITION_SOUTH_WEST:
+      return -1;
+    case THUMBING_RESIZE_POSITION_EAST:
+    case THUMBING_RESIZE_POSITION_NORTH_EAST:
+    case THUMBING_RESIZE_POSITION_SOUTH_EAST:
+      return 1;
+    default:
+      return 0;
+    }
+}
+
+static int
+down_side (ThumbingResizePosition position)
+{
+  switch (position)
+    {
+    case THUMBING_RESIZE_POSITION_NORTH:
+    case THUMBING_RESIZE_POSITION_NORTH_WEST:
+    case THUMBING_RESIZE_POSITION_NORTH_EAST:
+      return -1;
+    case THUMBING_RESIZE_POSITION_SOUTH:
+    case THUMBING_RESIZE_POSITION_SOUTH_WEST:
+    case THUMBING_RESIZE_POSITION_SOUTH_EAST:
+      return 1;
+    default:
+      return 0;
+    }
+}
+
+/* Where vips_gravity() puts a @kept-long part of a @whole-long axis, for
+ * @side as across_side() gives it: the middle is half the difference,
+ * rounded down. */
+static int
+gravity_offset (int whole,
+                int kept,
+                int side)
+{
+  return side < 0 ? 0 : side > 0 ? whole - kept : (whole - kept) / 2;
+}
+
 /* @decoded, in memory, reduced to the size vips_thumbnail_image() would
  * give it, by thumbing's own Lanczos3 where it takes the image (libvips
  * 8.14's reduce was a fifth of a JPEG thumbnail's time); the thumbnail of
- * the result then only orients and crops. With @centre_crop, only the
- * centre a cover crop keeps of an upright image is reduced (*@cropped set),
- * the same pixels as cropping the whole. A new reference to @decoded where
+ * the result then only orients and crops. With @cover_crop, only the part
+ * a cover crop at @self's position keeps of an upright image is reduced
+ * (*@cropped set), the same pixels as cropping the whole. A new reference to @decoded where
  * there is nothing to reduce or the reducer does not take it. */
 static VipsImage *
 reduce_first (ThumbingResize *self,
@@ -682,7 +731,7 @@ reduce_first (ThumbingResize *self,
               int             height,
               VipsSize        size,
               VipsInteresting crop,
-              gboolean        centre_crop,
+              gboolean        cover_crop,
               gboolean       *cropped)
 {
   gboolean swap = turned_sideways (self, decoded);
@@ -700,14 +749,12 @@ reduce_first (ThumbingResize *self,
     }
   if (to_width >= decoded->Xsize || to_height >= decoded->Ysize)
     return g_object_ref (decoded);
-  if (!centre_crop || size != VIPS_SIZE_FORCE || (self->auto_orient && vips_image_get_orientation (decoded) != 1))
+  if (!cover_crop || size != VIPS_SIZE_FORCE || (self->auto_orient && vips_image_get_orientation (decoded) != 1))
     return thumbing_reduce (decoded, to_width, to_height, NULL);
-  /* Where vips_gravity() puts the centre: half the difference, rounded
-   * down. */
   kept.width = MIN (self->width, to_width);
   kept.height = MIN (self->height, to_height);
-  kept.left = (to_width - kept.width) / 2;
-  kept.top = (to_height - kept.height) / 2;
+  kept.left = gravity_offset (to_width, kept.width, across_side (self->position));
+  kept.top = gravity_offset (to_height, kept.height, down_side (self->position));
   *cropped = TRUE;
   return thumbing_reduce (decoded, to_width, to_height, &kept);
 }
@@ -721,10 +768,10 @@ thumbnail_of_decoded (ThumbingResize *self,
                       int             height,
                       VipsSize        size,
                       VipsInteresting crop,
-                      gboolean        centre_crop)
+                      gboolean        cover_crop)
 {
   gboolean cropped = FALSE;
-  g_autoptr(VipsImage) reduced = reduce_first (self, decoded, width, height, size, crop, centre_crop, &cropped);
+  g_autoptr(VipsImage) reduced = reduce_first (self, decoded, width, height, size, crop, cover_crop, &cropped);
 
   if (reduced == NULL)
     return -1;
@@ -747,7 +794,7 @@ run_thumbnail (ThumbingResize *self,
                int             height,
                VipsSize        size,
                VipsInteresting crop,
-               gboolean        centre_crop)
+               gboolean        cover_crop)
 {
   gboolean no_rotate = !self->auto_orient;
   int factor = input->image == NULL ? jpeg_shrink_factor (self, header, width, height, size, crop) : 1;
@@ -760,7 +807,7 @@ run_thumbnail (ThumbingResize *self,
       int whole = (int) (shrink_of (self, header, width, height, size, crop) / 2);
       g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, whole, watch);
 
-      return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, centre_crop) : -1;
+      return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, cover_crop) : -1;
     }
 
   if (factor > 1)
@@ -774,7 +821,7 @@ run_thumbnail (ThumbingResize *self,
         {
           g_autoptr(VipsImage) decoded = copy_memory_watched (loaded, watch);
 
-          return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, centre_crop) : -1;
+          return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, cover_crop) : -1;
         }
       return vips_thumbnail_image (loaded, out, width, "height", height, "size", size,
                                    "crop", crop, "no_rotate", no_rotate, NULL);
@@ -1015,8 +1062,7 @@ resize (ThumbingResize *self,
       g_assert_not_reached ();
     }
 
-  if (run_thumbnail (self, input, header, &watch, &t, width, height, size, crop,
-                     crop_after && self->position == THUMBING_RESIZE_POSITION_CENTRE) != 0)
+  if (run_thumbnail (self, input, header, &watch, &t, width, height, size, crop, crop_after) != 0)
     {
       decode_failed (self, &watch, error);
       return NULL;
