@@ -134,6 +134,15 @@ filter_row (ThumbingPngFilter type,
     }
 }
 
+#ifdef __SSE2__
+/* The sum of both 64-bit lanes, as _mm_sad_epu8() leaves its sums. */
+static inline guint64
+sum_of_halves (__m128i sums)
+{
+  return (guint64) _mm_cvtsi128_si64 (sums) + (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (sums, sums));
+}
+#endif
+
 /* libpng's heuristic for choosing a row's filter: the sum of the filtered
  * bytes taken as signed magnitudes, min (v, 256 - v). */
 static guint64
@@ -153,7 +162,7 @@ row_cost (const guint8 *filtered,
 
       sums = _mm_add_epi64 (sums, _mm_sad_epu8 (magnitude, _mm_setzero_si128 ()));
     }
-  cost = (guint64) _mm_cvtsi128_si64 (sums) + (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (sums, sums));
+  cost = sum_of_halves (sums);
 #endif
   for (; i < length; i++)
     cost += filtered[i] < 128 ? filtered[i] : 256 - filtered[i];
@@ -189,13 +198,11 @@ is_flat (VipsImage *image)
         {
           /* Each lane counts its matches (a match is -1) up to 255. */
           __m128i counts = _mm_setzero_si128 ();
-          __m128i sums;
 
           for (int n = 0; n < 255 && i + 16 <= row_length; n++, i += 16)
             counts = _mm_sub_epi8 (counts, _mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (row + i)),
                                                            _mm_loadu_si128 ((const __m128i *) (row + i - bpp))));
-          sums = _mm_sad_epu8 (counts, _mm_setzero_si128 ());
-          repeats += (guint64) _mm_cvtsi128_si64 (sums) + (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (sums, sums));
+          repeats += sum_of_halves (_mm_sad_epu8 (counts, _mm_setzero_si128 ()));
         }
 #endif
       for (; i < row_length; i++)

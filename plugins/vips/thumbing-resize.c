@@ -224,22 +224,38 @@ smart_crop (ThumbingResizePosition position)
     }
 }
 
+/* Where a position keeps a cover crop: vips_gravity()'s direction, and the
+ * end of each axis, -1 the start (west, north), 0 the middle, 1 the end
+ * (east, south), for reducing only that part. */
+typedef struct
+{
+  VipsCompassDirection direction;
+  int                  across;
+  int                  down;
+} Placement;
+
+static const Placement *
+placement (ThumbingResizePosition position)
+{
+  static const Placement placements[] = {
+    [THUMBING_RESIZE_POSITION_CENTRE] = { VIPS_COMPASS_DIRECTION_CENTRE, 0, 0 },
+    [THUMBING_RESIZE_POSITION_NORTH] = { VIPS_COMPASS_DIRECTION_NORTH, 0, -1 },
+    [THUMBING_RESIZE_POSITION_NORTH_EAST] = { VIPS_COMPASS_DIRECTION_NORTH_EAST, 1, -1 },
+    [THUMBING_RESIZE_POSITION_EAST] = { VIPS_COMPASS_DIRECTION_EAST, 1, 0 },
+    [THUMBING_RESIZE_POSITION_SOUTH_EAST] = { VIPS_COMPASS_DIRECTION_SOUTH_EAST, 1, 1 },
+    [THUMBING_RESIZE_POSITION_SOUTH] = { VIPS_COMPASS_DIRECTION_SOUTH, 0, 1 },
+    [THUMBING_RESIZE_POSITION_SOUTH_WEST] = { VIPS_COMPASS_DIRECTION_SOUTH_WEST, -1, 1 },
+    [THUMBING_RESIZE_POSITION_WEST] = { VIPS_COMPASS_DIRECTION_WEST, -1, 0 },
+    [THUMBING_RESIZE_POSITION_NORTH_WEST] = { VIPS_COMPASS_DIRECTION_NORTH_WEST, -1, -1 },
+  };
+
+  return &placements[position < G_N_ELEMENTS (placements) ? position : THUMBING_RESIZE_POSITION_CENTRE];
+}
+
 static VipsCompassDirection
 compass (ThumbingResizePosition position)
 {
-  static const VipsCompassDirection directions[] = {
-    [THUMBING_RESIZE_POSITION_CENTRE] = VIPS_COMPASS_DIRECTION_CENTRE,
-    [THUMBING_RESIZE_POSITION_NORTH] = VIPS_COMPASS_DIRECTION_NORTH,
-    [THUMBING_RESIZE_POSITION_NORTH_EAST] = VIPS_COMPASS_DIRECTION_NORTH_EAST,
-    [THUMBING_RESIZE_POSITION_EAST] = VIPS_COMPASS_DIRECTION_EAST,
-    [THUMBING_RESIZE_POSITION_SOUTH_EAST] = VIPS_COMPASS_DIRECTION_SOUTH_EAST,
-    [THUMBING_RESIZE_POSITION_SOUTH] = VIPS_COMPASS_DIRECTION_SOUTH,
-    [THUMBING_RESIZE_POSITION_SOUTH_WEST] = VIPS_COMPASS_DIRECTION_SOUTH_WEST,
-    [THUMBING_RESIZE_POSITION_WEST] = VIPS_COMPASS_DIRECTION_WEST,
-    [THUMBING_RESIZE_POSITION_NORTH_WEST] = VIPS_COMPASS_DIRECTION_NORTH_WEST,
-  };
-
-  return position < G_N_ELEMENTS (directions) ? directions[position] : VIPS_COMPASS_DIRECTION_CENTRE;
+  return placement (position)->direction;
 }
 
 /* What the input is: a decoded image, bytes in memory, or a local file. */
@@ -668,46 +684,8 @@ load_dropping_opaque_alpha (ThumbingResize *self,
   return opaque;
 }
 
-/* Which end of each axis a cover crop at @position keeps: -1 the start
- * (west, north), 0 the middle, 1 the end (east, south). */
-static int
-across_side (ThumbingResizePosition position)
-{
-  switch (position)
-    {
-    case THUMBING_RESIZE_POSITION_WEST:
-    case THUMBING_RESIZE_POSITION_NORTH_WEST:
-    case THUMBING_RESIZE_POSITION_SOUTH_WEST:
-      return -1;
-    case THUMBING_RESIZE_POSITION_EAST:
-    case THUMBING_RESIZE_POSITION_NORTH_EAST:
-    case THUMBING_RESIZE_POSITION_SOUTH_EAST:
-      return 1;
-    default:
-      return 0;
-    }
-}
-
-static int
-down_side (ThumbingResizePosition position)
-{
-  switch (position)
-    {
-    case THUMBING_RESIZE_POSITION_NORTH:
-    case THUMBING_RESIZE_POSITION_NORTH_WEST:
-    case THUMBING_RESIZE_POSITION_NORTH_EAST:
-      return -1;
-    case THUMBING_RESIZE_POSITION_SOUTH:
-    case THUMBING_RESIZE_POSITION_SOUTH_WEST:
-    case THUMBING_RESIZE_POSITION_SOUTH_EAST:
-      return 1;
-    default:
-      return 0;
-    }
-}
-
 /* Where vips_gravity() puts a @kept-long part of a @whole-long axis, for
- * @side as across_side() gives it: the middle is half the difference,
+ * @side as a Placement gives it: the middle is half the difference,
  * rounded down. */
 static int
 gravity_offset (int whole,
@@ -722,8 +700,9 @@ gravity_offset (int whole,
  * 8.14's reduce was a fifth of a JPEG thumbnail's time); the thumbnail of
  * the result then only orients and crops. With @cover_crop, only the part
  * a cover crop at @self's position keeps of an upright image is reduced
- * (*@cropped set), the same pixels as cropping the whole. A new reference to @decoded where
- * there is nothing to reduce or the reducer does not take it. */
+ * (*@cropped set), the same pixels as cropping the whole. A new reference
+ * to @decoded where there is nothing to reduce or the reducer does not
+ * take it. */
 static VipsImage *
 reduce_first (ThumbingResize *self,
               VipsImage      *decoded,
@@ -753,8 +732,8 @@ reduce_first (ThumbingResize *self,
     return thumbing_reduce (decoded, to_width, to_height, NULL);
   kept.width = MIN (self->width, to_width);
   kept.height = MIN (self->height, to_height);
-  kept.left = gravity_offset (to_width, kept.width, across_side (self->position));
-  kept.top = gravity_offset (to_height, kept.height, down_side (self->position));
+  kept.left = gravity_offset (to_width, kept.width, placement (self->position)->across);
+  kept.top = gravity_offset (to_height, kept.height, placement (self->position)->down);
   *cropped = TRUE;
   return thumbing_reduce (decoded, to_width, to_height, &kept);
 }

@@ -860,8 +860,8 @@ main (int    argc,
    * more set of buffers (65 then 73 MiB for a stream of 2 MP JPEGs). One
    * arena holds one set (55 MiB, flat) at the same speed with two workers,
    * small blocks coming from each thread's cache without its lock; what
-   * stays free is handed back every HEAP_TRIM_SECONDS. THUMBING_NO_MALLOPT keeps glibc's
-   * defaults, to compare (bench/soak.py --no-mallopt). */
+   * stays free is handed back every HEAP_TRIM_SECONDS. THUMBING_NO_MALLOPT
+   * keeps glibc's defaults, to compare (bench/soak.py --no-mallopt). */
   if (g_getenv ("THUMBING_NO_MALLOPT") == NULL)
     {
       mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
