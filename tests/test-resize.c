@@ -456,7 +456,13 @@ reference_thumbnail (const char *path,
       g_object_unref (straight);
       straight = scaled;
     }
-  g_assert_cmpint (vips_cast_uchar (straight, &bytes, NULL), ==, 0);
+  {
+    /* Rounded: vips_cast_uchar() truncates. */
+    g_autoptr(VipsImage) rounded = NULL;
+
+    g_assert_cmpint (vips_round (straight, &rounded, VIPS_OPERATION_ROUND_RINT, NULL), ==, 0);
+    g_assert_cmpint (vips_cast_uchar (rounded, &bytes, NULL), ==, 0);
+  }
   if (!cover)
     return g_steal_pointer (&bytes);
   g_assert_cmpint (vips_gravity (bytes, &out, VIPS_COMPASS_DIRECTION_CENTRE, 512, 512, NULL), ==, 0);
@@ -465,7 +471,7 @@ reference_thumbnail (const char *path,
 /* A cover crop is the part of fit=outside's image that vips_gravity() keeps
  * at that position, pixel for pixel, at every position and on both axes:
  * resize reduces only that part of an upright image, and a rotated one
- * whole. */
+ * whole; with alpha too, reduced or enlarged. */
 static void
 test_cover_is_part_of_outside (void)
 {
@@ -474,6 +480,8 @@ test_cover_is_part_of_outside (void)
     { "photo-png.png", 301, 150 },
     { "photo-baseline.jpg", 101, 333 },
     { "sideways-exif6.jpg", 250, 250 },
+    { "portrait-alpha.png", 300, 301 },
+    { "portrait-alpha.png", 1000, 999 },
   };
   static const char * const positions[] = {
     "centre", "north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west",
@@ -509,6 +517,91 @@ test_cover_is_part_of_outside (void)
           if (memcmp (a, b, a_length) != 0)
             g_error ("%s: %s differs from the part of fit=outside", cases[c].name, settings);
         }
+    }
+}
+
+/* A glow as Debian's plymouth themes draw it: one colour, #1bbee1, whose
+ * alpha falls from 255 in the middle to 0 at the edges, in steps; saved as
+ * an RGBA PNG of @width×@height at @path. */
+static void
+write_glow (const char *path,
+            int         width,
+            int         height)
+{
+  g_autoptr(VipsImage) xy = NULL, centred = NULL, squared = NULL, mean = NULL, sum = NULL, distance = NULL;
+  g_autoptr(VipsImage) radius = NULL, falloff = NULL, stepped = NULL, alpha = NULL, colour = NULL, glow = NULL;
+  double middle[] = { -width / 2.0, -height / 2.0 };
+  double one[] = { 1, 1, 1 };
+  double teal[] = { 0x1b, 0xbe, 0xe1 };
+
+  g_assert_cmpint (vips_xyz (&xy, width, height, NULL), ==, 0);
+  g_assert_cmpint (vips_linear (xy, &centred, one, middle, 2, NULL), ==, 0);
+  g_assert_cmpint (vips_multiply (centred, centred, &squared, NULL), ==, 0);
+  g_assert_cmpint (vips_bandmean (squared, &mean, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (mean, &sum, 2, 0, NULL), ==, 0);
+  g_assert_cmpint (vips_math2_const1 (sum, &distance, VIPS_OPERATION_MATH2_POW, 0.5, NULL), ==, 0);
+  /* 255 at the centre to 0 at the shorter side's edge, 49 steps. */
+  g_assert_cmpint (vips_linear1 (distance, &radius, -255.0 / (MIN (width, height) / 2.0), 255, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (radius, &falloff, 48.0 / 255, 0, NULL), ==, 0);
+  g_assert_cmpint (vips_round (falloff, &stepped, VIPS_OPERATION_ROUND_FLOOR, NULL), ==, 0);
+  g_clear_object (&falloff);
+  g_assert_cmpint (vips_linear1 (stepped, &falloff, 255.0 / 48, 0, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (falloff, &alpha, NULL), ==, 0);
+  g_assert_cmpint (vips_black (&colour, width, height, "bands", 3, NULL), ==, 0);
+  g_clear_object (&sum);
+  g_assert_cmpint (vips_linear (colour, &sum, one, teal, 3, NULL), ==, 0);
+  g_clear_object (&colour);
+  g_assert_cmpint (vips_cast_uchar (sum, &colour, NULL), ==, 0);
+  g_assert_cmpint (vips_bandjoin2 (colour, alpha, &glow, NULL), ==, 0);
+  glow->Type = VIPS_INTERPRETATION_sRGB;
+  g_assert_cmpint (vips_pngsave (glow, path, "compression", 1, NULL), ==, 0);
+}
+
+/* An image of one colour fading out keeps that colour, exactly, at every
+ * pixel that can be seen, enlarged and reduced, covering and fitting
+ * inside, with resize's default filter: the colour comes back from
+ * premultiplied samples divided by their alpha, and libvips 8.14's cast
+ * would truncate what lands a hair below it. */
+static void
+test_fading_colour_is_kept (void)
+{
+  static const struct { int width, height; const char *settings; } cases[] = {
+    { 504, 502, "resize width=512 height=512" },
+    { 504, 502, "resize width=512 height=512 fit=inside" },
+    { 1500, 1100, "resize width=512 height=512" },
+    { 1500, 1100, "resize width=300 height=200 fit=fill" },
+    { 900, 1400, "resize width=512 height=512 position=north-west" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/thumbing-glow-%u-%u.png", g_get_tmp_dir (), (guint) getpid (), c);
+      g_autoptr(VipsImage) thumbnail = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree guint8 *pixels = NULL;
+      size_t length = 0;
+      gsize visible = 0, faint = 0;
+
+      write_glow (path, cases[c].width, cases[c].height);
+      thumbnail = resize_sample_path (path, cases[c].settings, &error);
+      g_unlink (path);
+      g_assert_no_error (error);
+      g_assert_cmpint (thumbnail->Bands, ==, 4);
+      pixels = vips_image_write_to_memory (thumbnail, &length);
+      for (gsize p = 0; p < length; p += 4)
+        {
+          if (pixels[p + 3] == 0)
+            continue;
+          visible++;
+          faint += pixels[p + 3] < 32;
+          if (pixels[p] != 0x1b || pixels[p + 1] != 0xbe || pixels[p + 2] != 0xe1)
+            g_error ("%d×%d, %s: pixel (%zu, %d) is #%02x%02x%02x at alpha %d, not #1bbee1", cases[c].width,
+                     cases[c].height, cases[c].settings, p / 4 % thumbnail->Xsize, (int) (p / 4 / thumbnail->Xsize),
+                     pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
+        }
+      /* The glow's faint rim is there to be judged. */
+      g_assert_cmpuint (faint, >, 1000);
+      g_assert_cmpuint (visible, <, length / 4);
     }
 }
 
@@ -780,6 +873,7 @@ main (int    argc,
   g_test_add_func ("/resize/formats-by-content", test_formats_by_content);
   g_test_add_func ("/resize/tiles-frames-and-time-are-bounded", test_tiles_frames_and_time_are_bounded);
   g_test_add_func ("/resize/pictures-match-the-slow-path", test_pictures_match_the_slow_path);
+  g_test_add_func ("/resize/fading-colour-is-kept", test_fading_colour_is_kept);
   g_test_add_func ("/resize/animations", test_animations);
   return g_test_run ();
 }

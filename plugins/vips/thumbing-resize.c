@@ -695,14 +695,129 @@ gravity_offset (int whole,
   return side < 0 ? 0 : side > 0 ? whole - kept : (whole - kept) / 2;
 }
 
+/* The horizontal and vertical shrinks vips_thumbnail_image() takes @image
+ * by: libvips 8.14's vips_thumbnail_calculate_shrink(), which is not
+ * public. */
+static void
+thumbnail_shrinks (ThumbingResize *self,
+                   VipsImage      *image,
+                   int             width,
+                   int             height,
+                   VipsSize        size,
+                   VipsInteresting crop,
+                   double         *hshrink,
+                   double         *vshrink)
+{
+  gboolean swap = turned_sideways (self, image);
+
+  *hshrink = (double) image->Xsize / (swap ? height : width);
+  *vshrink = (double) image->Ysize / (swap ? width : height);
+  if (size != VIPS_SIZE_FORCE)
+    {
+      /* Covering a box takes the smaller shrink, fitting inside the larger. */
+      gboolean horizontal = crop != VIPS_INTERESTING_NONE ? *hshrink < *vshrink : *hshrink >= *vshrink;
+
+      if (horizontal)
+        *vshrink = *hshrink;
+      else
+        *hshrink = *vshrink;
+    }
+  if (size == VIPS_SIZE_UP)
+    {
+      *hshrink = MIN (1, *hshrink);
+      *vshrink = MIN (1, *vshrink);
+    }
+  else if (size == VIPS_SIZE_DOWN)
+    {
+      *hshrink = MAX (1, *hshrink);
+      *vshrink = MAX (1, *vshrink);
+    }
+  *hshrink = MIN (*hshrink, image->Xsize);
+  *vshrink = MIN (*vshrink, image->Ysize);
+}
+
+/* The part of a @to_width×@to_height image of @decoded's that a cover
+ * crop at @self's position keeps, where the thumbnail then only orients
+ * and crops: for upright images covering the box (@size force). */
+static gboolean
+cover_window (ThumbingResize *self,
+              VipsImage      *decoded,
+              int             to_width,
+              int             to_height,
+              VipsSize        size,
+              gboolean        cover_crop,
+              VipsRect       *kept)
+{
+  if (!cover_crop || size != VIPS_SIZE_FORCE || (self->auto_orient && vips_image_get_orientation (decoded) != 1))
+    return FALSE;
+  kept->width = MIN (self->width, to_width);
+  kept->height = MIN (self->height, to_height);
+  kept->left = gravity_offset (to_width, kept->width, placement (self->position)->across);
+  kept->top = gravity_offset (to_height, kept->height, placement (self->position)->down);
+  return TRUE;
+}
+
+/* @decoded, which has an alpha band, resampled as vips_thumbnail_image()
+ * would (premultiplied, in float), but rounded back to its format where
+ * libvips 8.14's cast truncates: a flat colour fading out would come out
+ * a level darker wherever the division lands a hair below it, each pixel
+ * its own way, and a faint edge's alpha a level lower. Only the cover
+ * window is made where there is one (*@cropped set). A new reference to
+ * @decoded where the thumbnail does not resample, or its result would not
+ * be one the thumbnail only crops and orients. */
+static VipsImage *
+resample_premultiplied (ThumbingResize *self,
+                        VipsImage      *decoded,
+                        int             width,
+                        int             height,
+                        VipsSize        size,
+                        VipsInteresting crop,
+                        gboolean        cover_crop,
+                        gboolean       *cropped)
+{
+  g_autoptr(VipsImage) premultiplied = NULL;
+  g_autoptr(VipsImage) resampled = NULL;
+  g_autoptr(VipsImage) window = NULL;
+  g_autoptr(VipsImage) unpremultiplied = NULL;
+  g_autoptr(VipsImage) rounded = NULL;
+  VipsImage *out = NULL;
+  double hshrink, vshrink;
+  VipsRect kept;
+
+  thumbnail_shrinks (self, decoded, width, height, size, crop, &hshrink, &vshrink);
+  /* The thumbnail premultiplies only when both axes change. */
+  if (hshrink == 1 || vshrink == 1)
+    return g_object_ref (decoded);
+  if (vips_premultiply (decoded, &premultiplied, NULL) != 0
+      || vips_resize (premultiplied, &resampled, 1 / hshrink, "vscale", 1 / vshrink, NULL) != 0)
+    return NULL;
+  thumbnail_shrinks (self, resampled, width, height, size, crop, &hshrink, &vshrink);
+  if (hshrink != 1 || vshrink != 1)
+    return g_object_ref (decoded);
+  if (cover_window (self, decoded, resampled->Xsize, resampled->Ysize, size, cover_crop, &kept))
+    {
+      if (vips_crop (resampled, &window, kept.left, kept.top, kept.width, kept.height, NULL) != 0)
+        return NULL;
+      *cropped = TRUE;
+    }
+  else
+    window = g_object_ref (resampled);
+  if (vips_unpremultiply (window, &unpremultiplied, NULL) != 0
+      || vips_round (unpremultiplied, &rounded, VIPS_OPERATION_ROUND_RINT, NULL) != 0
+      || vips_cast (rounded, &out, decoded->BandFmt, NULL) != 0)
+    return NULL;
+  return out;
+}
+
 /* @decoded, in memory, reduced to the size vips_thumbnail_image() would
  * give it, by thumbing's own Lanczos3 where it takes the image (libvips
  * 8.14's reduce was a fifth of a JPEG thumbnail's time); the thumbnail of
  * the result then only orients and crops. With @cover_crop, only the part
  * a cover crop at @self's position keeps of an upright image is reduced
- * (*@cropped set), the same pixels as cropping the whole. A new reference
- * to @decoded where there is nothing to reduce or the reducer does not
- * take it. */
+ * (*@cropped set), the same pixels as cropping the whole. An image with
+ * alpha goes through resample_premultiplied(). A new reference to
+ * @decoded where there is nothing to reduce or the reducer does not take
+ * it. */
 static VipsImage *
 reduce_first (ThumbingResize *self,
               VipsImage      *decoded,
@@ -717,6 +832,9 @@ reduce_first (ThumbingResize *self,
   int to_width = swap ? height : width, to_height = swap ? width : height;
   VipsRect kept;
 
+  if (vips_image_hasalpha (decoded) && !vips_band_format_isfloat (decoded->BandFmt)
+      && !vips_band_format_iscomplex (decoded->BandFmt))
+    return resample_premultiplied (self, decoded, width, height, size, crop, cover_crop, cropped);
   if (size == VIPS_SIZE_UP || !thumbing_reduce_takes (decoded))
     return g_object_ref (decoded);
   if (size != VIPS_SIZE_FORCE)
@@ -728,12 +846,8 @@ reduce_first (ThumbingResize *self,
     }
   if (to_width >= decoded->Xsize || to_height >= decoded->Ysize)
     return g_object_ref (decoded);
-  if (!cover_crop || size != VIPS_SIZE_FORCE || (self->auto_orient && vips_image_get_orientation (decoded) != 1))
+  if (!cover_window (self, decoded, to_width, to_height, size, cover_crop, &kept))
     return thumbing_reduce (decoded, to_width, to_height, NULL);
-  kept.width = MIN (self->width, to_width);
-  kept.height = MIN (self->height, to_height);
-  kept.left = gravity_offset (to_width, kept.width, placement (self->position)->across);
-  kept.top = gravity_offset (to_height, kept.height, placement (self->position)->down);
   *cropped = TRUE;
   return thumbing_reduce (decoded, to_width, to_height, &kept);
 }
