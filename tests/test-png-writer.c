@@ -125,8 +125,9 @@ write_png (VipsImage        *image,
   return g_bytes_new_take (png, length);
 }
 
-/* A flat drawing: discs and bars, antialiased by a 2x2 shrink, on a plain
- * background, as logos and UI artwork are. */
+/* A flat drawing: discs and bars, antialiased by a 2x2 shrink, on a
+ * background plain across and shaded down, as logos and UI artwork are;
+ * more than 256 colours. */
 static VipsImage *
 flat_drawing (void)
 {
@@ -135,7 +136,11 @@ flat_drawing (void)
   double background[] = { 240, 240, 235 }, ink[][3] = { { 200, 30, 60 }, { 20, 90, 200 }, { 30, 30, 30 } };
 
   g_assert_cmpint (vips_black (&canvas, 1024, 1024, "bands", 3, NULL), ==, 0);
-  g_assert_cmpint (vips_draw_rect (canvas, background, 3, 0, 0, 1024, 1024, "fill", TRUE, NULL), ==, 0);
+  for (int y = 0; y < 1024; y += 4)
+    {
+      background[0] = 240 - y / 8;
+      g_assert_cmpint (vips_draw_rect (canvas, background, 3, 0, y, 1024, 4, "fill", TRUE, NULL), ==, 0);
+    }
   for (int i = 0; i < 12; i++)
     {
       g_assert_cmpint (vips_draw_circle (canvas, ink[i % 3], 3, 80 + 70 * i, 300 + 40 * (i % 5), 30 + 5 * i,
@@ -173,6 +178,8 @@ test_level_by_the_pixels (void)
   g_autoptr(GBytes) photo_auto = write_png (photo, THUMBING_PNG_FILTER_ADAPTIVE, -1);
   g_autoptr(GBytes) photo_adaptive_1 = write_png (photo, THUMBING_PNG_FILTER_ADAPTIVE, 1);
 
+  g_test_message ("drawing: %zu bytes by the pixels, %zu unfiltered at 6, %zu filtered at 1",
+                  g_bytes_get_size (flat_auto), g_bytes_get_size (flat_none_6), g_bytes_get_size (flat_adaptive_1));
   g_assert_cmpuint (g_bytes_get_size (flat_auto), ==, smaller_size (flat_none_6, flat_adaptive_1));
   g_assert_true (g_bytes_equal (flat_auto, flat_none_6) || g_bytes_equal (flat_auto, flat_adaptive_1));
   g_assert_true (g_bytes_equal (flat_sub_auto, flat_sub_1));
@@ -204,6 +211,84 @@ test_flat_threshold (void)
       g_assert_cmpuint (g_bytes_get_size (level_6), <, g_bytes_get_size (level_1));
       g_assert_true (g_bytes_equal (chosen, repeats > 800 ? level_6 : level_1));
     }
+}
+
+/* Whether the PNG in @png has a chunk of @type. */
+static gboolean
+has_chunk (GBytes     *png,
+           const char *type)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (png, &length);
+
+  for (gsize at = 8; at + 12 <= length;)
+    {
+      gsize data_length = (gsize) data[at] << 24 | data[at + 1] << 16 | data[at + 2] << 8 | data[at + 3];
+
+      if (memcmp (data + at + 4, type, 4) == 0)
+        return TRUE;
+      at += 12 + data_length;
+    }
+  return FALSE;
+}
+
+/* By the pixels (-1), an RGB or RGBA image of at most 256 colours (alpha
+ * counted) is written as a palette of 1, 2, 4 or 8-bit indices, its alpha
+ * in tRNS, read back pixel for pixel by libpng, rows of any width packed;
+ * 257 colours, or an explicit level, stay truecolour. */
+static void
+test_few_colours_as_a_palette (void)
+{
+  static const struct { int colours, depth; } cases[] = {
+    { 1, 1 }, { 2, 1 }, { 3, 2 }, { 4, 2 }, { 5, 4 }, { 16, 4 }, { 17, 8 }, { 256, 8 }, { 257, 0 },
+  };
+  static const int widths[] = { 1, 7, 9, 37 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    for (int bands = 3; bands <= 4; bands++)
+      for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+        {
+          int width = widths[w], height = 64;
+          gsize n = (gsize) width * height;
+          g_autofree guint8 *pixels = g_malloc (n * bands);
+          g_autoptr(VipsImage) image = NULL;
+          g_autoptr(GBytes) png = NULL, explicit_level = NULL;
+          const guint8 *header;
+
+          if ((gsize) cases[c].colours > n)
+            continue;
+          /* Every colour appears; colour i differs from its neighbours in
+           * one band only, and in alpha only for RGBA. */
+          for (gsize p = 0; p < n; p++)
+            {
+              int i = p < (gsize) cases[c].colours ? (int) p : g_test_rand_int_range (0, cases[c].colours);
+
+              pixels[p * bands] = i & 0xff;
+              pixels[p * bands + 1] = 100;
+              pixels[p * bands + 2] = i >> 8 ? 7 : 50;
+              if (bands == 4)
+                {
+                  pixels[p * bands] = i & 0x7f;
+                  pixels[p * bands + 3] = i & 0x80 ? 255 : i;
+                }
+            }
+          image = vips_image_new_from_memory_copy (pixels, n * bands, width, height, bands, VIPS_FORMAT_UCHAR);
+          image->Type = VIPS_INTERPRETATION_sRGB;
+          png = write_png (image, THUMBING_PNG_FILTER_ADAPTIVE, -1);
+          header = g_bytes_get_data (png, NULL);
+          if (cases[c].depth == 0)
+            g_assert_cmpint (header[25], ==, bands == 4 ? 6 : 2);
+          else
+            {
+              g_assert_cmpint (header[25], ==, 3);
+              g_assert_cmpint (header[24], ==, cases[c].depth);
+              g_assert_true (has_chunk (png, "PLTE"));
+              g_assert_cmpint (has_chunk (png, "tRNS"), ==, bands == 4);
+            }
+          assert_round_trip (image, THUMBING_PNG_FILTER_ADAPTIVE, -1);
+          explicit_level = write_png (image, THUMBING_PNG_FILTER_ADAPTIVE, 6);
+          g_assert_cmpint (((const guint8 *) g_bytes_get_data (explicit_level, NULL))[25], ==, bands == 4 ? 6 : 2);
+        }
 }
 
 /* As small as libpng's zlib output at the same level, or smaller. */
@@ -245,6 +330,7 @@ main (int   argc,
   g_test_add_func ("/png-writer/no-larger-than-libvips", test_no_larger_than_libvips);
   g_test_add_func ("/png-writer/level-by-the-pixels", test_level_by_the_pixels);
   g_test_add_func ("/png-writer/flat-threshold", test_flat_threshold);
+  g_test_add_func ("/png-writer/few-colours-as-a-palette", test_few_colours_as_a_palette);
   g_test_add_func ("/png-writer/declines-other-formats", test_declines_other_formats);
   return g_test_run ();
 }
