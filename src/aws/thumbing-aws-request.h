@@ -44,6 +44,8 @@ void                thumbing_aws_form_append        (GString            *form,
                                                      const char         *value);
 char               *thumbing_aws_uri_encode         (const char         *text,
                                                      gboolean            keep_slash);
+char               *thumbing_aws_hex                (const guint8       *bytes,
+                                                     gsize               length);
 char               *thumbing_aws_sha256_hex         (const void         *data,
                                                      gsize               length);
 

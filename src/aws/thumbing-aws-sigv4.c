@@ -172,22 +172,6 @@ signing_key (const char *secret,
   hmac_sha256 (k_service, 32, "aws4_request", key);
 }
 
-static char *
-hex (const guint8 *bytes,
-     gsize         length)
-{
-  static const char digits[] = "0123456789abcdef";
-  char *out = g_malloc (length * 2 + 1);
-
-  for (gsize i = 0; i < length; i++)
-    {
-      out[2 * i] = digits[bytes[i] >> 4];
-      out[2 * i + 1] = digits[bytes[i] & 0xF];
-    }
-  out[length * 2] = '\0';
-  return out;
-}
-
 void
 thumbing_aws_signed_clear (ThumbingAwsSigned *signed_out)
 {
@@ -298,7 +282,7 @@ thumbing_aws_sign (ThumbingAwsRequest       *request,
   /* Steps 3 and 4: the signing key, and the signature. */
   signing_key (keys->secret_access_key, date, signing->region, signing->service, key);
   hmac_sha256 (key, sizeof key, sts, digest);
-  signature = hex (digest, sizeof digest);
+  signature = thumbing_aws_hex (digest, sizeof digest);
 
   if (query_form)
     {
