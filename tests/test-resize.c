@@ -468,10 +468,67 @@ reference_thumbnail (const char *path,
   g_assert_cmpint (vips_gravity (bytes, &out, VIPS_COMPASS_DIRECTION_CENTRE, 512, 512, NULL), ==, 0);
   return out;
 }
+/* A copy of sample @name tagged with EXIF @orientation, saved as @suffix. */
+static char *
+write_oriented (const char *name,
+                int         orientation,
+                const char *suffix)
+{
+  g_autofree char *path = thumbing_test_sample ("good", name);
+  g_autoptr(VipsImage) image = vips_image_new_from_file (path, "access", VIPS_ACCESS_RANDOM, NULL);
+  g_autoptr(VipsImage) tagged = NULL;
+  char *out = g_strdup_printf ("%s/thumbing-orientation-%u-%d%s", g_get_tmp_dir (), (guint) getpid (), orientation,
+                               suffix);
+
+  g_assert_cmpint (vips_copy (image, &tagged, NULL), ==, 0);
+  vips_image_set_int (tagged, VIPS_META_ORIENTATION, orientation);
+  g_assert_cmpint (vips_image_write_to_file (tagged, out, NULL), ==, 0);
+  return out;
+}
+
+/* Whether the cover crop of @path, @width×@height, is at every position the
+ * part of fit=outside's image that vips_gravity() keeps there, pixel for
+ * pixel. */
+static void
+assert_cover_is_part_of_outside (const char *path,
+                                 int         width,
+                                 int         height)
+{
+  static const char * const positions[] = {
+    "centre", "north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west",
+  };
+  static const VipsCompassDirection directions[] = {
+    VIPS_COMPASS_DIRECTION_CENTRE, VIPS_COMPASS_DIRECTION_NORTH, VIPS_COMPASS_DIRECTION_NORTH_EAST,
+    VIPS_COMPASS_DIRECTION_EAST, VIPS_COMPASS_DIRECTION_SOUTH_EAST, VIPS_COMPASS_DIRECTION_SOUTH,
+    VIPS_COMPASS_DIRECTION_SOUTH_WEST, VIPS_COMPASS_DIRECTION_WEST, VIPS_COMPASS_DIRECTION_NORTH_WEST,
+  };
+  g_autofree char *outside_settings = g_strdup_printf ("resize width=%d height=%d fit=outside", width, height);
+  g_autoptr(VipsImage) outside = resize_sample_path (path, outside_settings, NULL);
+
+  g_assert_nonnull (outside);
+  for (guint p = 0; p < G_N_ELEMENTS (positions); p++)
+    {
+      g_autofree char *settings = g_strdup_printf ("resize width=%d height=%d fit=cover position=%s", width, height,
+                                                   positions[p]);
+      g_autoptr(VipsImage) cover = resize_sample_path (path, settings, NULL);
+      g_autoptr(VipsImage) expected = NULL;
+      g_autofree guint8 *a = NULL, *b = NULL;
+      size_t a_length = 0, b_length = 0;
+
+      g_assert_nonnull (cover);
+      g_assert_cmpint (vips_gravity (outside, &expected, directions[p], width, height, NULL), ==, 0);
+      a = vips_image_write_to_memory (cover, &a_length);
+      b = vips_image_write_to_memory (expected, &b_length);
+      g_assert_cmpuint (a_length, ==, b_length);
+      if (memcmp (a, b, a_length) != 0)
+        g_error ("%s: %s differs from the part of fit=outside", path, settings);
+    }
+}
+
 /* A cover crop is the part of fit=outside's image that vips_gravity() keeps
  * at that position, pixel for pixel, at every position and on both axes:
- * resize reduces only that part of an upright image, and a rotated one
- * whole; with alpha too, reduced or enlarged. */
+ * resize reduces only that part, of images with alpha too, reduced or
+ * enlarged, and of images turned upright by any EXIF orientation. */
 static void
 test_cover_is_part_of_outside (void)
 {
@@ -483,40 +540,24 @@ test_cover_is_part_of_outside (void)
     { "portrait-alpha.png", 300, 301 },
     { "portrait-alpha.png", 1000, 999 },
   };
-  static const char * const positions[] = {
-    "centre", "north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west",
-  };
-  static const VipsCompassDirection directions[] = {
-    VIPS_COMPASS_DIRECTION_CENTRE, VIPS_COMPASS_DIRECTION_NORTH, VIPS_COMPASS_DIRECTION_NORTH_EAST,
-    VIPS_COMPASS_DIRECTION_EAST, VIPS_COMPASS_DIRECTION_SOUTH_EAST, VIPS_COMPASS_DIRECTION_SOUTH,
-    VIPS_COMPASS_DIRECTION_SOUTH_WEST, VIPS_COMPASS_DIRECTION_WEST, VIPS_COMPASS_DIRECTION_NORTH_WEST,
-  };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
-      g_autofree char *outside_settings = g_strdup_printf ("resize width=%d height=%d fit=outside",
-                                                           cases[c].width, cases[c].height);
-      g_autoptr(VipsImage) outside = resize_sample ("good", cases[c].name, outside_settings, NULL);
+      g_autofree char *path = thumbing_test_sample ("good", cases[c].name);
 
-      g_assert_nonnull (outside);
-      for (guint p = 0; p < G_N_ELEMENTS (positions); p++)
-        {
-          g_autofree char *settings = g_strdup_printf ("resize width=%d height=%d fit=cover position=%s",
-                                                       cases[c].width, cases[c].height, positions[p]);
-          g_autoptr(VipsImage) cover = resize_sample ("good", cases[c].name, settings, NULL);
-          g_autoptr(VipsImage) expected = NULL;
-          g_autofree guint8 *a = NULL, *b = NULL;
-          size_t a_length = 0, b_length = 0;
+      assert_cover_is_part_of_outside (path, cases[c].width, cases[c].height);
+    }
+  for (int orientation = 1; orientation <= 8; orientation++)
+    {
+      g_autofree char *jpeg = write_oriented ("photo-baseline.jpg", orientation, ".jpg");
+      g_autofree char *webp = write_oriented ("portrait-alpha.png", orientation, ".webp[lossless]");
 
-          g_assert_nonnull (cover);
-          g_assert_cmpint (vips_gravity (outside, &expected, directions[p], cases[c].width, cases[c].height, NULL),
-                           ==, 0);
-          a = vips_image_write_to_memory (cover, &a_length);
-          b = vips_image_write_to_memory (expected, &b_length);
-          g_assert_cmpuint (a_length, ==, b_length);
-          if (memcmp (a, b, a_length) != 0)
-            g_error ("%s: %s differs from the part of fit=outside", cases[c].name, settings);
-        }
+      assert_cover_is_part_of_outside (jpeg, 301, 150);
+      assert_cover_is_part_of_outside (jpeg, 150, 301);
+      *strrchr (webp, '[') = '\0';
+      assert_cover_is_part_of_outside (webp, 260, 199);
+      g_unlink (jpeg);
+      g_unlink (webp);
     }
 }
 

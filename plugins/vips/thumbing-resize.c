@@ -736,9 +736,49 @@ thumbnail_shrinks (ThumbingResize *self,
   *vshrink = MIN (*vshrink, image->Ysize);
 }
 
-/* The part of a @to_width×@to_height image of @decoded's that a cover
- * crop at @self's position keeps, where the thumbnail then only orients
- * and crops: for upright images covering the box (@size force). */
+/* Where upright pixel (@x, @y) of an image stored @width×@height, turned
+ * upright by EXIF @orientation, is stored. */
+static void
+stored_at (int  orientation,
+           int  width,
+           int  height,
+           int  x,
+           int  y,
+           int *stored_x,
+           int *stored_y)
+{
+  switch (orientation)
+    {
+    case 2: /* mirrored */
+      *stored_x = width - 1 - x, *stored_y = y;
+      break;
+    case 3: /* upside down */
+      *stored_x = width - 1 - x, *stored_y = height - 1 - y;
+      break;
+    case 4: /* flipped */
+      *stored_x = x, *stored_y = height - 1 - y;
+      break;
+    case 5: /* transposed */
+      *stored_x = y, *stored_y = x;
+      break;
+    case 6: /* turned a quarter anticlockwise */
+      *stored_x = y, *stored_y = height - 1 - x;
+      break;
+    case 7: /* transversed */
+      *stored_x = width - 1 - y, *stored_y = height - 1 - x;
+      break;
+    case 8: /* turned a quarter clockwise */
+      *stored_x = width - 1 - y, *stored_y = x;
+      break;
+    default:
+      *stored_x = x, *stored_y = y;
+      break;
+    }
+}
+
+/* The part of @decoded reduced to @to_width×@to_height (as stored) that a
+ * cover crop at @self's position keeps once it is turned upright, where
+ * the thumbnail then only orients and crops (@size force). */
 static gboolean
 cover_window (ThumbingResize *self,
               VipsImage      *decoded,
@@ -748,12 +788,26 @@ cover_window (ThumbingResize *self,
               gboolean        cover_crop,
               VipsRect       *kept)
 {
-  if (!cover_crop || size != VIPS_SIZE_FORCE || (self->auto_orient && vips_image_get_orientation (decoded) != 1))
+  int orientation = self->auto_orient ? vips_image_get_orientation (decoded) : 1;
+  gboolean swap = turned_sideways (self, decoded);
+  int upright_width = swap ? to_height : to_width, upright_height = swap ? to_width : to_height;
+  VipsRect upright;
+  int x0, y0, x1, y1;
+
+  if (!cover_crop || size != VIPS_SIZE_FORCE)
     return FALSE;
-  kept->width = MIN (self->width, to_width);
-  kept->height = MIN (self->height, to_height);
-  kept->left = gravity_offset (to_width, kept->width, placement (self->position)->across);
-  kept->top = gravity_offset (to_height, kept->height, placement (self->position)->down);
+  upright.width = MIN (self->width, upright_width);
+  upright.height = MIN (self->height, upright_height);
+  upright.left = gravity_offset (upright_width, upright.width, placement (self->position)->across);
+  upright.top = gravity_offset (upright_height, upright.height, placement (self->position)->down);
+  /* Opposite corners, stored, span the same part. */
+  stored_at (orientation, to_width, to_height, upright.left, upright.top, &x0, &y0);
+  stored_at (orientation, to_width, to_height, VIPS_RECT_RIGHT (&upright) - 1, VIPS_RECT_BOTTOM (&upright) - 1,
+             &x1, &y1);
+  kept->left = MIN (x0, x1);
+  kept->top = MIN (y0, y1);
+  kept->width = ABS (x1 - x0) + 1;
+  kept->height = ABS (y1 - y0) + 1;
   return TRUE;
 }
 
@@ -813,8 +867,8 @@ resample_premultiplied (ThumbingResize *self,
  * give it, by thumbing's own Lanczos3 where it takes the image (libvips
  * 8.14's reduce was a fifth of a JPEG thumbnail's time); the thumbnail of
  * the result then only orients and crops. With @cover_crop, only the part
- * a cover crop at @self's position keeps of an upright image is reduced
- * (*@cropped set), the same pixels as cropping the whole. An image with
+ * a cover crop at @self's position keeps once the image is upright is
+ * reduced (*@cropped set), the same pixels as cropping the whole. An image with
  * alpha goes through resample_premultiplied(). A new reference to
  * @decoded where there is nothing to reduce or the reducer does not take
  * it. */
@@ -870,8 +924,10 @@ thumbnail_of_decoded (ThumbingResize *self,
     return -1;
   if (cropped)
     {
-      width = reduced->Xsize;
-      height = reduced->Ysize;
+      gboolean swap = turned_sideways (self, decoded);
+
+      width = swap ? reduced->Ysize : reduced->Xsize;
+      height = swap ? reduced->Xsize : reduced->Ysize;
     }
   return vips_thumbnail_image (reduced, out, width, "height", height, "size", size,
                                "crop", crop, "no_rotate", !self->auto_orient, NULL);
