@@ -61,6 +61,23 @@ answer_on_a_clock_ahead (SoupServerMessage *msg)
     reply (msg, 200, "text/plain", "in time");
 }
 
+#define LARGE_BODY (5 * 1024 * 1024 + 17)
+
+/* @length bytes no two nearby pieces of which are alike. */
+static guint8 *
+large_body (gsize length)
+{
+  guint8 *body = g_malloc (length);
+  guint32 state = 2463534242u;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+      body[i] = state;
+    }
+  return body;
+}
+
 static void
 handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
@@ -111,6 +128,24 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
     }
   else if (strcmp (path, "/skewed") == 0)
     answer_on_a_clock_ahead (msg);
+  else if (strcmp (path, "/large") == 0 || strcmp (path, "/chunked") == 0)
+    {
+      /* A photograph's size, stated, or in chunks of uneven sizes. */
+      gsize length = strcmp (path, "/large") == 0 ? LARGE_BODY : LARGE_BODY / 3;
+      g_autofree guint8 *body = large_body (length);
+      SoupMessageBody *out = soup_server_message_get_response_body (msg);
+
+      soup_server_message_set_status (msg, 200, NULL);
+      if (strcmp (path, "/chunked") == 0)
+        {
+          soup_message_headers_set_encoding (response_headers, SOUP_ENCODING_CHUNKED);
+          for (gsize at = 0, piece = 1; at < length; at += piece, piece = piece * 7 % 100003 + 1)
+            soup_message_body_append (out, SOUP_MEMORY_COPY, body + at, MIN (piece, length - at));
+          soup_message_body_complete (out);
+        }
+      else
+        soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_COPY, (const char *) body, length);
+    }
   else if (strcmp (path, "/forbidden") == 0)
     reply (msg, 403, "application/xml", "<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>");
   else
@@ -298,6 +333,86 @@ test_unreachable_endpoint (void)
   g_assert_true (g_str_has_prefix (error->message, "after 4 attempts: s3 http://127.0.0.1:"));
 }
 
+/* Bodies of megabytes come whole, stated or chunked; a HEAD's stated
+ * length does not come. */
+static void
+test_large_bodies (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
+  g_autofree guint8 *expected = large_body (LARGE_BODY);
+
+  for (int chunked = 0; chunked <= 1; chunked++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ThumbingAwsResponse) response =
+        thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", chunked ? "/chunked" : "/large"),
+                                &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (response->status, ==, 200);
+      g_assert_cmpmem (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body), expected,
+                       chunked ? LARGE_BODY / 3 : LARGE_BODY);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ThumbingAwsResponse) response =
+      thumbing_test_aws_send (client, thumbing_aws_request_new ("HEAD", "ignored", "/large"), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (g_bytes_get_size (response->body), ==, 0);
+    g_assert_cmpint (soup_message_headers_get_content_length (response->headers), ==, LARGE_BODY);
+  }
+}
+
+/* A server that promises a megabyte, sends a little, and hangs up; in its
+ * own threads, as it reads and writes blocking. */
+static gboolean
+on_run_cut_short (GThreadedSocketService *service,
+                       GSocketConnection *connection,
+                       GObject           *source,
+                       gpointer           user_data)
+{
+  static const char head[] = "HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n";
+  gint *connections = user_data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autofree guint8 *some = large_body (20000);
+  guint8 request[4096];
+
+  g_atomic_int_inc (connections);
+  /* The request, whatever it is, before the answer. */
+  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), request, sizeof request, NULL, NULL);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+  g_output_stream_write_all (out, some, 20000, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+/* A body cut short is a network error, retried, then given up on with
+ * what went wrong; nothing partial is returned. */
+static void
+test_body_cut_short (void)
+{
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (4);
+  g_autoptr(GError) error = NULL;
+  gint connections = 0;
+  guint16 port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_autofree char *endpoint = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autoptr(ThumbingAwsClient) client = client_for ("s3", endpoint);
+  g_autoptr(ThumbingAwsResponse) response = NULL;
+
+  g_assert_no_error (error);
+  g_signal_connect (service, "run", G_CALLBACK (on_run_cut_short), &connections);
+  g_socket_service_start (service);
+  response = thumbing_test_aws_send (client, thumbing_aws_request_new ("GET", "ignored", "/bucket/key"), &error);
+  g_socket_service_stop (service);
+  g_assert_null (response);
+  g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NETWORK);
+  g_assert_true (g_str_has_prefix (error->message, "after 4 attempts: s3 http://127.0.0.1:"));
+  g_assert_cmpint (g_atomic_int_get (&connections), ==, 4);
+}
+
 static void
 test_no_credentials (void)
 {
@@ -451,6 +566,8 @@ main (int    argc,
   g_test_add_func ("/aws-client/sqs-throttling-is-retried", test_sqs_throttling_is_retried);
   g_test_add_func ("/aws-client/clock-skew-is-corrected", test_clock_skew_is_corrected);
   g_test_add_func ("/aws-client/unreachable-endpoint", test_unreachable_endpoint);
+  g_test_add_func ("/aws-client/large-bodies", test_large_bodies);
+  g_test_add_func ("/aws-client/body-cut-short", test_body_cut_short);
   g_test_add_func ("/aws-client/no-credentials", test_no_credentials);
   g_test_add_func ("/aws-client/xml-text", test_xml_text);
   g_test_add_func ("/aws-client/keys-with-dot-segments-are-sent-as-signed", test_keys_with_dot_segments_are_sent_as_signed);
