@@ -600,7 +600,7 @@ write_glow (const char *path,
 
 /* An image of one colour fading out keeps that colour, exactly, at every
  * pixel that can be seen, enlarged and reduced, covering and fitting
- * inside, with resize's default filter: the colour comes back from
+ * inside, held decoded or streamed, with resize's default filter: the colour comes back from
  * premultiplied samples divided by their alpha, and libvips 8.14's cast
  * would truncate what lands a hair below it. */
 static void
@@ -612,6 +612,8 @@ test_fading_colour_is_kept (void)
     { 1500, 1100, "resize width=512 height=512" },
     { 1500, 1100, "resize width=300 height=200 fit=fill" },
     { 900, 1400, "resize width=512 height=512 position=north-west" },
+    /* Past the 16 MP thumbing holds decoded: streamed. */
+    { 4100, 4000, "resize width=512 height=512" },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)

@@ -863,15 +863,15 @@ resample_premultiplied (ThumbingResize *self,
   return out;
 }
 
-/* @decoded, in memory, reduced to the size vips_thumbnail_image() would
- * give it, by thumbing's own Lanczos3 where it takes the image (libvips
- * 8.14's reduce was a fifth of a JPEG thumbnail's time); the thumbnail of
- * the result then only orients and crops. With @cover_crop, only the part
- * a cover crop at @self's position keeps once the image is upright is
- * reduced (*@cropped set), the same pixels as cropping the whole. An image with
- * alpha goes through resample_premultiplied(). A new reference to
- * @decoded where there is nothing to reduce or the reducer does not take
- * it. */
+/* @decoded reduced to the size vips_thumbnail_image() would give it, by
+ * thumbing's own Lanczos3 where it takes the image (libvips 8.14's reduce
+ * was a fifth of a JPEG thumbnail's time); the thumbnail of the result
+ * then only orients and crops. With @cover_crop, only the part a cover
+ * crop at @self's position keeps once the image is upright is reduced
+ * (*@cropped set), the same pixels as cropping the whole. An image with
+ * alpha, in memory or streamed, goes through resample_premultiplied();
+ * any other must be in memory. A new reference to @decoded where there is
+ * nothing to reduce or the reducer does not take it. */
 static VipsImage *
 reduce_first (ThumbingResize *self,
               VipsImage      *decoded,
@@ -957,6 +957,15 @@ run_thumbnail (ThumbingResize *self,
       g_autoptr(VipsImage) decoded = load_dropping_opaque_alpha (self, input, header, whole, watch);
 
       return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, cover_crop) : -1;
+    }
+  if (input->image == NULL && loaded_by (header, "pngload") && vips_image_hasalpha (header))
+    {
+      /* Too large to hold decoded, a PNG with alpha streams through the
+       * thumbnail's own pipeline (PNG has no shrink-on-load), rounded as
+       * resample_premultiplied() rounds. */
+      g_autoptr(VipsImage) loaded = open_image (self, input, NULL, 0);
+
+      return loaded != NULL ? thumbnail_of_decoded (self, loaded, out, width, height, size, crop, cover_crop) : -1;
     }
 
   if (factor > 1)
