@@ -646,6 +646,30 @@ test_fading_colour_is_kept (void)
       g_assert_cmpuint (faint, >, 1000);
       g_assert_cmpuint (visible, <, length / 4);
     }
+  /* A decoded image from an element before, resized again. */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/thumbing-glow-%u-chained.png", g_get_tmp_dir (), (guint) getpid ());
+    g_autoptr(ThumbingElement) first = thumbing_test_element ("resize width=1200 height=1200 fit=inside", NULL);
+    g_autoptr(ThumbingElement) second = thumbing_test_element ("resize width=300 height=200", NULL);
+    g_autoptr(ThumbingItem) item = NULL, decoded = NULL, thumbnail = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree guint8 *pixels = NULL;
+    size_t length = 0;
+
+    write_glow (path, 1500, 1100);
+    item = thumbing_test_file_item (path);
+    decoded = thumbing_test_process (first, item, &error);
+    g_assert_no_error (error);
+    thumbnail = thumbing_test_process (second, decoded, &error);
+    g_unlink (path);
+    g_assert_no_error (error);
+    pixels = vips_image_write_to_memory (VIPS_IMAGE (thumbing_item_get_image (thumbnail)), &length);
+    g_assert_cmpuint (length, ==, 300 * 200 * 4);
+    for (gsize p = 0; p < length; p += 4)
+      if (pixels[p + 3] > 0 && (pixels[p] != 0x1b || pixels[p + 1] != 0xbe || pixels[p + 2] != 0xe1))
+        g_error ("chained: pixel %zu is #%02x%02x%02x at alpha %d, not #1bbee1", p / 4, pixels[p], pixels[p + 1],
+                 pixels[p + 2], pixels[p + 3]);
+  }
 }
 
 /* PSNR of @a against @b over their common bands, and the largest colour

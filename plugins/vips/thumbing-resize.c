@@ -984,6 +984,9 @@ run_thumbnail (ThumbingResize *self,
       return vips_thumbnail_image (loaded, out, width, "height", height, "size", size,
                                    "crop", crop, "no_rotate", no_rotate, NULL);
     }
+  /* A decoded image with alpha (from an element before) rounds too. */
+  if (input->image != NULL && vips_image_hasalpha (input->image))
+    return thumbnail_of_decoded (self, input->image, out, width, height, size, crop, cover_crop);
   if (input->image != NULL)
     return vips_thumbnail_image (input->image, out, width, "height", height, "size", size,
                                  "crop", crop, "no_rotate", no_rotate, NULL);
