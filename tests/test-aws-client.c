@@ -366,6 +366,48 @@ test_large_bodies (void)
   }
 }
 
+/* A body longer than the request allows is refused unread, stated or
+ * chunked, and not retried; the client goes on working. An error document
+ * is read whatever the limit. */
+static void
+test_response_limit (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(ThumbingAwsClient) client = client_for ("s3", fake->endpoint);
+  static const struct { const char *path; guint64 most; const char *refusal; } cases[] = {
+    { "/large", LARGE_BODY, NULL },
+    { "/large", 1024 * 1024, "the response has 5242897 bytes, more than the 1048576 allowed" },
+    { "/chunked", 100000, "the response has more than the 100000 bytes allowed" },
+    { "/chunked", LARGE_BODY / 3, NULL },
+    { "/missing", 10, NULL },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      ThumbingAwsRequest *request = thumbing_aws_request_new ("GET", "ignored", cases[c].path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ThumbingAwsResponse) response = NULL;
+      guint before = hits (fake, cases[c].path);
+
+      request->max_response_bytes = cases[c].most;
+      response = thumbing_test_aws_send (client, request, &error);
+      if (strcmp (cases[c].path, "/missing") == 0)
+        g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_NOT_FOUND);
+      else if (cases[c].refusal == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (g_bytes_get_size (response->body), ==, cases[c].most);
+        }
+      else
+        {
+          g_assert_null (response);
+          g_assert_error (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_TOO_LARGE);
+          g_assert_nonnull (strstr (error->message, cases[c].refusal));
+        }
+      g_assert_cmpuint (hits (fake, cases[c].path), ==, before + 1);
+    }
+}
+
 /* A server that promises a megabyte, sends a little, and hangs up; in its
  * own threads, as it reads and writes blocking. */
 static gboolean
@@ -568,6 +610,7 @@ main (int    argc,
   g_test_add_func ("/aws-client/unreachable-endpoint", test_unreachable_endpoint);
   g_test_add_func ("/aws-client/large-bodies", test_large_bodies);
   g_test_add_func ("/aws-client/body-cut-short", test_body_cut_short);
+  g_test_add_func ("/aws-client/response-limit", test_response_limit);
   g_test_add_func ("/aws-client/no-credentials", test_no_credentials);
   g_test_add_func ("/aws-client/xml-text", test_xml_text);
   g_test_add_func ("/aws-client/keys-with-dot-segments-are-sent-as-signed", test_keys_with_dot_segments_are_sent_as_signed);

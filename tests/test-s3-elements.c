@@ -177,6 +177,25 @@ test_get_skips_what_cannot_be_processed (Fixture *f, gconstpointer data)
   result = thumbing_test_process (get, huge, &error);
   g_assert_null (result);
   g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE);
+
+  /* An event without a size (or a wrong one): the body is refused unread
+   * past max-bytes. */
+  {
+    g_autofree char *large = g_strnfill (300, 'x');
+    g_autofree char *large_etag = upload (f, "thumbs", "uploads/large.jpg", "image/jpeg", large);
+    g_autoptr(ThumbingItem) unsized = s3_item ("thumbs", "uploads/large.jpg", large_etag, NULL);
+    g_autoptr(ThumbingItem) understated = s3_item ("thumbs", "uploads/large.jpg", large_etag, "50");
+
+    g_clear_error (&error);
+    result = thumbing_test_process (get, unsized, &error);
+    g_assert_null (result);
+    g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "the response has 300 bytes, more than the 100 allowed"));
+    g_clear_error (&error);
+    result = thumbing_test_process (get, understated, &error);
+    g_assert_null (result);
+    g_assert_error (error, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE);
+  }
 }
 
 static void

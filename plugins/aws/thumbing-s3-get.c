@@ -96,6 +96,14 @@ on_got (GObject      *object,
           g_task_return_pointer (task, NULL, NULL);
           return;
         }
+      /* Refused unread, past max-bytes. */
+      if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_TOO_LARGE))
+        {
+          g_task_return_new_error (task, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
+                                   _("the object has more than max-bytes (%" G_GUINT64_FORMAT "): %s"),
+                                   self->max_bytes, error->message);
+          return;
+        }
       if (g_error_matches (error, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_PRECONDITION))
         {
           thumbing_element_warn (THUMBING_ELEMENT (self),
@@ -125,14 +133,6 @@ on_got (GObject      *object,
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
-  if (self->max_bytes > 0 && g_bytes_get_size (response->body) > self->max_bytes)
-    {
-      g_task_return_new_error (task, THUMBING_ERROR, THUMBING_ERROR_TOO_LARGE,
-                               _("the object has %" G_GSIZE_FORMAT " bytes, more than max-bytes"),
-                               g_bytes_get_size (response->body));
-      return;
-    }
-
   content_type = soup_message_headers_get_content_type (response->headers, NULL);
   thumbing_item_set_bytes (item, response->body, content_type != NULL ? content_type : "application/octet-stream");
   thumbing_item_set_metadata_int (item, THUMBING_METADATA_INPUT_BYTES, g_bytes_get_size (response->body));
@@ -185,6 +185,8 @@ thumbing_s3_get_process_async (ThumbingElement     *element,
     }
 
   request = thumbing_s3_bucket_request (bucket, "GET", key);
+  /* The event's size may be missing or wrong: the body is held to it too. */
+  request->max_response_bytes = self->max_bytes;
   thumbing_aws_request_add_trace (request, thumbing_item_get_metadata (item, THUMBING_METADATA_TRACE_HEADER));
   if (self->check_etag && etag != NULL)
     {

@@ -513,9 +513,13 @@ on_response (GTask  *task,
  * stated length, or of BODY_READ bytes: soup_session_send_and_read_async()
  * splices in 8 KiB pieces, two main-loop turns each, which for a 3 MB
  * photograph was most of the daemon's main-loop time (perf). A stated
- * length is trusted for at most BODY_AHEAD bytes before they come. */
+ * length is trusted for at most BODY_AHEAD bytes before they come; a
+ * successful response is held to the request's max_response_bytes, an
+ * error document to ERROR_BODY_MOST. */
 #define BODY_READ  (64 * 1024)
 #define BODY_AHEAD (64 * 1024 * 1024)
+#define ERROR_BODY_MOST (1024 * 1024)
+#define CHUNKED_READ_LEAST 64
 
 static void read_body (GTask *task);
 
@@ -545,6 +549,28 @@ on_body_read (GObject      *object,
   on_response (task, g_byte_array_free_to_bytes (g_steal_pointer (&send->body)));
 }
 
+/* A body longer than the request allows ends the request, unretried; the
+ * connection is dropped with what was not read. */
+static void
+body_too_large (GTask   *task,
+                guint64  length,
+                guint64  most)
+{
+  Send *send = g_task_get_task_data (task);
+
+  g_clear_object (&send->stream);
+  g_clear_pointer (&send->body, g_byte_array_unref);
+  if (length > 0)
+    g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_TOO_LARGE,
+                             _("%s %s: the response has %" G_GUINT64_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
+                               " allowed"), send->client->service, send->client->endpoint, length, most);
+  else
+    g_task_return_new_error (task, THUMBING_AWS_ERROR, THUMBING_AWS_ERROR_TOO_LARGE,
+                             _("%s %s: the response has more than the %" G_GUINT64_FORMAT " bytes allowed"),
+                             send->client->service, send->client->endpoint, most);
+  g_object_unref (task);
+}
+
 static void
 read_body (GTask *task)
 {
@@ -553,6 +579,9 @@ read_body (GTask *task)
   SoupMessageHeaders *headers = soup_message_get_response_headers (message);
   gsize filled = send->filled;
   guint status = soup_message_get_status (message);
+  /* The request's limit is for what it asked for; an error document is
+   * small whatever was asked. */
+  guint64 most = SOUP_STATUS_IS_SUCCESSFUL (status) ? send->request->max_response_bytes : ERROR_BODY_MOST;
   /* A HEAD's or a 304's length is the object's, which does not come. */
   gboolean bodiless = soup_message_get_method (message) == SOUP_METHOD_HEAD || status == SOUP_STATUS_NOT_MODIFIED
                       || status == SOUP_STATUS_NO_CONTENT;
@@ -560,11 +589,22 @@ read_body (GTask *task)
                    ? soup_message_headers_get_content_length (headers) : 0;
   gsize want = BODY_READ;
 
+  if (most > 0 && ((guint64) stated > most || filled > most))
+    {
+      body_too_large (task, (guint64) stated > most ? (guint64) stated : 0, most);
+      return;
+    }
   /* With a stated length, the rest of it, then one byte to see the end. */
   if (bodiless)
     want = 1;
   else if (stated > 0)
     want = (guint64) stated > filled ? (gsize) MIN ((guint64) stated - filled, BODY_AHEAD) : 1;
+  /* Never more than one byte past what is allowed, but libsoup's chunked
+   * decoder cannot read fewer bytes than a chunk's end takes. */
+  if (most > 0)
+    want = MIN (want, most + 1 - filled);
+  if (!bodiless && stated <= 0)
+    want = MAX (want, CHUNKED_READ_LEAST);
   g_byte_array_set_size (send->body, filled + want);
   g_input_stream_read_async (send->stream, send->body->data + filled, want, G_PRIORITY_DEFAULT,
                              g_task_get_cancellable (task), on_body_read, task);

@@ -26,6 +26,7 @@ typedef enum {
   THUMBING_AWS_ERROR_NETWORK,         /* unreachable or timed out after every retry */
   THUMBING_AWS_ERROR_PRECONDITION,    /* an If-Match or similar condition did not hold */
   THUMBING_AWS_ERROR_INVALID,         /* any other refusal of the request */
+  THUMBING_AWS_ERROR_TOO_LARGE,       /* the response body is longer than the request allows */
 } ThumbingAwsError;
 
 GQuark thumbing_aws_error_quark (void);

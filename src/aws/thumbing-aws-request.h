@@ -18,6 +18,7 @@ typedef struct
   GPtrArray *query;     /* alternating name, value; not percent-encoded */
   GPtrArray *headers;   /* alternating name, value, in the order added */
   GBytes    *body;      /* may be NULL for an empty body */
+  guint64    max_response_bytes;   /* a longer response body is refused unread; 0: any */
 } ThumbingAwsRequest;
 
 ThumbingAwsRequest *thumbing_aws_request_new        (const char         *method,
