@@ -68,7 +68,7 @@ thumbing_png_encode_save (ThumbingVipsEncoder *encoder,
     return 0;
   return vips_pngsave_buffer (image, buffer, length,
                               /* The level by the pixels (-1) is the
-                               * writer's; level 1 here, as photographs get. */
+                               * writer's; level 1 here, zlib's nearest. */
                               "compression", self->compression < 0 ? 1 : self->compression,
                               /* Filters only hurt palette indices (the PNG
                                * specification's advice). */
@@ -94,7 +94,7 @@ thumbing_png_encode_class_init (ThumbingPngEncodeClass *klass)
                                      "image/png", "png");
 
   THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, compression,
-    g_param_spec_int ("compression", NULL, _("zlib compression level: 0 is fastest, 9 smallest; -1 chooses by the pixels: a palette for 256 colours or fewer, else 1, or 6 without row filters for flat artwork"),
+    g_param_spec_int ("compression", NULL, _("zlib compression level: 0 is fastest, 9 smallest; -1 chooses by the pixels: a palette for 256 colours or fewer, else runs of a byte as the only matches (level 1 without row filters), or 6 without row filters for flat artwork"),
                       -1, 9, -1,
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
   THUMBING_ELEMENT_FIELD (klass, ThumbingPngEncode, filter,
