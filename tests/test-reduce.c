@@ -226,6 +226,46 @@ test_window_is_part_of_the_whole (void)
     }
 }
 
+/* The AVX2 passes, where the processor has them, give exactly the SSE2
+ * passes' samples: noise over the whole byte range (the sums' extremes),
+ * grey and sRGB, widths either side of their 32 samples and eight pixels,
+ * several scales and a window. */
+static void
+test_avx2_agrees (void)
+{
+  const int widths[] = { 1, 7, 8, 11, 33, 64, 97, 300 };
+  const double scales[] = { 1.3, 2.0, 2.9 };
+
+  for (int bands = 1; bands <= 3; bands += 2)
+    for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+      for (guint k = 0; k < G_N_ELEMENTS (scales); k++)
+        {
+          int width = widths[i] * 2, height = 41;
+          gsize length = (gsize) width * height * bands;
+          g_autofree guint8 *pixels = g_malloc (length);
+          g_autoptr(VipsImage) image = NULL, with = NULL, without = NULL;
+          int to_width = MAX (1, (int) (width / scales[k])), to_height = (int) (height / scales[k]);
+          VipsRect window = { to_width / 3, 2, to_width - to_width / 3, to_height - 4 };
+          g_autofree void *a = NULL, *b = NULL;
+          size_t a_length = 0, b_length = 0;
+
+          for (gsize p = 0; p < length; p++)
+            pixels[p] = g_test_rand_bit () ? (guint8) g_test_rand_int_range (0, 256) : (g_test_rand_bit () ? 255 : 0);
+          image = vips_image_new_from_memory_copy (pixels, length, width, height, bands, VIPS_FORMAT_UCHAR);
+          image->Type = bands == 3 ? VIPS_INTERPRETATION_sRGB : VIPS_INTERPRETATION_B_W;
+          with = thumbing_reduce (image, to_width, to_height, k == 2 ? &window : NULL);
+          _thumbing_reduce_set_avx2 (FALSE);
+          without = thumbing_reduce (image, to_width, to_height, k == 2 ? &window : NULL);
+          _thumbing_reduce_set_avx2 (TRUE);
+          g_assert_nonnull (with);
+          g_assert_nonnull (without);
+          a = vips_image_write_to_memory (with, &a_length);
+          b = vips_image_write_to_memory (without, &b_length);
+          g_assert_cmpuint (a_length, ==, b_length);
+          g_assert_true (memcmp (a, b, a_length) == 0);
+        }
+}
+
 /* It takes 8-bit grey and sRGB without alpha, nothing else. */
 static void
 test_takes (void)
@@ -263,6 +303,7 @@ main (int    argc,
   g_test_add_func ("/reduce/flat-stays-flat", test_flat_stays_flat);
   g_test_add_func ("/reduce/keeps-metadata", test_keeps_metadata);
   g_test_add_func ("/reduce/window-is-part-of-the-whole", test_window_is_part_of_the_whole);
+  g_test_add_func ("/reduce/avx2-agrees", test_avx2_agrees);
   g_test_add_func ("/reduce/takes", test_takes);
   return g_test_run ();
 }

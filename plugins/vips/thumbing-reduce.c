@@ -40,14 +40,30 @@ typedef struct
   gint16 *weights;
 } Axis;
 
+/* Lanczos3 at @x, given sin(πx) and sin(πx/3). */
 static double
-lanczos3 (double x)
+lanczos3 (double x,
+          double sin_x,
+          double sin_third)
 {
   if (x == 0)
     return 1;
   if (x <= -3 || x >= 3)
     return 0;
-  return 3 * sin (G_PI * x) * sin (G_PI * x / 3) / (G_PI * G_PI * x * x);
+  return 3 * sin_x * sin_third / (G_PI * G_PI * x * x);
+}
+
+/* The angle (sine @s, cosine @c) turned by the one whose are @ds and @dc. */
+static inline void
+turn (double *s,
+      double *c,
+      double  ds,
+      double  dc)
+{
+  double t = *s * dc + *c * ds;
+
+  *c = *c * dc - *s * ds;
+  *s = t;
 }
 
 /* The weights of outputs @from to @from + @count - 1 of @in samples
@@ -66,6 +82,12 @@ axis_init (Axis *axis,
 
   axis->taps = taps;
   axis->stride = (taps + 7) / 8 * 8;
+  /* From tap to tap, πx and πx/3 grow by these angles: their sines are
+   * turned from the first tap's rather than computed each time, four
+   * calls an output sample instead of two a tap. */
+  const double step_sin = sin (G_PI / scale), step_cos = cos (G_PI / scale);
+  const double third_sin = sin (G_PI / scale / 3), third_cos = cos (G_PI / scale / 3);
+
   axis->first = g_new (int, count);
   axis->weights = g_new0 (gint16, (gsize) count * axis->stride);
   for (int o = from; o < from + count; o++)
@@ -73,6 +95,8 @@ axis_init (Axis *axis,
       double centre = (o + 0.5) * scale - 0.5;
       int lowest = (int) floor (centre - support) + 1;
       int first = CLAMP (lowest, 0, in - taps);
+      double x = (lowest - centre) / scale;
+      double s = sin (G_PI * x), c = cos (G_PI * x), s3 = sin (G_PI * x / 3), c3 = cos (G_PI * x / 3);
       double sum = 0;
       int total = 0, largest = 0;
       gint16 *w = axis->weights + (gsize) (o - from) * axis->stride;
@@ -81,10 +105,12 @@ axis_init (Axis *axis,
       memset (weight, 0, sizeof (double) * taps);
       for (int i = lowest; i <= (int) floor (centre + support); i++)
         {
-          double l = lanczos3 ((i - centre) / scale);
+          double l = lanczos3 ((i - centre) / scale, s, s3);
 
           weight[CLAMP (i, 0, in - 1) - first] += l;
           sum += l;
+          turn (&s, &c, step_sin, step_cos);
+          turn (&s3, &c3, third_sin, third_cos);
         }
       for (int k = 0; k < taps; k++)
         {
@@ -106,15 +132,17 @@ axis_clear (Axis *axis)
   g_clear_pointer (&axis->weights, g_free);
 }
 
-/* One output row of the vertical pass: @n samples of each of @taps input
- * rows, weighted, to 16 bits with INTERMEDIATE_BITS fractional bits. */
+/* One output row of the vertical pass: @n samples, from sample @from on,
+ * of each of @taps input rows, weighted, to 16 bits with
+ * INTERMEDIATE_BITS fractional bits. */
 static void
 reduce_down (guint8      **rows,
              int           first,
              const gint16 *w,
              int           taps,
              gsize         n,
-             gint16       *out)
+             gint16       *out,
+             gsize         from)
 {
   const int shift = COEFFICIENT_BITS - INTERMEDIATE_BITS;
   gsize i = 0;
@@ -130,8 +158,8 @@ reduce_down (guint8      **rows,
         {
           /* Two rows at a time: their samples side by side in 16-bit
            * lanes, one multiply-add for both. */
-          const guint8 *a = rows[first + k] + i;
-          const guint8 *b = k + 1 < taps ? rows[first + k + 1] + i : a;
+          const guint8 *a = rows[first + k] + from + i;
+          const guint8 *b = k + 1 < taps ? rows[first + k + 1] + from + i : a;
           __m128i pa = _mm_loadu_si128 ((const __m128i *) a), pb = _mm_loadu_si128 ((const __m128i *) b);
           __m128i weights = _mm_set1_epi32 ((int) ((guint16) w[k] | (guint32) (guint16) (k + 1 < taps ? w[k + 1] : 0) << 16));
           __m128i alow = _mm_unpacklo_epi8 (pa, zero), ahigh = _mm_unpackhi_epi8 (pa, zero);
@@ -153,7 +181,7 @@ reduce_down (guint8      **rows,
       int sum = 1 << (shift - 1);
 
       for (int k = 0; k < taps; k++)
-        sum += w[k] * rows[first + k][i];
+        sum += w[k] * rows[first + k][from + i];
       out[i] = (gint16) (sum >> shift);
     }
 }
@@ -237,6 +265,136 @@ split_bands (const gint16 *row,
       planes[plane_length * b + x] = row[(gsize) x * bands + b];
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_PATH 1
+#include <immintrin.h>
+
+/* reduce_down() sixteen samples a multiply-add where the processor has
+ * AVX2 (most x86-64 since 2013, where Debian's baseline is SSE2): the
+ * same sums, so the same pixels, in about half the time. Bytes are widened
+ * in order; pairs of rows interleaved within each 128-bit lane and packed
+ * back within it come out in order too. */
+__attribute__ ((target ("avx2"))) static void
+reduce_down_avx2 (guint8      **rows,
+                  int           first,
+                  const gint16 *w,
+                  int           taps,
+                  gsize         n,
+                  gint16       *out)
+{
+  const int shift = COEFFICIENT_BITS - INTERMEDIATE_BITS;
+  const __m256i round = _mm256_set1_epi32 (1 << (shift - 1));
+  gsize i = 0;
+
+  for (; i + 32 <= n; i += 32)
+    {
+      __m256i sum[4] = { round, round, round, round };
+
+      for (int k = 0; k < taps; k += 2)
+        {
+          const guint8 *a = rows[first + k] + i;
+          const guint8 *b = k + 1 < taps ? rows[first + k + 1] + i : a;
+          __m256i weights = _mm256_set1_epi32 ((int) ((guint16) w[k]
+                                                      | (guint32) (guint16) (k + 1 < taps ? w[k + 1] : 0) << 16));
+
+          for (int half = 0; half < 2; half++)
+            {
+              __m256i pa = _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (a + 16 * half)));
+              __m256i pb = _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (b + 16 * half)));
+
+              sum[2 * half] = _mm256_add_epi32 (sum[2 * half],
+                                                _mm256_madd_epi16 (_mm256_unpacklo_epi16 (pa, pb), weights));
+              sum[2 * half + 1] = _mm256_add_epi32 (sum[2 * half + 1],
+                                                    _mm256_madd_epi16 (_mm256_unpackhi_epi16 (pa, pb), weights));
+            }
+        }
+      for (int half = 0; half < 2; half++)
+        _mm256_storeu_si256 ((__m256i *) (out + i + 16 * half),
+                             _mm256_packs_epi32 (_mm256_srai_epi32 (sum[2 * half], shift),
+                                                 _mm256_srai_epi32 (sum[2 * half + 1], shift)));
+    }
+  /* Clean upper halves before any SSE code runs, here or after the
+   * return: with them dirty, every legacy SSE instruction in the process
+   * (libjpeg's, the PNG filters') waits on them. GCC left this out on the
+   * path through the tail's call, which made whole thumbnails 15% slower. */
+  _mm256_zeroupper ();
+  if (i < n)
+    reduce_down (rows, first, w, taps, n - i, out + i, i);
+}
+
+/* split_bands() of three bands eight pixels at a time: each plane's
+ * samples gathered from the three vectors by byte shuffles. */
+__attribute__ ((target ("avx2"))) static void
+split_three_bands_avx2 (const gint16 *row,
+                        int           width,
+                        gint16       *planes,
+                        gsize         plane_length)
+{
+  /* For band b and input vector v, the bytes of its samples where they go
+   * among eight; -1 (0x80) clears the rest. */
+  static const gint8 shuffles[3][3][16] = {
+    { { 0, 1, 6, 7, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 },
+      { -1, -1, -1, -1, -1, -1, 2, 3, 8, 9, 14, 15, -1, -1, -1, -1 },
+      { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 4, 5, 10, 11 } },
+    { { 2, 3, 8, 9, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 },
+      { -1, -1, -1, -1, -1, -1, 4, 5, 10, 11, -1, -1, -1, -1, -1, -1 },
+      { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 6, 7, 12, 13 } },
+    { { 4, 5, 10, 11, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 },
+      { -1, -1, -1, -1, 0, 1, 6, 7, 12, 13, -1, -1, -1, -1, -1, -1 },
+      { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 3, 8, 9, 14, 15 } },
+  };
+  __m128i masks[3][3];
+  int x = 0;
+
+  for (int b = 0; b < 3; b++)
+    for (int v = 0; v < 3; v++)
+      masks[b][v] = _mm_loadu_si128 ((const __m128i *) shuffles[b][v]);
+  for (; x + 8 <= width; x += 8)
+    {
+      const gint16 *p = row + (gsize) x * 3;
+      __m128i v0 = _mm_loadu_si128 ((const __m128i *) p);
+      __m128i v1 = _mm_loadu_si128 ((const __m128i *) (p + 8));
+      __m128i v2 = _mm_loadu_si128 ((const __m128i *) (p + 16));
+
+      for (int b = 0; b < 3; b++)
+        _mm_storeu_si128 ((__m128i *) (planes + plane_length * b + x),
+                          _mm_or_si128 (_mm_or_si128 (_mm_shuffle_epi8 (v0, masks[b][0]),
+                                                      _mm_shuffle_epi8 (v1, masks[b][1])),
+                                        _mm_shuffle_epi8 (v2, masks[b][2])));
+    }
+  for (; x < width; x++)
+    for (int b = 0; b < 3; b++)
+      planes[plane_length * b + x] = row[(gsize) x * 3 + b];
+}
+
+static gboolean use_avx2 = TRUE;
+
+/**
+ * _thumbing_reduce_set_avx2:
+ * @enabled: whether the AVX2 passes may run
+ *
+ * For tests: with %FALSE, the SSE2 passes run even where the processor
+ * has AVX2, so both can be compared.
+ */
+void
+_thumbing_reduce_set_avx2 (gboolean enabled)
+{
+  use_avx2 = enabled;
+}
+
+static gboolean
+has_avx2 (void)
+{
+  __builtin_cpu_init ();
+  return use_avx2 && __builtin_cpu_supports ("avx2");
+}
+#else
+void
+_thumbing_reduce_set_avx2 (gboolean enabled)
+{
+}
+#endif
+
 /**
  * thumbing_reduce_takes:
  * @image: an image
@@ -285,6 +443,7 @@ thumbing_reduce (VipsImage      *image,
   g_autofree gint16 *planes = NULL;
   g_autofree guint8 **rows = NULL;
   Axis down = { 0 }, across = { 0 };
+  gboolean avx2 = FALSE;
   VipsImage *out;
 
   g_return_val_if_fail (thumbing_reduce_takes (image), NULL);
@@ -322,15 +481,32 @@ thumbing_reduce (VipsImage      *image,
   for (int y = 0; y < image->Ysize; y++)
     rows[y] = VIPS_IMAGE_ADDR (image, left, y);
   planes = g_new0 (gint16, plane_length * bands);
+#ifdef HAVE_AVX2_PATH
+  avx2 = has_avx2 ();
+#endif
   for (int y = 0; y < part->height; y++)
     {
       guint8 *q = VIPS_IMAGE_ADDR (out, 0, y);
+      const gint16 *w = down.weights + (gsize) y * down.stride;
 
-      reduce_down (rows, down.first[y], down.weights + (gsize) y * down.stride, down.taps, (gsize) span * bands, row);
-      if (bands == 3)
-        split_bands (row, span, planes, plane_length, 3);
+#ifdef HAVE_AVX2_PATH
+      if (avx2)
+        {
+          reduce_down_avx2 (rows, down.first[y], w, down.taps, (gsize) span * bands, row);
+          if (bands == 3)
+            split_three_bands_avx2 (row, span, planes, plane_length);
+          else
+            split_bands (row, span, planes, plane_length, 1);
+        }
       else
-        split_bands (row, span, planes, plane_length, 1);
+#endif
+        {
+          reduce_down (rows, down.first[y], w, down.taps, (gsize) span * bands, row, 0);
+          if (bands == 3)
+            split_bands (row, span, planes, plane_length, 3);
+          else
+            split_bands (row, span, planes, plane_length, 1);
+        }
       for (int b = 0; b < bands; b++)
         reduce_across (planes + plane_length * b, &across, part->width, q + b, bands);
     }

@@ -15,4 +15,6 @@ VipsImage *thumbing_reduce       (VipsImage      *image,
                                   int             height,
                                   const VipsRect *window);
 
+void       _thumbing_reduce_set_avx2 (gboolean    enabled);
+
 G_END_DECLS
