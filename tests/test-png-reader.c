@@ -149,27 +149,6 @@ test_shrink_while_decoding (void)
         }
 }
 
-static void
-collect (const char *folder,
-         GPtrArray  *found,
-         guint       most)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && found->len < most && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        continue;
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        collect (path, found, most);
-      else if (g_str_has_suffix (name, ".png"))
-        g_ptr_array_add (found, g_steal_pointer (&path));
-    }
-}
-
 /* Images we did not make: what Debian installs, and the wallpapers
  * bench/corpus.py fetched where it has run. */
 static void
@@ -180,9 +159,9 @@ test_real_images (void)
                                                   ? g_getenv ("THUMBING_BUILD_ROOT") : ".",
                                                   "bench", "debian", "unpacked", NULL);
 
-  collect (wallpapers, found, 60);
-  collect ("/usr/share/doc", found, found->len + 40);
-  collect ("/usr/share/pixmaps", found, found->len + 20);
+  thumbing_test_collect_files (wallpapers, ".png", found, 60);
+  thumbing_test_collect_files ("/usr/share/doc", ".png", found, found->len + 40);
+  thumbing_test_collect_files ("/usr/share/pixmaps", ".png", found, found->len + 20);
   {
     g_autofree char *samples = thumbing_test_sample ("good", "photo-png.png");
 

@@ -97,6 +97,30 @@ thumbing_test_count_files (const char *folder)
   return count;
 }
 
+/* Adds to @found the files under @folder (recursively, no symbolic links)
+ * whose names end in @suffix, until it holds @most. */
+void
+thumbing_test_collect_files (const char *folder,
+                             const char *suffix,
+                             GPtrArray  *found,
+                             guint       most)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && found->len < most && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        thumbing_test_collect_files (path, suffix, found, most);
+      else if (g_str_has_suffix (name, suffix))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
 /* Runs a launch string to its end and counts what succeeded and failed. */
 void
 thumbing_test_run_launch (const char *description,

@@ -17,6 +17,10 @@ char       *thumbing_test_sample        (const char   *kind,
 char       *thumbing_test_copy_into     (const char   *file,
                                          const char   *folder);
 guint       thumbing_test_count_files   (const char   *folder);
+void        thumbing_test_collect_files (const char   *folder,
+                                         const char   *suffix,
+                                         GPtrArray    *found,
+                                         guint         most);
 void        thumbing_test_run_launch    (const char   *description,
                                          guint        *n_succeeded,
                                          guint        *n_failed);

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <vips/vips.h>
 
+#include "thumbing-jpeg-reader.h"
 #include "thumbing-png-reader.h"
 #include "thumbing-reduce.h"
 #include "thumbing-resize.h"
@@ -527,18 +528,29 @@ typedef struct
   gint          cancelled;
 } Watch;
 
-static void
-on_eval (VipsImage    *image,
-         VipsProgress *progress,
-         Watch        *watch)
+/* Whether the work may go on: not once the pipeline cancels it, nor past
+ * the deadline, which the watch then records. */
+static gboolean
+watch_go_on (gpointer data)
 {
+  Watch *watch = data;
+
   if (g_cancellable_is_cancelled (watch->cancellable))
     g_atomic_int_set (&watch->cancelled, TRUE);
   else if (watch->deadline > 0 && g_get_monotonic_time () > watch->deadline)
     g_atomic_int_set (&watch->timed_out, TRUE);
   else
-    return;
-  vips_image_set_kill (image, TRUE);
+    return TRUE;
+  return FALSE;
+}
+
+static void
+on_eval (VipsImage    *image,
+         VipsProgress *progress,
+         Watch        *watch)
+{
+  if (!watch_go_on (watch))
+    vips_image_set_kill (image, TRUE);
 }
 
 /* Decodes @image into memory, stopped by the watch's deadline or cancellable. */
@@ -580,9 +592,7 @@ decode_here (VipsImage *loaded,
     {
       VipsRect rows = { 0, top, loaded->Xsize, MIN (DECODE_ROWS, loaded->Ysize - top) };
 
-      on_eval (loaded, NULL, watch);
-      if (g_atomic_int_get (&watch->cancelled) || g_atomic_int_get (&watch->timed_out)
-          || vips_region_prepare (region, &rows) != 0)
+      if (!watch_go_on (watch) || vips_region_prepare (region, &rows) != 0)
         break;
       for (int y = top; y < top + rows.height; y++)
         memcpy (VIPS_IMAGE_ADDR (out, 0, y), VIPS_REGION_ADDR (region, 0, y), line);
@@ -654,6 +664,22 @@ open_image (ThumbingResize *self,
                                      option, value, NULL);
 }
 
+/* The input's bytes: held, or the file mapped into *@mapped; NULL where
+ * the file cannot be mapped. */
+static const guint8 *
+input_data (Input        *input,
+            GMappedFile **mapped,
+            gsize        *length)
+{
+  if (input->file == NULL)
+    return g_bytes_get_data (input->bytes, length);
+  *mapped = g_mapped_file_new (input->file, FALSE, NULL);
+  if (*mapped == NULL)
+    return NULL;
+  *length = g_mapped_file_get_length (*mapped);
+  return (const guint8 *) g_mapped_file_get_contents (*mapped);
+}
+
 /* An 8-bit RGB or RGBA PNG read by thumbing's own reader (libdeflate),
  * shrunk by @shrink as it is decoded, where it takes the file and resize
  * fails on errors as libpng does; NULL with *unsupported set where
@@ -673,20 +699,38 @@ read_png (ThumbingResize *self,
   VipsImage *image;
 
   *unsupported = TRUE;
-  if (!png_reader_takes (self, header))
+  if (!png_reader_takes (self, header) || (data = input_data (input, &mapped, &length)) == NULL)
     return NULL;
-  if (input->file != NULL)
-    {
-      mapped = g_mapped_file_new (input->file, FALSE, NULL);
-      if (mapped == NULL)
-        return NULL;
-      data = (const guint8 *) g_mapped_file_get_contents (mapped);
-      length = g_mapped_file_get_length (mapped);
-    }
-  else
-    data = g_bytes_get_data (input->bytes, &length);
   image = thumbing_png_reader_read (data, length, CLAMP (shrink, 1, THUMBING_PNG_READER_MAX_SHRINK), alpha_opaque,
                                     unsupported, &error);
+  if (image == NULL && error != NULL)
+    vips_error ("thumbing", "%s", error->message);
+  return image;
+}
+
+/* @loaded, a JPEG opened shrunk by @shrink, decoded by thumbing's reader
+ * (libjpeg straight into memory), or where that does not take it, by
+ * decode_here(). */
+static VipsImage *
+read_jpeg (ThumbingResize *self,
+           Input          *input,
+           VipsImage      *loaded,
+           int             shrink,
+           Watch          *watch)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize length = 0;
+  gboolean unsupported = FALSE;
+  VipsImage *image;
+
+  if ((data = input_data (input, &mapped, &length)) == NULL)
+    return decode_here (loaded, watch);
+  image = thumbing_jpeg_reader_read (data, length, shrink, vips_fail_on (self->fail_on), loaded, watch_go_on, watch,
+                                     &unsupported, &error);
+  if (unsupported)
+    return decode_here (loaded, watch);
   if (image == NULL && error != NULL)
     vips_error ("thumbing", "%s", error->message);
   return image;
@@ -1056,7 +1100,7 @@ run_thumbnail (ThumbingResize *self,
       /* Shrunk on load, or small enough already, the image is held decoded. */
       if (thumbing_reduce_takes (loaded))
         {
-          g_autoptr(VipsImage) decoded = decode_here (loaded, watch);
+          g_autoptr(VipsImage) decoded = read_jpeg (self, input, loaded, MAX (factor, 1), watch);
 
           return decoded != NULL ? thumbnail_of_decoded (self, decoded, out, width, height, size, crop, cover_crop) : -1;
         }
