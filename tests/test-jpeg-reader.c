@@ -98,6 +98,45 @@ assert_like_libvips (GBytes     *data,
   return TRUE;
 }
 
+/* Read from the file @path, a chunk at a time, the reader gives what it
+ * gives from the same bytes in memory: an image, or the same error. */
+static void
+assert_file_like_bytes (const char *path,
+                        GBytes     *data,
+                        int         shrink,
+                        VipsFailOn  fail_on)
+{
+  gsize length = 0;
+  const guint8 *bytes = g_bytes_get_data (data, &length);
+  g_autoptr(VipsImage) header = vips_image_new_from_buffer (bytes, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                                            "shrink", shrink, "fail_on", fail_on, NULL);
+  g_autoptr(VipsImage) from_bytes = NULL, from_file = NULL;
+  g_autoptr(GError) bytes_error = NULL, file_error = NULL;
+  gboolean unsupported = FALSE;
+
+  g_assert_nonnull (header);
+  from_bytes = thumbing_jpeg_reader_read (bytes, length, shrink, fail_on, header, always, NULL, &unsupported,
+                                          &bytes_error);
+  from_file = thumbing_jpeg_reader_read_file (path, shrink, fail_on, header, always, NULL, &unsupported,
+                                              &file_error);
+  g_assert_false (unsupported);
+  if (from_bytes == NULL)
+    {
+      g_assert_null (from_file);
+      g_assert_cmpstr (file_error->message, ==, bytes_error->message);
+      return;
+    }
+  g_assert_nonnull (from_file);
+  {
+    size_t a_length = 0, b_length = 0;
+    g_autofree guint8 *a = vips_image_write_to_memory (from_bytes, &a_length);
+    g_autofree guint8 *b = vips_image_write_to_memory (from_file, &b_length);
+
+    g_assert_cmpuint (a_length, ==, b_length);
+    g_assert_true (memcmp (a, b, a_length) == 0);
+  }
+}
+
 static void
 assert_every_shrink (const char *path)
 {
@@ -107,7 +146,47 @@ assert_every_shrink (const char *path)
   g_assert_nonnull (mapped);
   data = g_mapped_file_get_bytes (mapped);
   for (int shrink = 1; shrink <= 8; shrink *= 2)
-    g_assert_true (assert_like_libvips (data, shrink, VIPS_FAIL_ON_ERROR, path));
+    {
+      g_assert_true (assert_like_libvips (data, shrink, VIPS_FAIL_ON_ERROR, path));
+      assert_file_like_bytes (path, data, shrink, VIPS_FAIL_ON_ERROR);
+    }
+}
+
+/* A photograph of several 64 KiB chunks cut short in its fourth: read
+ * from the file, it fails as from memory, or decodes the same with
+ * fail-on none; a file that cannot be opened is an error naming it. */
+static void
+test_files (void)
+{
+  g_autofree char *photo = thumbing_test_sample ("good", "photo-baseline.jpg");
+  g_autofree char *folder = thumbing_test_make_tempdir ();
+  g_autofree char *cut = g_build_filename (folder, "cut.jpg", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  gboolean unsupported = TRUE;
+
+  g_assert_true (g_file_get_contents (photo, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 4 * 64 * 1024);
+  g_assert_true (g_file_set_contents (cut, contents, 3 * 64 * 1024 + 1000, NULL));
+  data = g_bytes_new (contents, 3 * 64 * 1024 + 1000);
+  for (int shrink = 1; shrink <= 8; shrink *= 8)
+    {
+      assert_file_like_bytes (cut, data, shrink, VIPS_FAIL_ON_ERROR);
+      assert_file_like_bytes (cut, data, shrink, VIPS_FAIL_ON_NONE);
+    }
+  {
+    g_autoptr(VipsImage) header = vips_image_new_from_buffer (contents, length, "", NULL);
+    g_autofree char *gone = g_build_filename (folder, "gone.jpg", NULL);
+
+    g_assert_null (thumbing_jpeg_reader_read_file (gone, 1, VIPS_FAIL_ON_ERROR, header, always, NULL, &unsupported,
+                                                   &error));
+    g_assert_false (unsupported);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "gone.jpg"));
+  }
+  thumbing_test_remove_tree (folder);
 }
 
 /* The samples (baseline, progressive, grey, stored sideways), the JPEGs
@@ -251,6 +330,7 @@ main (int    argc,
   g_test_add_func ("/jpeg-reader/matches-libvips", test_matches_libvips);
   g_test_add_func ("/jpeg-reader/odd-sizes", test_odd_sizes);
   g_test_add_func ("/jpeg-reader/damage", test_damage);
+  g_test_add_func ("/jpeg-reader/files", test_files);
   g_test_add_func ("/jpeg-reader/cmyk-and-stopping", test_cmyk_and_stopping);
   return g_test_run ();
 }

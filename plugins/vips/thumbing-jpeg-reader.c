@@ -19,14 +19,19 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <thumbing/thumbing.h>
 
 #include "thumbing-jpeg-reader.h"
@@ -45,10 +50,16 @@ typedef struct
   char                  first_warning[JMSG_LENGTH_MAX];
 } Errors;
 
+/* Bytes read from a file at a time: a file is read, not mapped, so its
+ * pages do not count in the process's size (a 10000×10000 JPEG's 30 MB). */
+#define FILE_CHUNK (64 * 1024)
+
 typedef struct
 {
   struct jpeg_source_mgr pub;
   VipsFailOn             fail_on;
+  int                    fd;       /* -1: the input was given whole */
+  guint8                *chunk;
 } Source;
 
 static void
@@ -79,14 +90,31 @@ source_init (j_decompress_ptr cinfo)
 {
 }
 
-/* The whole input is given at once (libjpeg-turbo's Huffman decoder
- * keeps to its fast path): asked for more, it was cut short. */
+/* The next chunk of a file; an input given whole is given at once
+ * (libjpeg-turbo's Huffman decoder keeps to its fast path). Past the end,
+ * it was cut short. */
 static boolean
 source_fill (j_decompress_ptr cinfo)
 {
   static const JOCTET end_of_image[2] = { 0xff, JPEG_EOI };
   Source *source = (Source *) cinfo->src;
 
+  if (source->fd >= 0)
+    {
+      gssize n;
+
+      do
+        n = read (source->fd, source->chunk, FILE_CHUNK);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        ERREXIT (cinfo, JERR_FILE_READ);
+      if (n > 0)
+        {
+          source->pub.next_input_byte = source->chunk;
+          source->pub.bytes_in_buffer = n;
+          return TRUE;
+        }
+    }
   if (source->fail_on >= VIPS_FAIL_ON_TRUNCATED)
     ERREXIT (cinfo, JERR_INPUT_EOF);
   WARNMS (cinfo, JWRN_JPEG_EOF);
@@ -117,6 +145,14 @@ source_term (j_decompress_ptr cinfo)
 {
 }
 
+static VipsImage *read_from (Source                 *source,
+                             int                     shrink,
+                             VipsImage              *header,
+                             ThumbingJpegReaderGoOn  go_on,
+                             gpointer                go_on_data,
+                             gboolean               *unsupported,
+                             GError                **error);
+
 /**
  * thumbing_jpeg_reader_read:
  * @data: (array length=length): the JPEG
@@ -146,9 +182,68 @@ thumbing_jpeg_reader_read (const guint8           *data,
                            gboolean               *unsupported,
                            GError                **error)
 {
+  Source source = { { 0 }, fail_on, -1, NULL };
+
+  source.pub.next_input_byte = data;
+  source.pub.bytes_in_buffer = length;
+  return read_from (&source, shrink, header, go_on, go_on_data, unsupported, error);
+}
+
+/**
+ * thumbing_jpeg_reader_read_file:
+ * @path: the JPEG's file, read a chunk at a time
+ * @shrink: 1, 2, 4 or 8: the DCT scaling
+ * @fail_on: which damage fails the decode, as libvips's loaders take it
+ * @header: the image libvips's jpegload opened from @path with @shrink
+ * @go_on: asked before each strip of rows
+ * @go_on_data: its data
+ * @unsupported: (out): set where libvips should decode the file instead
+ * @error: where a damaged or unreadable input is reported
+ *
+ * thumbing_jpeg_reader_read() of a file.
+ *
+ * Returns: (transfer full) (nullable): the decoded image, in memory
+ */
+VipsImage *
+thumbing_jpeg_reader_read_file (const char             *path,
+                                int                     shrink,
+                                VipsFailOn              fail_on,
+                                VipsImage              *header,
+                                ThumbingJpegReaderGoOn  go_on,
+                                gpointer                go_on_data,
+                                gboolean               *unsupported,
+                                GError                **error)
+{
+  g_autofree guint8 *chunk = g_malloc (FILE_CHUNK);
+  Source source = { { 0 }, fail_on, g_open (path, O_RDONLY | O_CLOEXEC, 0), chunk };
+  VipsImage *image;
+
+  if (source.fd < 0)
+    {
+      int saved = errno;
+
+      *unsupported = FALSE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot open %s: %s"), path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  image = read_from (&source, shrink, header, go_on, go_on_data, unsupported, error);
+  close (source.fd);
+  return image;
+}
+
+static VipsImage *
+read_from (Source                 *source,
+           int                     shrink,
+           VipsImage              *header,
+           ThumbingJpegReaderGoOn  go_on,
+           gpointer                go_on_data,
+           gboolean               *unsupported,
+           GError                **error)
+{
   struct jpeg_decompress_struct cinfo;
   Errors errors;
-  Source source = { { 0 }, fail_on };
+  const VipsFailOn fail_on = source->fail_on;
   VipsImage *volatile out = NULL;
   guint8 *volatile wide_row = NULL;
   const int width = header->Xsize, height = header->Ysize;
@@ -168,14 +263,12 @@ thumbing_jpeg_reader_read (const guint8           *data,
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
-  source.pub.init_source = source_init;
-  source.pub.fill_input_buffer = source_fill;
-  source.pub.skip_input_data = source_skip;
-  source.pub.resync_to_restart = jpeg_resync_to_restart;
-  source.pub.term_source = source_term;
-  source.pub.next_input_byte = data;
-  source.pub.bytes_in_buffer = length;
-  cinfo.src = &source.pub;
+  source->pub.init_source = source_init;
+  source->pub.fill_input_buffer = source_fill;
+  source->pub.skip_input_data = source_skip;
+  source->pub.resync_to_restart = jpeg_resync_to_restart;
+  source->pub.term_source = source_term;
+  cinfo.src = &source->pub;
 
   /* libvips keeps these markers (EXIF and XMP, ICC, IPTC, Adobe), read
    * whole rather than skipped: on a damaged input that decides where the

@@ -27,5 +27,13 @@ VipsImage *thumbing_jpeg_reader_read (const guint8           *data,
                                       gpointer                go_on_data,
                                       gboolean               *unsupported,
                                       GError                **error);
+VipsImage *thumbing_jpeg_reader_read_file (const char             *path,
+                                           int                     shrink,
+                                           VipsFailOn              fail_on,
+                                           VipsImage              *header,
+                                           ThumbingJpegReaderGoOn  go_on,
+                                           gpointer                go_on_data,
+                                           gboolean               *unsupported,
+                                           GError                **error);
 
 G_END_DECLS

@@ -718,17 +718,22 @@ read_jpeg (ThumbingResize *self,
            int             shrink,
            Watch          *watch)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) error = NULL;
-  const guint8 *data;
-  gsize length = 0;
+  VipsFailOn fail_on = vips_fail_on (self->fail_on);
   gboolean unsupported = FALSE;
   VipsImage *image;
 
-  if ((data = input_data (input, &mapped, &length)) == NULL)
-    return decode_here (loaded, watch);
-  image = thumbing_jpeg_reader_read (data, length, shrink, vips_fail_on (self->fail_on), loaded, watch_go_on, watch,
-                                     &unsupported, &error);
+  if (input->file != NULL)
+    image = thumbing_jpeg_reader_read_file (input->file, shrink, fail_on, loaded, watch_go_on, watch, &unsupported,
+                                            &error);
+  else
+    {
+      gsize length = 0;
+      const guint8 *data = g_bytes_get_data (input->bytes, &length);
+
+      image = thumbing_jpeg_reader_read (data, length, shrink, fail_on, loaded, watch_go_on, watch, &unsupported,
+                                         &error);
+    }
   if (unsupported)
     return decode_here (loaded, watch);
   if (image == NULL && error != NULL)
