@@ -860,12 +860,15 @@ main (int    argc,
    * more set of buffers (65 then 73 MiB for a stream of 2 MP JPEGs). One
    * arena holds one set (55 MiB, flat) at the same speed with two workers,
    * small blocks coming from each thread's cache without its lock; what
-   * stays free is handed back every HEAP_TRIM_SECONDS. THUMBING_NO_MALLOPT
+   * stays free is handed back every HEAP_TRIM_SECONDS. free() trims the
+   * heap's top past M_TRIM_THRESHOLD at once: at 64 MiB, a progressive
+   * 5120×2880 JPEG's coefficient buffers (44 MB, freed together) went back
+   * every image and were refaulted, 15 ms of each one's 150. THUMBING_NO_MALLOPT
    * keeps glibc's defaults, to compare (bench/soak.py --no-mallopt). */
   if (g_getenv ("THUMBING_NO_MALLOPT") == NULL)
     {
       mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-      mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+      mallopt (M_TRIM_THRESHOLD, 128 * 1024 * 1024);
       mallopt (M_ARENA_MAX, 1);
     }
 #endif
