@@ -104,8 +104,8 @@ def compare(folder, concurrency, repeat, work):
 
 
 def latency(path, work):
-    """Seconds for one image, one at a time, in a warm process: the median of
-    seven, each side timing only its own processing."""
+    """Seconds for one image, one at a time: eight in one process each side,
+    the mean, process start included once."""
     out = os.path.join(work, "latency")
     folder = os.path.join(work, "latency-in")
     shutil.rmtree(folder, ignore_errors=True)
@@ -155,7 +155,7 @@ def main():
                            default=None)
         rgba = sorted(classes["png-rgba-transparent"] + classes["png-rgba-opaque"],
                       key=lambda p: corpus.pixels(corpus.header(p)))
-        print("\none image at a time (median of 8 in one process, process start included once)", flush=True)
+        print("\none image at a time (8 in one process, the mean, process start included once)", flush=True)
         for label, path in (("largest JPEG", largest_jpeg), ("largest RGBA PNG", rgba[-1] if rgba else None)):
             if path is None:
                 continue
