@@ -156,6 +156,13 @@ flat_drawing (void)
   return drawing;
 }
 
+/* The big-endian 32-bit number at @p, wherever it is aligned. */
+static guint32
+read_u32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
 /* The size @png would have with its IDAT's rows compressed by
  * thumbing_rle_deflate() instead: what the level by the pixels writes for
  * the same filtered rows. */
@@ -169,15 +176,15 @@ runs_only_size (GBytes *png)
 
   while (at + 12 <= length)
     {
-      guint32 chunk = GUINT32_FROM_BE (*(const guint32 *) (data + at));
+      guint32 chunk = read_u32 (data + at);
       const guint8 *body = data + at + 8;
 
       if (memcmp (data + at + 4, "IHDR", 4) == 0)
         {
           static const int channels[] = { 1, 0, 3, 1, 2, 0, 4 };
 
-          width = GUINT32_FROM_BE (*(const guint32 *) body);
-          height = GUINT32_FROM_BE (*(const guint32 *) (body + 4));
+          width = read_u32 (body);
+          height = read_u32 (body + 4);
           g_assert_cmpint (body[8], ==, 8);
           bytes_per_pixel = channels[body[9]];
         }
