@@ -601,13 +601,16 @@ decode_here (VipsImage *loaded,
   return top >= loaded->Ysize ? g_steal_pointer (&out) : NULL;
 }
 
+/* The largest input decoded whole into memory (48 MB as RGB) rather than
+ * streamed through libvips's thumbnail. */
+#define HELD_DECODED_MAX_PIXELS (16 * 1000 * 1000)
+
 /* Inputs whose alpha is worth reading first: 8-bit, from a loader without
  * shrink-on-load (PNG, WebP, TIFF), small enough to hold decoded. Many such
  * files carry an alpha channel that is opaque everywhere; libvips 8.14
  * resamples any alpha image in float, premultiplied, at several times the
  * cost, where an opaque one can drop its alpha and take the 8-bit path with
  * the same pixels. */
-#define HELD_DECODED_MAX_PIXELS (16 * 1000 * 1000)
 
 static gboolean
 alpha_worth_checking (VipsImage *header)
