@@ -27,16 +27,27 @@ never (gpointer data)
   return FALSE;
 }
 
+/* @data opened by libvips's jpegload as resize opens it: sequential,
+ * shrunk by @shrink, failing on @fail_on; NULL where the header fails. */
+static VipsImage *
+open_shrunk (GBytes     *data,
+             int         shrink,
+             VipsFailOn  fail_on)
+{
+  gsize length = 0;
+  const void *bytes = g_bytes_get_data (data, &length);
+
+  return vips_image_new_from_buffer (bytes, length, "", "access", VIPS_ACCESS_SEQUENTIAL, "shrink", shrink,
+                                     "fail_on", fail_on, NULL);
+}
+
 /* libvips's decode of @data shrunk by @shrink, or NULL where it fails. */
 static VipsImage *
 libvips_decode (GBytes     *data,
                 int         shrink,
                 VipsFailOn  fail_on)
 {
-  gsize length = 0;
-  const void *bytes = g_bytes_get_data (data, &length);
-  g_autoptr(VipsImage) loaded = vips_image_new_from_buffer (bytes, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                                            "shrink", shrink, "fail_on", fail_on, NULL);
+  g_autoptr(VipsImage) loaded = open_shrunk (data, shrink, fail_on);
   VipsImage *decoded;
 
   if (loaded == NULL)
@@ -57,8 +68,7 @@ assert_like_libvips (GBytes     *data,
 {
   gsize length = 0;
   const guint8 *bytes = g_bytes_get_data (data, &length);
-  g_autoptr(VipsImage) header = vips_image_new_from_buffer (bytes, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                                            "shrink", shrink, "fail_on", fail_on, NULL);
+  g_autoptr(VipsImage) header = open_shrunk (data, shrink, fail_on);
   g_autoptr(VipsImage) theirs = libvips_decode (data, shrink, fail_on);
   g_autoptr(VipsImage) ours = NULL;
   g_autoptr(GError) error = NULL;
@@ -108,8 +118,7 @@ assert_file_like_bytes (const char *path,
 {
   gsize length = 0;
   const guint8 *bytes = g_bytes_get_data (data, &length);
-  g_autoptr(VipsImage) header = vips_image_new_from_buffer (bytes, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                                            "shrink", shrink, "fail_on", fail_on, NULL);
+  g_autoptr(VipsImage) header = open_shrunk (data, shrink, fail_on);
   g_autoptr(VipsImage) from_bytes = NULL, from_file = NULL;
   g_autoptr(GError) bytes_error = NULL, file_error = NULL;
   gboolean unsupported = FALSE;

@@ -145,93 +145,7 @@ source_term (j_decompress_ptr cinfo)
 {
 }
 
-static VipsImage *read_from (Source                 *source,
-                             int                     shrink,
-                             VipsImage              *header,
-                             ThumbingJpegReaderGoOn  go_on,
-                             gpointer                go_on_data,
-                             gboolean               *unsupported,
-                             GError                **error);
-
-/**
- * thumbing_jpeg_reader_read:
- * @data: (array length=length): the JPEG
- * @length: its size
- * @shrink: 1, 2, 4 or 8: the DCT scaling
- * @fail_on: which damage fails the decode, as libvips's loaders take it
- * @header: the image libvips's jpegload opened from @data with @shrink,
- *   whose size, bands and metadata the result takes
- * @go_on: asked before each strip of rows
- * @go_on_data: its data
- * @unsupported: (out): set where libvips should decode @data instead (not
- *   RGB or grey, or sized differently)
- * @error: where a damaged input is reported
- *
- * Returns: (transfer full) (nullable): the decoded image, in memory; %NULL
- *   where the input is damaged (@error set), unsupported, or @go_on said to
- *   stop
- */
-VipsImage *
-thumbing_jpeg_reader_read (const guint8           *data,
-                           gsize                   length,
-                           int                     shrink,
-                           VipsFailOn              fail_on,
-                           VipsImage              *header,
-                           ThumbingJpegReaderGoOn  go_on,
-                           gpointer                go_on_data,
-                           gboolean               *unsupported,
-                           GError                **error)
-{
-  Source source = { { 0 }, fail_on, -1, NULL };
-
-  source.pub.next_input_byte = data;
-  source.pub.bytes_in_buffer = length;
-  return read_from (&source, shrink, header, go_on, go_on_data, unsupported, error);
-}
-
-/**
- * thumbing_jpeg_reader_read_file:
- * @path: the JPEG's file, read a chunk at a time
- * @shrink: 1, 2, 4 or 8: the DCT scaling
- * @fail_on: which damage fails the decode, as libvips's loaders take it
- * @header: the image libvips's jpegload opened from @path with @shrink
- * @go_on: asked before each strip of rows
- * @go_on_data: its data
- * @unsupported: (out): set where libvips should decode the file instead
- * @error: where a damaged or unreadable input is reported
- *
- * thumbing_jpeg_reader_read() of a file.
- *
- * Returns: (transfer full) (nullable): the decoded image, in memory
- */
-VipsImage *
-thumbing_jpeg_reader_read_file (const char             *path,
-                                int                     shrink,
-                                VipsFailOn              fail_on,
-                                VipsImage              *header,
-                                ThumbingJpegReaderGoOn  go_on,
-                                gpointer                go_on_data,
-                                gboolean               *unsupported,
-                                GError                **error)
-{
-  g_autofree guint8 *chunk = g_malloc (FILE_CHUNK);
-  Source source = { { 0 }, fail_on, g_open (path, O_RDONLY | O_CLOEXEC, 0), chunk };
-  VipsImage *image;
-
-  if (source.fd < 0)
-    {
-      int saved = errno;
-
-      *unsupported = FALSE;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot open %s: %s"), path,
-                   g_strerror (saved));
-      return NULL;
-    }
-  image = read_from (&source, shrink, header, go_on, go_on_data, unsupported, error);
-  close (source.fd);
-  return image;
-}
-
+/* Decodes from @source, which holds its input or reads it from a file. */
 static VipsImage *
 read_from (Source                 *source,
            int                     shrink,
@@ -333,4 +247,83 @@ read_from (Source                 *source,
   jpeg_destroy_decompress (&cinfo);
   g_free (wide_row);
   return out;
+}
+
+/**
+ * thumbing_jpeg_reader_read:
+ * @data: (array length=length): the JPEG
+ * @length: its size
+ * @shrink: 1, 2, 4 or 8: the DCT scaling
+ * @fail_on: which damage fails the decode, as libvips's loaders take it
+ * @header: the image libvips's jpegload opened from @data with @shrink,
+ *   whose size, bands and metadata the result takes
+ * @go_on: asked before each strip of rows
+ * @go_on_data: its data
+ * @unsupported: (out): set where libvips should decode @data instead (not
+ *   RGB or grey, or sized differently)
+ * @error: where a damaged input is reported
+ *
+ * Returns: (transfer full) (nullable): the decoded image, in memory; %NULL
+ *   where the input is damaged (@error set), unsupported, or @go_on said to
+ *   stop
+ */
+VipsImage *
+thumbing_jpeg_reader_read (const guint8           *data,
+                           gsize                   length,
+                           int                     shrink,
+                           VipsFailOn              fail_on,
+                           VipsImage              *header,
+                           ThumbingJpegReaderGoOn  go_on,
+                           gpointer                go_on_data,
+                           gboolean               *unsupported,
+                           GError                **error)
+{
+  Source source = { { 0 }, fail_on, -1, NULL };
+
+  source.pub.next_input_byte = data;
+  source.pub.bytes_in_buffer = length;
+  return read_from (&source, shrink, header, go_on, go_on_data, unsupported, error);
+}
+
+/**
+ * thumbing_jpeg_reader_read_file:
+ * @path: the JPEG's file, read a chunk at a time
+ * @shrink: 1, 2, 4 or 8: the DCT scaling
+ * @fail_on: which damage fails the decode, as libvips's loaders take it
+ * @header: the image libvips's jpegload opened from @path with @shrink
+ * @go_on: asked before each strip of rows
+ * @go_on_data: its data
+ * @unsupported: (out): set where libvips should decode the file instead
+ * @error: where a damaged or unreadable input is reported
+ *
+ * thumbing_jpeg_reader_read() of a file.
+ *
+ * Returns: (transfer full) (nullable): the decoded image, in memory
+ */
+VipsImage *
+thumbing_jpeg_reader_read_file (const char             *path,
+                                int                     shrink,
+                                VipsFailOn              fail_on,
+                                VipsImage              *header,
+                                ThumbingJpegReaderGoOn  go_on,
+                                gpointer                go_on_data,
+                                gboolean               *unsupported,
+                                GError                **error)
+{
+  g_autofree guint8 *chunk = g_malloc (FILE_CHUNK);
+  Source source = { { 0 }, fail_on, g_open (path, O_RDONLY | O_CLOEXEC, 0), chunk };
+  VipsImage *image;
+
+  if (source.fd < 0)
+    {
+      int saved = errno;
+
+      *unsupported = FALSE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot open %s: %s"), path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  image = read_from (&source, shrink, header, go_on, go_on_data, unsupported, error);
+  close (source.fd);
+  return image;
 }

@@ -5,11 +5,11 @@
  * A thumbnail's PNG is mostly the time deflate takes. libdeflate compresses
  * a whole buffer at once, faster than zlib and a little smaller at the same
  * level, and a photograph's filtered rows go faster still through
- * thumbing_rle_deflate(); both suit an image already in memory: 8-bit grey, grey+alpha,
- * RGB or RGBA rows, each with one of the five filters or chosen per row as
- * libpng does, or, for an RGB or RGBA image of 256 colours or fewer, a
- * palette (the same pixels), in one IDAT, with no metadata. Anything else
- * goes through libvips's writer.
+ * thumbing_rle_deflate(); both suit an image already in memory: 8-bit
+ * grey, grey+alpha, RGB or RGBA rows, each with one of the five filters or
+ * chosen per row as libpng does, or, for an RGB or RGBA image of 256
+ * colours or fewer, a palette (the same pixels), in one IDAT, with no
+ * metadata. Anything else goes through libvips's writer.
  */
 #include "config.h"
 

@@ -568,39 +568,6 @@ copy_memory_watched (VipsImage *image,
   return copy;
 }
 
-/* Rows a decode_here() step asks the loader for. */
-#define DECODE_ROWS 32
-
-/* Decodes @loaded, an image straight from its loader, into memory in this
- * thread, stopped by the watch's deadline or cancellable between steps.
- * A decoder is sequential: libvips's sink would hand the same work to one
- * of its threads and wait, a wake-up and a lock on every strip. */
-static VipsImage *
-decode_here (VipsImage *loaded,
-             Watch     *watch)
-{
-  g_autoptr(VipsImage) out = vips_image_new_memory ();
-  VipsRegion *region;
-  gsize line = VIPS_IMAGE_SIZEOF_LINE (loaded);
-  int top;
-
-  if (vips_image_pio_input (loaded) != 0 || vips_image_pipelinev (out, VIPS_DEMAND_STYLE_THINSTRIP, loaded, NULL) != 0
-      || vips_image_write_prepare (out) != 0)
-    return NULL;
-  region = vips_region_new (loaded);
-  for (top = 0; top < loaded->Ysize; top += DECODE_ROWS)
-    {
-      VipsRect rows = { 0, top, loaded->Xsize, MIN (DECODE_ROWS, loaded->Ysize - top) };
-
-      if (!watch_go_on (watch) || vips_region_prepare (region, &rows) != 0)
-        break;
-      for (int y = top; y < top + rows.height; y++)
-        memcpy (VIPS_IMAGE_ADDR (out, 0, y), VIPS_REGION_ADDR (region, 0, y), line);
-    }
-  g_object_unref (region);
-  return top >= loaded->Ysize ? g_steal_pointer (&out) : NULL;
-}
-
 /* The largest input decoded whole into memory (48 MB as RGB) rather than
  * streamed through libvips's thumbnail. */
 #define HELD_DECODED_MAX_PIXELS (16 * 1000 * 1000)
@@ -667,22 +634,6 @@ open_image (ThumbingResize *self,
                                      option, value, NULL);
 }
 
-/* The input's bytes: held, or the file mapped into *@mapped; NULL where
- * the file cannot be mapped. */
-static const guint8 *
-input_data (Input        *input,
-            GMappedFile **mapped,
-            gsize        *length)
-{
-  if (input->file == NULL)
-    return g_bytes_get_data (input->bytes, length);
-  *mapped = g_mapped_file_new (input->file, FALSE, NULL);
-  if (*mapped == NULL)
-    return NULL;
-  *length = g_mapped_file_get_length (*mapped);
-  return (const guint8 *) g_mapped_file_get_contents (*mapped);
-}
-
 /* An 8-bit RGB or RGBA PNG read by thumbing's own reader (libdeflate),
  * shrunk by @shrink as it is decoded, where it takes the file and resize
  * fails on errors as libpng does; NULL with *unsupported set where
@@ -702,8 +653,18 @@ read_png (ThumbingResize *self,
   VipsImage *image;
 
   *unsupported = TRUE;
-  if (!png_reader_takes (self, header) || (data = input_data (input, &mapped, &length)) == NULL)
+  if (!png_reader_takes (self, header))
     return NULL;
+  if (input->file != NULL)
+    {
+      mapped = g_mapped_file_new (input->file, FALSE, NULL);
+      if (mapped == NULL)
+        return NULL;
+      data = (const guint8 *) g_mapped_file_get_contents (mapped);
+      length = g_mapped_file_get_length (mapped);
+    }
+  else
+    data = g_bytes_get_data (input->bytes, &length);
   image = thumbing_png_reader_read (data, length, CLAMP (shrink, 1, THUMBING_PNG_READER_MAX_SHRINK), alpha_opaque,
                                     unsupported, &error);
   if (image == NULL && error != NULL)
@@ -713,7 +674,7 @@ read_png (ThumbingResize *self,
 
 /* @loaded, a JPEG opened shrunk by @shrink, decoded by thumbing's reader
  * (libjpeg straight into memory), or where that does not take it, by
- * decode_here(). */
+ * libvips. */
 static VipsImage *
 read_jpeg (ThumbingResize *self,
            Input          *input,
@@ -738,7 +699,7 @@ read_jpeg (ThumbingResize *self,
                                          &error);
     }
   if (unsupported)
-    return decode_here (loaded, watch);
+    return copy_memory_watched (loaded, watch);
   if (image == NULL && error != NULL)
     vips_error ("thumbing", "%s", error->message);
   return image;
